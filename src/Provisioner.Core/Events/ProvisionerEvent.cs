@@ -1,0 +1,18 @@
+using System.Net;
+
+namespace Provisioner.Core.Events;
+
+/// <summary>Something that happened on the appliance that build tracking, the UI or alerts may care about.</summary>
+public abstract record ProvisionerEvent(DateTimeOffset At);
+
+/// <summary>A file transfer to a client (TFTP now, HTTP later), identified by the client's address.</summary>
+public abstract record TransferEvent(DateTimeOffset At, string Protocol, IPEndPoint Peer, string Path, long Size) : ProvisionerEvent(At);
+
+public sealed record TransferStarted(DateTimeOffset At, string Protocol, IPEndPoint Peer, string Path, long Size)
+    : TransferEvent(At, Protocol, Peer, Path, Size);
+
+public sealed record TransferCompleted(DateTimeOffset At, string Protocol, IPEndPoint Peer, string Path, long Size, TimeSpan Elapsed)
+    : TransferEvent(At, Protocol, Peer, Path, Size);
+
+public sealed record TransferFailed(DateTimeOffset At, string Protocol, IPEndPoint Peer, string Path, long Size, long BytesSent, string Reason)
+    : TransferEvent(At, Protocol, Peer, Path, Size);

@@ -1,0 +1,43 @@
+using Provisioner.Pxe;
+using Provisioner.Web;
+
+namespace Provisioner.Host;
+
+/// <summary>The composition root: configuration sources, services and endpoints of the appliance.</summary>
+internal static class ApplianceHost
+{
+    public static WebApplication Build(IReadOnlyDictionary<string, string?> overrides, string? configFile)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        ConfigurationManager config = builder.Configuration;
+        config.Sources.Clear();
+        config.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true);
+        if (configFile is not null)
+        {
+            config.AddJsonFile(Path.GetFullPath(configFile), optional: false);
+        }
+        config.AddEnvironmentVariables(ApplianceSettings.EnvironmentPrefix).AddInMemoryCollection(overrides);
+
+        builder.Logging.ClearProviders().AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
+        });
+        builder.WebHost.UseUrls(HttpUrl(config[ApplianceSettings.Http]));
+        builder.Services.AddTftpBootServer(config);
+        builder.Services.AddProvisionerWeb();
+
+        WebApplication app = builder.Build();
+        app.MapProvisionerWeb();
+        return app;
+    }
+
+    private static string HttpUrl(string? value)
+    {
+        string url = string.IsNullOrWhiteSpace(value) ? "http://0.0.0.0:8080" : value;
+        return Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) && uri.Scheme is "http" or "https"
+            ? url
+            : throw new FormatException($"HTTP address '{url}' is not a URL like http://0.0.0.0:8080");
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Options;
+using Provisioner.Core.Hosting;
+using Provisioner.Pxe.Boot;
+
+namespace Provisioner.Host;
+
+/// <summary>Runs the appliance and turns start-up failures into one line for the operator.</summary>
+internal static class ApplianceRunner
+{
+    /// <summary>Exit code when start-up fails on configuration or a port (EX_CONFIG from sysexits.h).</summary>
+    private const int StartupFailed = 78;
+
+    public static async Task<int> RunAsync(IReadOnlyDictionary<string, string?> overrides, string? configFile, CancellationToken cancellationToken)
+    {
+        WebApplication app;
+        try
+        {
+            app = ApplianceHost.Build(overrides, configFile);
+            PrepareDirectories(app);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Describe(ex) is { } line)
+        {
+            await Console.Error.WriteLineAsync($"provisioner: {line}").ConfigureAwait(false);
+            return StartupFailed;
+        }
+        await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        await app.DisposeAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    private static void PrepareDirectories(WebApplication app)
+    {
+        IConfiguration config = app.Configuration;
+        Directory.CreateDirectory(config[ApplianceSettings.DataDir] ?? "./data");
+        Directory.CreateDirectory(app.Services.GetRequiredService<IOptions<BootFileOptions>>().Value.BootDir);
+    }
+
+    /// <summary>The operator's line for a failure we understand; null lets anything else crash loudly.</summary>
+    private static string? Describe(Exception ex) => ex switch
+    {
+        PortBindException bind => bind.Message,
+        FormatException format => format.Message,
+        InvalidDataException data => data.Message,
+        FileNotFoundException missing => $"configuration file not found: {missing.FileName}",
+        IOException io when io.InnerException is AddressInUseException =>
+            $"HTTP cannot listen: {io.Message.TrimEnd('.')}. Stop the other process or choose another URL with --http",
+        IOException io when io.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AccessDenied } =>
+            $"HTTP cannot listen: {io.Message.TrimEnd('.')}: permission denied. Ports below 1024 need root or CAP_NET_BIND_SERVICE; or choose another URL with --http",
+        IOException io when io.Message.StartsWith("Failed to bind", StringComparison.Ordinal) =>
+            $"HTTP cannot listen: {io.Message.TrimEnd('.')}. Choose another URL with --http",
+        UnauthorizedAccessException denied => $"cannot create a directory: {denied.Message}",
+        _ => null,
+    };
+}

@@ -1,0 +1,42 @@
+using System.CommandLine;
+
+namespace Provisioner.Host.Cli;
+
+/// <summary><c>provisioner serve</c>: runs the appliance until stopped.</summary>
+internal static class ServeCommand
+{
+    /// <summary>Each option, the configuration key it sets, and (in the description) its default.</summary>
+    private static readonly (Option<string> Option, string Key)[] Settings =
+    [
+        (new Option<string>("--data-dir") { Description = "The SQLite database and state. Default ./data", HelpName = "DIR" }, ApplianceSettings.DataDir),
+        (new Option<string>("--boot-dir") { Description = "Kernels, initrds and boot loaders served over TFTP and HTTP. Default ./boot", HelpName = "DIR" }, ApplianceSettings.BootDir),
+        (new Option<string>("--templates") { Description = "Liquid templates for boot configs and preseeds. Default ./templates", HelpName = "DIR" }, ApplianceSettings.Templates),
+        (new Option<string>("--http") { Description = "HTTP listen URL (UI, API, boot files). Default http://0.0.0.0:8080", HelpName = "URL" }, ApplianceSettings.Http),
+        (new Option<string>("--tftp") { Description = "TFTP listen address. Default 0.0.0.0:69", HelpName = "ADDR:PORT" }, ApplianceSettings.TftpEndpoint),
+    ];
+
+    private static readonly Option<string> ConfigFile = new("--config")
+    {
+        Description = "An extra appsettings.json-style file, read after ./appsettings.json",
+        HelpName = "FILE",
+    };
+
+    public static Command Create()
+    {
+        var command = new Command("serve", "Serve TFTP and HTTP until stopped (Ctrl+C or SIGTERM).");
+        foreach ((Option<string> option, _) in Settings)
+        {
+            command.Options.Add(option);
+        }
+        command.Options.Add(ConfigFile);
+        command.SetAction((parse, cancellationToken) =>
+        {
+            // Only options given on the command line override appsettings.json and PROVISIONER_* variables.
+            Dictionary<string, string?> overrides = Settings
+                .Where(s => parse.GetResult(s.Option) is { Implicit: false })
+                .ToDictionary(s => s.Key, s => parse.GetValue(s.Option));
+            return ApplianceRunner.RunAsync(overrides, parse.GetValue(ConfigFile), cancellationToken);
+        });
+        return command;
+    }
+}

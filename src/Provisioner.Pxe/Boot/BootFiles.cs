@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Options;
+
+namespace Provisioner.Pxe.Boot;
+
+/// <summary>The outcome of looking up a boot file.</summary>
+public enum BootFileStatus
+{
+    Found,
+    NotFound,
+    Denied,
+}
+
+public readonly record struct BootFileLookup(BootFileStatus Status, string FullPath, string Reason);
+
+/// <summary>
+/// Finds boot files: in the boot dir, then (for plain file names) in the system's syslinux
+/// directories. Every answer is confined to the directory it came from, symlinks included.
+/// </summary>
+public sealed class BootFiles(IOptions<BootFileOptions> options)
+{
+    private readonly BootFileOptions _options = options.Value;
+
+    public BootFileLookup Find(string requested)
+    {
+        if (!BootPath.TryNormalize(requested, out string relative, out string refusal))
+        {
+            return new BootFileLookup(BootFileStatus.Denied, string.Empty, refusal);
+        }
+        BootFileLookup lookup = FindIn(_options.BootDir, relative);
+        if (lookup.Status != BootFileStatus.NotFound || relative.Contains('/', StringComparison.Ordinal))
+        {
+            return lookup;
+        }
+        foreach (string fallback in _options.FallbackDirs)
+        {
+            BootFileLookup found = FindIn(fallback, relative);
+            if (found.Status != BootFileStatus.NotFound)
+            {
+                return found;
+            }
+        }
+        return lookup;
+    }
+
+    private static BootFileLookup FindIn(string root, string relative)
+    {
+        string? realRoot = RealPath.Resolve(root);
+        string? real = realRoot is null ? null : RealPath.Resolve(Path.Join(realRoot, relative));
+        if (realRoot is null || real is null)
+        {
+            return new BootFileLookup(BootFileStatus.NotFound, string.Empty, $"{relative}: no such file");
+        }
+        if (!real.StartsWith(realRoot.TrimEnd('/') + "/", StringComparison.Ordinal))
+        {
+            return new BootFileLookup(BootFileStatus.Denied, string.Empty, $"{relative}: a symlink leads out of {root}");
+        }
+        if (!File.Exists(real))
+        {
+            return new BootFileLookup(BootFileStatus.NotFound, string.Empty, $"{relative}: not a regular file");
+        }
+        return new BootFileLookup(BootFileStatus.Found, real, string.Empty);
+    }
+}

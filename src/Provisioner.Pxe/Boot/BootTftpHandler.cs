@@ -1,0 +1,37 @@
+using System.Net;
+using Provisioner.Pxe.Tftp;
+
+namespace Provisioner.Pxe.Boot;
+
+/// <summary>Answers TFTP read requests from the boot files.</summary>
+internal sealed class BootTftpHandler(BootFiles files) : ITftpHandler
+{
+    public ValueTask<TftpReadResult> OpenAsync(string path, IPEndPoint peer, CancellationToken cancellationToken)
+    {
+        BootFileLookup lookup = files.Find(path);
+        TftpReadResult result = lookup.Status switch
+        {
+            BootFileStatus.Found => Open(lookup.FullPath, path),
+            BootFileStatus.Denied => TftpReadResult.Denied(lookup.Reason),
+            _ => TftpReadResult.NotFound(lookup.Reason),
+        };
+        return ValueTask.FromResult(result);
+    }
+
+    private static TftpReadResult Open(string fullPath, string requested)
+    {
+        try
+        {
+            return TftpReadResult.Found(new FileTftpSource(File.OpenHandle(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read)));
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return TftpReadResult.Denied($"{requested}: permission denied");
+        }
+        catch (IOException)
+        {
+            // Removed between the lookup and the open.
+            return TftpReadResult.NotFound($"{requested}: no such file");
+        }
+    }
+}

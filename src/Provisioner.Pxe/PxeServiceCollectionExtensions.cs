@@ -1,0 +1,38 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Provisioner.Core;
+using Provisioner.Pxe.Boot;
+using Provisioner.Pxe.Tftp;
+
+namespace Provisioner.Pxe;
+
+public static class PxeServiceCollectionExtensions
+{
+    /// <summary>The boot files and the TFTP server that serves them, started with the host.</summary>
+    public static IServiceCollection AddTftpBootServer(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddProvisionerCore();
+        services.AddOptions<TftpServerOptions>()
+            .Bind(configuration.GetSection("Tftp"))
+            .Configure(o => o.Endpoint = ParseEndpoint(configuration["Tftp:Endpoint"], o.Endpoint));
+        services.AddOptions<BootFileOptions>().Bind(configuration);
+        services.AddSingleton<BootFiles>();
+        services.AddSingleton<ITftpHandler, BootTftpHandler>();
+        services.AddSingleton<ITftpTransferObserver, TftpEventPublisher>();
+        services.AddSingleton<TftpServer>();
+        services.AddHostedService<TftpHostedService>();
+        return services;
+    }
+
+    private static IPEndPoint ParseEndpoint(string? value, IPEndPoint fallback)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+        return IPEndPoint.TryParse(value, out IPEndPoint? endpoint) && endpoint.Port != 0
+            ? endpoint
+            : throw new FormatException($"TFTP address '{value}' is not ADDR:PORT (for example 0.0.0.0:69)");
+    }
+}

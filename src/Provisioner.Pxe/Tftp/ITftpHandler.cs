@@ -1,0 +1,37 @@
+using System.Net;
+
+namespace Provisioner.Pxe.Tftp;
+
+/// <summary>
+/// Decides what a read request gets. The TFTP server knows nothing about booting: it asks the handler
+/// for the bytes behind a path and sends them.
+/// </summary>
+public interface ITftpHandler
+{
+    ValueTask<TftpReadResult> OpenAsync(string path, IPEndPoint peer, CancellationToken cancellationToken);
+}
+
+/// <summary>Either a source to send or the ERROR to answer with.</summary>
+public sealed class TftpReadResult
+{
+    private TftpReadResult(ITftpSource? source, TftpErrorCode error, string message)
+    {
+        Source = source;
+        Error = error;
+        Message = message;
+    }
+
+    public ITftpSource? Source { get; }
+
+    public TftpErrorCode Error { get; }
+
+    public string Message { get; }
+
+    public static TftpReadResult Found(ITftpSource source) => new(source, TftpErrorCode.NotDefined, string.Empty);
+
+    public static TftpReadResult NotFound(string message) => new(null, TftpErrorCode.FileNotFound, message);
+
+    public static TftpReadResult Denied(string message) => new(null, TftpErrorCode.AccessViolation, message);
+
+    public static TftpReadResult Refused(TftpErrorCode error, string message) => new(null, error, message);
+}

@@ -1,0 +1,254 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Provisioner.Core.Hosting;
+
+namespace Provisioner.Pxe.Tftp;
+
+/// <summary>
+/// A read-only TFTP server (RFC 1350 with the 2347/2348/2349/7440 options). It listens on one port,
+/// gives each transfer its own socket, and asks an <see cref="ITftpHandler"/> what to send.
+/// </summary>
+public sealed partial class TftpServer : IAsyncDisposable
+{
+    private readonly TftpServerOptions _options;
+    private readonly ITftpHandler _handler;
+    private readonly ITftpTransferObserver _observer;
+    private readonly TimeProvider _time;
+    private readonly ILogger<TftpServer> _logger;
+    private readonly ConcurrentDictionary<Task, byte> _transfers = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private Socket? _socket;
+    private Task? _listener;
+    private int _active;
+
+    public TftpServer(IOptions<TftpServerOptions> options, ITftpHandler handler, ITftpTransferObserver observer, TimeProvider time, ILogger<TftpServer> logger)
+    {
+        _options = options.Value;
+        _handler = handler;
+        _observer = observer;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Where the server listens, once started (the real port when 0 was asked for).</summary>
+    public IPEndPoint? LocalEndpoint { get; private set; }
+
+    public int ActiveTransfers => Volatile.Read(ref _active);
+
+    /// <summary>Binds the port and starts listening. Fails fast with <see cref="PortBindException"/>.</summary>
+    public void Start()
+    {
+        IPEndPoint endpoint = _options.Endpoint;
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            // The transfer socket must answer from the address the client asked, on multi-homed hosts too.
+            socket.SetSocketOption(
+                endpoint.AddressFamily == AddressFamily.InterNetworkV6 ? SocketOptionLevel.IPv6 : SocketOptionLevel.IP,
+                SocketOptionName.PacketInformation,
+                true);
+            socket.Bind(endpoint);
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            throw PortBindException.For("TFTP", $"udp {endpoint}", ex, "--tftp");
+        }
+        _socket = socket;
+        LocalEndpoint = (IPEndPoint)socket.LocalEndPoint!;
+        Log.Listening(_logger, LocalEndpoint);
+        _listener = Task.Run(() => ListenAsync(_stopping.Token));
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _socket?.Dispose();
+        Task[] pending = [.. _transfers.Keys, .. _listener is null ? [] : new[] { _listener }];
+        await Task.WhenAll(pending).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private async Task ListenAsync(CancellationToken stopping)
+    {
+        byte[] buffer = new byte[TftpNegotiation.MaxBlockSize + TftpWire.HeaderLength];
+        EndPoint any = new IPEndPoint(_options.Endpoint.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        while (!stopping.IsCancellationRequested)
+        {
+            SocketReceiveMessageFromResult received;
+            try
+            {
+                received = await _socket!.ReceiveMessageFromAsync(buffer, SocketFlags.None, any, stopping).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                // An ICMP error for an earlier send can surface here; the listener keeps going.
+                Log.ReceiveFailed(_logger, ex.SocketErrorCode);
+                continue;
+            }
+            var peer = (IPEndPoint)received.RemoteEndPoint;
+            OnDatagram(buffer.AsSpan(0, received.ReceivedBytes), peer, received.PacketInformation.Address);
+        }
+    }
+
+    private void OnDatagram(ReadOnlySpan<byte> datagram, IPEndPoint peer, IPAddress localAddress)
+    {
+        if (!TftpWire.TryReadRequest(datagram, out TftpRequest? request))
+        {
+            // Truncated or garbled requests, and DATA/ACK sent to port 69, are dropped.
+            Log.DroppedDatagram(_logger, peer, datagram.Length);
+            return;
+        }
+        if (Interlocked.Increment(ref _active) > _options.MaxTransfers)
+        {
+            Interlocked.Decrement(ref _active);
+            Log.Busy(_logger, peer, request.Filename, _options.MaxTransfers);
+            SendErrorFromListener(peer, TftpErrorCode.NotDefined, $"server busy: {_options.MaxTransfers} transfers in progress, try again");
+            return;
+        }
+        Task transfer = Task.Run(() => ServeAsync(request, peer, localAddress, _stopping.Token));
+        _transfers.TryAdd(transfer, 0);
+        transfer.ContinueWith(
+            (done, state) => ((TftpServer)state!).OnTransferEnded(done),
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private void OnTransferEnded(Task transfer)
+    {
+        _transfers.TryRemove(transfer, out _);
+        Interlocked.Decrement(ref _active);
+    }
+
+    private async Task ServeAsync(TftpRequest request, IPEndPoint peer, IPAddress localAddress, CancellationToken stopping)
+    {
+        using Socket socket = OpenTransferSocket(localAddress);
+        try
+        {
+            TftpReadResult opened = await OpenAsync(request, peer, stopping).ConfigureAwait(false);
+            if (opened.Source is null)
+            {
+                Log.Refused(_logger, peer, request.Filename, (int)opened.Error, opened.Message);
+                SendError(socket, peer, opened.Error, opened.Message);
+                return;
+            }
+            using ITftpSource source = opened.Source;
+            await SendAsync(socket, request, peer, source, stopping).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A handler or socket fault ends this transfer only; the server keeps serving.
+            Log.TransferCrashed(_logger, ex, peer, request.Filename);
+            SendError(socket, peer, TftpErrorCode.NotDefined, "internal server error");
+        }
+    }
+
+    private async ValueTask<TftpReadResult> OpenAsync(TftpRequest request, IPEndPoint peer, CancellationToken stopping)
+    {
+        if (request.Opcode == TftpOpcode.WriteRequest)
+        {
+            return TftpReadResult.Denied("this server is read-only: write requests are refused");
+        }
+        bool netascii = request.Mode.Equals("netascii", StringComparison.OrdinalIgnoreCase);
+        if (!netascii && !request.Mode.Equals("octet", StringComparison.OrdinalIgnoreCase))
+        {
+            return TftpReadResult.Refused(TftpErrorCode.IllegalOperation, $"transfer mode '{request.Mode}' is not supported: use octet or netascii");
+        }
+        TftpReadResult opened = await _handler.OpenAsync(request.Filename, peer, stopping).ConfigureAwait(false);
+        if (!netascii || opened.Source is null)
+        {
+            return opened;
+        }
+        using ITftpSource raw = opened.Source;
+        return Netascii.TryEncode(raw, _options.MaxNetasciiBytes, out MemoryTftpSource? encoded)
+            ? TftpReadResult.Found(encoded!)
+            : TftpReadResult.Refused(TftpErrorCode.IllegalOperation, $"file is over {_options.MaxNetasciiBytes} bytes: fetch it in octet mode");
+    }
+
+    private async Task SendAsync(Socket socket, TftpRequest request, IPEndPoint peer, ITftpSource source, CancellationToken stopping)
+    {
+        TftpTransferSettings settings = TftpNegotiation.Negotiate(request.Options, source.Length, _options);
+        var info = new TftpTransferInfo(peer, request.Filename, source.Length, settings.BlockSize, settings.WindowSize);
+        Log.Started(_logger, peer, request.Filename, source.Length, settings.BlockSize, settings.WindowSize);
+        Notify(o => o.OnStarted(info));
+
+        long started = Stopwatch.GetTimestamp();
+        using var session = new TftpTransferSession(socket, peer, source, settings, _options.MaxRetries, _time);
+        TftpOutcome outcome = await session.RunAsync(stopping).ConfigureAwait(false);
+        TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
+        if (outcome.Completed)
+        {
+            Log.Completed(_logger, peer, request.Filename, source.Length, elapsed.TotalMilliseconds, outcome.Retransmissions);
+            Notify(o => o.OnCompleted(info, elapsed, outcome.Retransmissions));
+        }
+        else
+        {
+            Log.Failed(_logger, peer, request.Filename, outcome.BytesAcknowledged, outcome.Failure!);
+            Notify(o => o.OnFailed(info, outcome.BytesAcknowledged, outcome.Failure!));
+        }
+    }
+
+    private Socket OpenTransferSocket(IPAddress localAddress)
+    {
+        var socket = new Socket(_options.Endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        // Answer from the address the client sent to; broadcasts fall back to the routing decision.
+        bool unicast = !localAddress.Equals(IPAddress.Broadcast) && !localAddress.Equals(IPAddress.Any) && !localAddress.Equals(IPAddress.IPv6Any);
+        socket.Bind(new IPEndPoint(unicast ? localAddress : _options.Endpoint.Address, 0));
+        return socket;
+    }
+
+    private void Notify(Action<ITftpTransferObserver> call)
+    {
+        try
+        {
+            call(_observer);
+        }
+        catch (Exception ex)
+        {
+            Log.ObserverFailed(_logger, ex);
+        }
+    }
+
+    private void SendErrorFromListener(IPEndPoint peer, TftpErrorCode code, string message)
+    {
+        if (_socket is { } socket)
+        {
+            SendError(socket, peer, code, message);
+        }
+    }
+
+    private static void SendError(Socket socket, IPEndPoint peer, TftpErrorCode code, string message)
+    {
+        Span<byte> buffer = stackalloc byte[512];
+        if (TftpWire.TryWriteError(buffer, code, message, out int written))
+        {
+            try
+            {
+                socket.SendTo(buffer[..written], SocketFlags.None, peer);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                // Best effort: the client may be gone.
+            }
+        }
+    }
+}

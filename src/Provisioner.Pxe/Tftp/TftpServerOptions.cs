@@ -1,0 +1,32 @@
+using System.Net;
+
+namespace Provisioner.Pxe.Tftp;
+
+/// <summary>Settings of the TFTP server. Bound from the <c>Tftp</c> configuration section.</summary>
+public sealed class TftpServerOptions
+{
+    /// <summary>Where the server listens for requests. Default <c>0.0.0.0:69</c>: DHCP cannot carry a port and pxelinux always uses 69.</summary>
+    public IPEndPoint Endpoint { get; set; } = new(IPAddress.Any, 69);
+
+    /// <summary>Transfers allowed at once; a request beyond this gets an ERROR. Default 256.</summary>
+    public int MaxTransfers { get; set; } = 256;
+
+    /// <summary>Wait for an ACK before retransmitting, unless the client negotiates <c>timeout</c> (RFC 2349). Default 1 s.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Retransmissions of one packet before the transfer is abandoned. Default 5.</summary>
+    public int MaxRetries { get; set; } = 5;
+
+    /// <summary>Largest <c>blksize</c> granted (RFC 2348 allows 8-65464). Default 65464.</summary>
+    public int MaxBlockSize { get; set; } = TftpNegotiation.MaxBlockSize;
+
+    /// <summary>
+    /// Largest <c>windowsize</c> granted (RFC 7440 allows 1-65535 and lets the server answer less).
+    /// Default 64: a larger burst overflows socket buffers and only causes retransmissions.
+    /// Values above 32768 are clamped so 16-bit ACK numbers stay unambiguous.
+    /// </summary>
+    public int MaxWindowSize { get; set; } = 64;
+
+    /// <summary>Largest file sent in netascii mode, which is converted in memory. Default 16 MiB.</summary>
+    public long MaxNetasciiBytes { get; set; } = 16L * 1024 * 1024;
+}

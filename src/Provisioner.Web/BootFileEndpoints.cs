@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Provisioner.Pxe.Boot;
+
+namespace Provisioner.Web;
+
+/// <summary>
+/// <c>GET /boot/{path}</c>: the same files TFTP serves, with Content-Length and range requests, for
+/// iPXE and lpxelinux clients that fetch over HTTP.
+/// </summary>
+public static class BootFileEndpoints
+{
+    public static IEndpointRouteBuilder MapBootFiles(this IEndpointRouteBuilder app)
+    {
+        app.MapMethods("/boot/{**path}", [HttpMethods.Get, HttpMethods.Head], Get);
+        return app;
+    }
+
+    internal static Results<PhysicalFileHttpResult, NotFound<string>, ProblemHttpResult> Get(string? path, BootFiles files)
+    {
+        BootFileLookup lookup = files.Find(path ?? string.Empty);
+        return lookup.Status switch
+        {
+            BootFileStatus.Found => TypedResults.PhysicalFile(lookup.FullPath, "application/octet-stream", enableRangeProcessing: true),
+            BootFileStatus.Denied => TypedResults.Problem(lookup.Reason, statusCode: StatusCodes.Status403Forbidden, title: "Path refused"),
+            _ => TypedResults.NotFound(lookup.Reason),
+        };
+    }
+}
