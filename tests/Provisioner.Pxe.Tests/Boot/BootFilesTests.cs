@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Options;
+using Provisioner.Pxe.Boot;
+
+namespace Provisioner.Pxe.Tests.Boot;
+
+public sealed class BootFilesTests : IDisposable
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("provisioner-bootfiles-");
+    private readonly string _bootDir;
+    private readonly string _fallbackDir;
+    private readonly string _outside;
+
+    public BootFilesTests()
+    {
+        _bootDir = Directory.CreateDirectory(Path.Join(_root.FullName, "boot")).FullName;
+        _fallbackDir = Directory.CreateDirectory(Path.Join(_root.FullName, "syslinux")).FullName;
+        _outside = Directory.CreateDirectory(Path.Join(_root.FullName, "outside")).FullName;
+        File.WriteAllText(Path.Join(_outside, "secret"), "secret");
+        File.WriteAllText(Path.Join(_bootDir, "linux"), "kernel");
+        Directory.CreateDirectory(Path.Join(_bootDir, "pxelinux.cfg"));
+        File.WriteAllText(Path.Join(_bootDir, "pxelinux.cfg", "default"), "DEFAULT local");
+        File.WriteAllText(Path.Join(_fallbackDir, "ldlinux.c32"), "module");
+        File.WriteAllText(Path.Join(_fallbackDir, "linux"), "shadowed");
+    }
+
+    public void Dispose() => _root.Delete(recursive: true);
+
+    private BootFiles Files()
+    {
+        var options = new BootFileOptions { BootDir = _bootDir };
+        options.FallbackDirs.Clear();
+        options.FallbackDirs.Add(_fallbackDir);
+        return new BootFiles(Options.Create(options));
+    }
+
+    [Theory]
+    [InlineData("linux", "kernel")]
+    [InlineData("/pxelinux.cfg/default", "DEFAULT local")]
+    [InlineData("ldlinux.c32", "module")] // from the fallback dir
+    public void Find_ExistingFile_Found(string requested, string content)
+    {
+        BootFileLookup lookup = Files().Find(requested);
+
+        Assert.Equal(BootFileStatus.Found, lookup.Status);
+        Assert.Equal(content, File.ReadAllText(lookup.FullPath));
+    }
+
+    [Theory]
+    [InlineData("missing")]
+    [InlineData("pxelinux.cfg")] // a directory
+    [InlineData("pxelinux.cfg/ldlinux.c32")] // fallbacks serve plain names only
+    [InlineData("/etc/passwd")]
+    public void Find_MissingFile_NotFound(string requested)
+    {
+        Assert.Equal(BootFileStatus.NotFound, Files().Find(requested).Status);
+    }
+
+    [Fact]
+    public void Find_SymlinkToFileOutside_Denied()
+    {
+        File.CreateSymbolicLink(Path.Join(_bootDir, "escape"), Path.Join(_outside, "secret"));
+
+        BootFileLookup lookup = Files().Find("escape");
+
+        Assert.Equal(BootFileStatus.Denied, lookup.Status);
+        Assert.Contains("symlink", lookup.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Find_SymlinkedDirectoryOutside_Denied()
+    {
+        Directory.CreateSymbolicLink(Path.Join(_bootDir, "etc"), _outside);
+
+        Assert.Equal(BootFileStatus.Denied, Files().Find("etc/secret").Status);
+    }
+
+    [Fact]
+    public void Find_SymlinkInsideBootDir_Found()
+    {
+        Directory.CreateDirectory(Path.Join(_bootDir, "debian"));
+        File.CreateSymbolicLink(Path.Join(_bootDir, "debian", "linux"), Path.Join(_bootDir, "linux"));
+
+        Assert.Equal(BootFileStatus.Found, Files().Find("debian/linux").Status);
+    }
+
+    [Fact]
+    public void Find_TraversalPath_DeniedBeforeTouchingDisk()
+    {
+        Assert.Equal(BootFileStatus.Denied, Files().Find("../outside/secret").Status);
+    }
+}
