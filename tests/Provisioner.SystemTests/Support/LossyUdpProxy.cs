@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Provisioner.SystemTests.Support;
+
+/// <summary>
+/// A lossy path between one TFTP client and the server, on 127.0.0.1: it drops and duplicates
+/// datagrams at random in both directions, like a bad link. The client sends its request to
+/// <see cref="Port"/>; the server's answers reach it from a facade port that stands for the
+/// server's transfer port. The request itself is never dropped.
+/// </summary>
+public sealed class LossyUdpProxy : IDisposable
+{
+    private readonly Socket _front = Bound();
+    private readonly Socket _upstream = Bound();
+    private readonly Socket _facade = Bound();
+    private readonly IPEndPoint _server;
+    private readonly double _drop;
+    private readonly double _duplicate;
+    private readonly Random _random;
+    private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task[] _loops;
+    private EndPoint? _client;
+    private EndPoint? _serverTid;
+
+    public LossyUdpProxy(IPEndPoint server, double drop, double duplicate, int seed)
+    {
+        _server = server;
+        _drop = drop;
+        _duplicate = duplicate;
+        _random = new Random(seed);
+        _loops = [Pump(_front, OnRequest), Pump(_upstream, OnFromServer), Pump(_facade, OnFromClient)];
+    }
+
+    public int Port => ((IPEndPoint)_front.LocalEndPoint!).Port;
+
+    public int FromServer { get; private set; }
+
+    public int Dropped { get; private set; }
+
+    public int Duplicated { get; private set; }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        foreach (Socket socket in new[] { _front, _upstream, _facade })
+        {
+            socket.Dispose();
+        }
+        Task.WaitAll(_loops, TimeSpan.FromSeconds(5));
+        _stop.Dispose();
+    }
+
+    private static Socket Bound()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return socket;
+    }
+
+    private void OnRequest(byte[] datagram, EndPoint from)
+    {
+        _client = from;
+        _upstream.SendTo(datagram, _server);
+    }
+
+    private void OnFromServer(byte[] datagram, EndPoint from)
+    {
+        _serverTid = from;
+        FromServer++;
+        if (_client is { } client)
+        {
+            Forward(_facade, datagram, client);
+        }
+    }
+
+    private void OnFromClient(byte[] datagram, EndPoint from)
+    {
+        if (_serverTid is { } tid)
+        {
+            Forward(_upstream, datagram, tid);
+        }
+    }
+
+    private void Forward(Socket via, byte[] datagram, EndPoint to)
+    {
+        int copies = 1;
+        lock (_gate)
+        {
+            if (_random.NextDouble() < _drop)
+            {
+                Dropped++;
+                copies = 0;
+            }
+            else if (_random.NextDouble() < _duplicate)
+            {
+                Duplicated++;
+                copies = 2;
+            }
+        }
+        for (int i = 0; i < copies; i++)
+        {
+            via.SendTo(datagram, to);
+        }
+    }
+
+    private Task Pump(Socket socket, Action<byte[], EndPoint> handle) => Task.Run(async () =>
+    {
+        byte[] buffer = new byte[70_000];
+        while (!_stop.IsCancellationRequested)
+        {
+            SocketReceiveFromResult result;
+            try
+            {
+                result = await socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), _stop.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                return;
+            }
+            lock (_gate)
+            {
+                handle(buffer[..result.ReceivedBytes], result.RemoteEndPoint);
+            }
+        }
+    });
+}
