@@ -33,7 +33,7 @@ internal static class ApplianceHost
         return app;
     }
 
-    private static string HttpUrl(string? value)
+    public static string HttpUrl(string? value)
     {
         string url = string.IsNullOrWhiteSpace(value) ? "http://0.0.0.0:8080" : value;
         return Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) && uri.Scheme is "http" or "https"

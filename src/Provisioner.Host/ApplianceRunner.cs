@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 using Provisioner.Core.Hosting;
@@ -13,14 +14,14 @@ internal static class ApplianceRunner
 
     public static async Task<int> RunAsync(IReadOnlyDictionary<string, string?> overrides, string? configFile, CancellationToken cancellationToken)
     {
-        WebApplication app;
+        WebApplication? app = null;
         try
         {
             app = ApplianceHost.Build(overrides, configFile);
             PrepareDirectories(app);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (Describe(ex) is { } line)
+        catch (Exception ex) when (Describe(ex, app) is { } line)
         {
             await Console.Error.WriteLineAsync($"provisioner: {line}").ConfigureAwait(false);
             return StartupFailed;
@@ -38,7 +39,7 @@ internal static class ApplianceRunner
     }
 
     /// <summary>The operator's line for a failure we understand; null lets anything else crash loudly.</summary>
-    private static string? Describe(Exception ex) => ex switch
+    private static string? Describe(Exception ex, WebApplication? app) => ex switch
     {
         PortBindException bind => bind.Message,
         FormatException format => format.Message,
@@ -46,8 +47,8 @@ internal static class ApplianceRunner
         FileNotFoundException missing => $"configuration file not found: {missing.FileName}",
         IOException io when io.InnerException is AddressInUseException =>
             $"HTTP cannot listen: {io.Message.TrimEnd('.')}. Stop the other process or choose another URL with --http",
-        IOException io when io.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AccessDenied } =>
-            $"HTTP cannot listen: {io.Message.TrimEnd('.')}: permission denied. Ports below 1024 need root or CAP_NET_BIND_SERVICE; or choose another URL with --http",
+        // Kestrel lets a refused bind through as it is; TFTP's come wrapped in PortBindException.
+        SocketException socket => PortBindException.For("HTTP", ApplianceHost.HttpUrl(app?.Configuration[ApplianceSettings.Http]), socket, "--http").Message,
         IOException io when io.Message.StartsWith("Failed to bind", StringComparison.Ordinal) =>
             $"HTTP cannot listen: {io.Message.TrimEnd('.')}. Choose another URL with --http",
         UnauthorizedAccessException denied => $"cannot create a directory: {denied.Message}",

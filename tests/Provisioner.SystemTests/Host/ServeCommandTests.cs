@@ -1,0 +1,154 @@
+using System.Net;
+using System.Net.Sockets;
+using Provisioner.SystemTests.Support;
+
+namespace Provisioner.SystemTests.Host;
+
+/// <summary><c>provisioner serve</c> as an operator runs it: the real binary in its own process.</summary>
+[Trait("Category", "System")]
+public sealed class ServeCommandTests : IDisposable
+{
+    private const int StartupFailed = 78;
+    private readonly TestFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    [Fact]
+    public async Task Serve_DefaultDirsInWorkingDir_HealthyAndServesOverTftpAndHttp()
+    {
+        string cwd = _files.Dir("site");
+        int tftp = ApplianceProcess.FreePort(SocketType.Dgram);
+        string http = $"http://127.0.0.1:{ApplianceProcess.FreePort(SocketType.Stream)}";
+        await using ApplianceProcess appliance = ApplianceProcess.Start(["serve", "--tftp", $"127.0.0.1:{tftp}", "--http", http], cwd);
+
+        string health = await appliance.WaitHealthyAsync(http);
+
+        Assert.Contains($"udp 127.0.0.1:{tftp}", health, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(Path.Join(cwd, "data")), "--data-dir default ./data was not created");
+        string kernel = _files.Create("site/boot/linux", 100_000);
+        string viaTftp = Path.Join(cwd, "linux.tftp");
+        await ProcessRunner.RunCheckedAsync("curl", "-sS", "--tftp-blksize", "1468", "-o", viaTftp, $"tftp://127.0.0.1:{tftp}/linux");
+        string viaHttp = Path.Join(cwd, "linux.http");
+        await ProcessRunner.RunCheckedAsync("curl", "-sSf", "-o", viaHttp, $"{http}/boot/linux");
+        Assert.Equal(TestFiles.Sha256(kernel), TestFiles.Sha256(viaTftp));
+        Assert.Equal(TestFiles.Sha256(kernel), TestFiles.Sha256(viaHttp));
+    }
+
+    [Theory]
+    [InlineData("pxelinux.0", "/usr/lib/PXELINUX/pxelinux.0")]
+    [InlineData("ldlinux.c32", "/usr/lib/syslinux/modules/bios/ldlinux.c32")]
+    [InlineData("/menu.c32", "/usr/lib/syslinux/modules/bios/menu.c32")]
+    public async Task Serve_BootLoaderMissingFromBootDir_ServedFromSyslinuxPackages(string requested, string packaged)
+    {
+        string cwd = _files.Dir("site");
+        int tftp = ApplianceProcess.FreePort(SocketType.Dgram);
+        string http = $"http://127.0.0.1:{ApplianceProcess.FreePort(SocketType.Stream)}";
+        await using ApplianceProcess appliance = ApplianceProcess.Start(["serve", "--tftp", $"127.0.0.1:{tftp}", "--http", http], cwd);
+        await appliance.WaitHealthyAsync(http);
+        string local = Path.Join(cwd, "got");
+
+        await ProcessRunner.RunCheckedAsync("busybox", "tftp", "-g", "-r", requested, "-l", local, "-b", "1408", "127.0.0.1", $"{tftp}");
+
+        Assert.Equal(TestFiles.Sha256(packaged), TestFiles.Sha256(local));
+    }
+
+    [Fact]
+    public async Task Serve_SettingsFromAppsettingsEnvironmentAndCommandLine_LaterSourceWins()
+    {
+        string cwd = _files.Dir("site");
+        int tftp = ApplianceProcess.FreePort(SocketType.Dgram);
+        string http = $"http://127.0.0.1:{ApplianceProcess.FreePort(SocketType.Stream)}";
+        string cliBoot = _files.Dir("cli-boot");
+        File.WriteAllText(Path.Join(cliBoot, "which"), "command line");
+        File.WriteAllText(Path.Join(_files.Dir("env-boot"), "which"), "environment");
+        File.WriteAllText(Path.Join(cwd, "appsettings.json"), $$"""{ "Tftp": { "Endpoint": "127.0.0.1:{{tftp}}" }, "DataDir": "./json-data" }""");
+        var environment = new Dictionary<string, string>
+        {
+            ["PROVISIONER_HTTP"] = http,
+            ["PROVISIONER_BOOTDIR"] = Path.Join(_files.Root, "env-boot"),
+        };
+        await using ApplianceProcess appliance = ApplianceProcess.Start(["serve", "--boot-dir", cliBoot], cwd, environment);
+
+        string health = await appliance.WaitHealthyAsync(http);
+
+        Assert.Contains($"udp 127.0.0.1:{tftp}", health, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(Path.Join(cwd, "json-data")));
+        ProcessResult fetched = await ProcessRunner.RunCheckedAsync("curl", "-sSf", $"{http}/boot/which");
+        Assert.Equal("command line", fetched.StandardOutput.TrimEnd());
+    }
+
+    [Fact]
+    public async Task Serve_TftpPortInUse_OneClearLineAndExit()
+    {
+        using var occupant = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        occupant.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        int port = ((IPEndPoint)occupant.LocalEndPoint!).Port;
+        string http = $"http://127.0.0.1:{ApplianceProcess.FreePort(SocketType.Stream)}";
+        await using ApplianceProcess appliance = ApplianceProcess.Start(["serve", "--tftp", $"127.0.0.1:{port}", "--http", http], _files.Dir("site"));
+
+        Assert.Equal(StartupFailed, await appliance.WaitForExitAsync());
+
+        string line = SingleErrorLine(appliance);
+        Assert.Contains($"TFTP cannot listen on udp 127.0.0.1:{port}", line, StringComparison.Ordinal);
+        Assert.Contains("already in use", line, StringComparison.Ordinal);
+        Assert.Contains("--tftp", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_HttpPortInUse_OneClearLineAndExit()
+    {
+        using var occupant = new TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        int port = ((IPEndPoint)occupant.LocalEndpoint).Port;
+        int tftp = ApplianceProcess.FreePort(SocketType.Dgram);
+        await using ApplianceProcess appliance = ApplianceProcess.Start(["serve", "--tftp", $"127.0.0.1:{tftp}", "--http", $"http://127.0.0.1:{port}"], _files.Dir("site"));
+
+        Assert.Equal(StartupFailed, await appliance.WaitForExitAsync());
+
+        string line = SingleErrorLine(appliance);
+        Assert.Contains("HTTP cannot listen", line, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{port}", line, StringComparison.Ordinal);
+        Assert.Contains("--http", line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:69", "http://127.0.0.1:8080", "TFTP cannot listen on udp 127.0.0.1:69")]
+    [InlineData("127.0.0.1:6969", "http://127.0.0.1:80", "HTTP cannot listen on http://127.0.0.1:80")]
+    public async Task Serve_PrivilegedPortWithoutPrivilege_OneClearLineAndExit(string tftp, string http, string expected)
+    {
+        await using NetworkNamespace ns = await NetworkNamespace.CreateAsync();
+        string site = _files.Dir("site");
+        File.SetUnixFileMode(_files.Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherExecute);
+        File.SetUnixFileMode(site, (UnixFileMode)0x1FF);
+        var environment = new Dictionary<string, string> { ["HOME"] = site, ["DOTNET_CLI_HOME"] = site };
+        string[] asNobody = ["ip", .. ns.Exec("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--")];
+        await using ApplianceProcess appliance = ApplianceProcess.Start(["serve", "--tftp", tftp, "--http", http], site, environment, asNobody);
+
+        Assert.Equal(StartupFailed, await appliance.WaitForExitAsync());
+
+        string line = SingleErrorLine(appliance);
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+        Assert.Contains("CAP_NET_BIND_SERVICE", line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--tftp", "nonsense", "TFTP address 'nonsense' is not ADDR:PORT")]
+    [InlineData("--http", "localhost:8080", "is not a URL")]
+    public async Task Serve_MalformedAddress_OneClearLineAndExit(string option, string value, string expected)
+    {
+        await using ApplianceProcess appliance = ApplianceProcess.Start(["serve", option, value], _files.Dir("site"));
+
+        Assert.Equal(StartupFailed, await appliance.WaitForExitAsync());
+
+        Assert.Contains(expected, SingleErrorLine(appliance), StringComparison.Ordinal);
+    }
+
+    private static string SingleErrorLine(ApplianceProcess appliance)
+    {
+        string[] lines = appliance.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 1, $"expected one line on stderr, got: {appliance.Output}");
+        Assert.DoesNotContain("   at ", appliance.Output, StringComparison.Ordinal);
+        Assert.StartsWith("provisioner: ", lines[0], StringComparison.Ordinal);
+        return lines[0];
+    }
+}
