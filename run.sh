@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Starts the appliance: installs the boot loaders it serves, then runs `provisioner serve`.
+# Extra arguments go to serve, e.g. ./run.sh --tftp 0.0.0.0:6969 --http http://127.0.0.1:8080
+set -euo pipefail
+cd "$(dirname "$0")"
+. scripts/apt-ensure.sh
+
+require_dotnet
+# pxelinux.0 (pxelinux) and ldlinux.c32 with the other BIOS modules (syslinux-common).
+apt_ensure pxelinux syslinux-common
+exec dotnet run --project src/Provisioner.Host -c Release -- serve "$@"

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what the tests need (idempotent apt-get) and runs every test: unit and system.
+# A quick loop without real clients and namespaces: dotnet test --filter "Category!=System"
+set -euo pipefail
+cd "$(dirname "$0")"
+. scripts/apt-ensure.sh
+
+require_dotnet
+# Real peers: syslinux boot loaders, TFTP clients (tftp-hpa, atftp, curl, busybox), namespaces (iproute2).
+apt_ensure pxelinux syslinux-common tftp-hpa atftp curl busybox iproute2 procps util-linux
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test Provisioner.sln -c Release "$@" 2>&1 | tee "$log" || status=$?
+
+# One closing line in the plain form CI reads: "N passed, N failed".
+awk '/(Passed|Failed)! +- +Failed: /{
+       for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
+     }
+     END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit $status
