@@ -14,6 +14,9 @@ namespace Provisioner.Pxe.Tftp;
 /// </summary>
 public sealed partial class TftpServer : IAsyncDisposable
 {
+    /// <summary>A transfer thread needs little stack; 256 of them reserve 64 MiB of address space, not memory.</summary>
+    private const int TransferThreadStack = 256 * 1024;
+
     private readonly TftpServerOptions _options;
     private readonly ITftpHandler _handler;
     private readonly ITftpTransferObserver _observer;
@@ -193,7 +196,7 @@ public sealed partial class TftpServer : IAsyncDisposable
 
         long started = Stopwatch.GetTimestamp();
         using var session = new TftpTransferSession(socket, peer, source, settings, _options.MaxRetries, _time);
-        TftpOutcome outcome = await session.RunAsync(stopping).ConfigureAwait(false);
+        TftpOutcome outcome = await RunOnOwnThreadAsync(session, stopping).ConfigureAwait(false);
         TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
         if (outcome.Completed)
         {
@@ -205,6 +208,31 @@ public sealed partial class TftpServer : IAsyncDisposable
             Log.Failed(_logger, peer, request.Filename, outcome.BytesAcknowledged, outcome.Failure!);
             Notify(o => o.OnFailed(info, outcome.BytesAcknowledged, outcome.Failure!));
         }
+    }
+
+    /// <summary>Each transfer gets a thread, as tftpd-hpa gets a process: see <see cref="TftpTransferSession"/>.</summary>
+    private static Task<TftpOutcome> RunOnOwnThreadAsync(TftpTransferSession session, CancellationToken stopping)
+    {
+        var done = new TaskCompletionSource<TftpOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(
+            () =>
+            {
+                try
+                {
+                    done.SetResult(session.Run(stopping));
+                }
+                catch (Exception ex)
+                {
+                    done.SetException(ex);
+                }
+            },
+            TransferThreadStack)
+        {
+            IsBackground = true,
+            Name = "tftp-transfer",
+        };
+        thread.Start();
+        return done.Task;
     }
 
     private Socket OpenTransferSocket(IPAddress localAddress)

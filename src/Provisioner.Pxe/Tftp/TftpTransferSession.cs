@@ -9,23 +9,31 @@ internal readonly record struct TftpOutcome(bool Completed, string? Failure, lon
 
 /// <summary>
 /// The socket loop of one transfer, on its own port (the server's TID, RFC 1350 §4). It sends what
-/// <see cref="TftpTransfer"/> asks for and feeds it ACKs and timeouts. The timeout comes from an
-/// <see cref="ITimer"/> of the injected <see cref="TimeProvider"/> that cancels the pending receive.
+/// <see cref="TftpTransfer"/> asks for and feeds it ACKs and timeouts.
+/// It runs on a thread of its own with blocking receives, as tftpd-hpa runs a process per transfer:
+/// a lockstep transfer is bound by the round trip, and a blocking receive is woken by the kernel
+/// directly, without the hand-off from the socket engine's epoll thread to the thread pool that an
+/// async receive costs on every block. The receive wakes every <see cref="PollInterval"/> so the
+/// retransmission deadline is judged by the injected <see cref="TimeProvider"/>.
 /// </summary>
 internal sealed class TftpTransferSession : IDisposable
 {
     private const int ReceiveBufferLength = 1024;
 
+    /// <summary>How often a blocked receive wakes to check the deadline and shutdown.</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+
     private readonly Socket _socket;
     private readonly SocketAddress _peer;
     private readonly ITftpSource _source;
+    private readonly ReadAheadBuffer _reader;
     private readonly TftpTransferSettings _settings;
     private readonly TftpTransfer _transfer;
-    private readonly ITimer _timer;
+    private readonly TimeProvider _time;
     private readonly byte[] _sendBuffer;
     private readonly byte[] _receiveBuffer = new byte[ReceiveBufferLength];
     private readonly SocketAddress _from;
-    private CancellationTokenSource _receiveTimeout = new();
+    private long _sentAt;
 
     public TftpTransferSession(Socket socket, IPEndPoint peer, ITftpSource source, TftpTransferSettings settings, int maxRetries, TimeProvider time)
     {
@@ -35,13 +43,15 @@ internal sealed class TftpTransferSession : IDisposable
         _source = source;
         _settings = settings;
         _transfer = new TftpTransfer(source.Length, settings, maxRetries);
+        _reader = new ReadAheadBuffer(source, settings.BlockSize);
         _sendBuffer = ArrayPool<byte>.Shared.Rent(TftpWire.HeaderLength + settings.BlockSize);
-        _timer = time.CreateTimer(static state => ((TftpTransferSession)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _time = time;
+        _socket.ReceiveTimeout = (int)PollInterval.TotalMilliseconds;
     }
 
-    public async Task<TftpOutcome> RunAsync(CancellationToken stopping)
+    /// <summary>Runs the transfer to its end; blocks the calling thread.</summary>
+    public TftpOutcome Run(CancellationToken stopping)
     {
-        using CancellationTokenRegistration onStop = stopping.Register(static state => ((TftpTransferSession)state!).OnTimer(), this);
         TftpStep step = _transfer.Start();
         while (true)
         {
@@ -49,11 +59,11 @@ internal sealed class TftpTransferSession : IDisposable
             {
                 case TftpStepKind.SendOptionAck:
                     SendOptionAck();
-                    Arm();
+                    _sentAt = _time.GetTimestamp();
                     break;
                 case TftpStepKind.SendBlocks:
                     SendBlocks(step.FirstBlock, step.Count);
-                    Arm();
+                    _sentAt = _time.GetTimestamp();
                     break;
                 case TftpStepKind.Completed:
                     return Outcome(failure: null);
@@ -61,7 +71,7 @@ internal sealed class TftpTransferSession : IDisposable
                     return Outcome($"no ACK after {_transfer.Retransmissions} retransmissions and {_settings.Timeout.TotalSeconds:0.#} s timeouts");
             }
 
-            (step, string? failure) = await ReceiveAsync(stopping).ConfigureAwait(false);
+            (step, string? failure) = Receive(stopping);
             if (failure is not null)
             {
                 return Outcome(failure);
@@ -71,29 +81,33 @@ internal sealed class TftpTransferSession : IDisposable
 
     public void Dispose()
     {
-        _timer.Dispose();
-        _receiveTimeout.Dispose();
+        _reader.Dispose();
         ArrayPool<byte>.Shared.Return(_sendBuffer);
     }
 
-    private async ValueTask<(TftpStep Step, string? Failure)> ReceiveAsync(CancellationToken stopping)
+    private (TftpStep Step, string? Failure) Receive(CancellationToken stopping)
     {
         while (true)
         {
+            if (stopping.IsCancellationRequested)
+            {
+                return (TftpStep.Wait, "server is shutting down");
+            }
+            // Checked on every pass, so a peer that keeps sending junk cannot hold off the timeout.
+            if (_time.GetElapsedTime(_sentAt) >= _settings.Timeout)
+            {
+                _sentAt = _time.GetTimestamp();
+                return (_transfer.OnTimeout(), null);
+            }
+
             int length;
             try
             {
-                length = await _socket.ReceiveFromAsync(_receiveBuffer, SocketFlags.None, _from, _receiveTimeout.Token).ConfigureAwait(false);
+                length = _socket.ReceiveFrom(_receiveBuffer, SocketFlags.None, _from);
             }
-            catch (OperationCanceledException)
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
             {
-                if (stopping.IsCancellationRequested)
-                {
-                    return (TftpStep.Wait, "server is shutting down");
-                }
-                _receiveTimeout.Dispose();
-                _receiveTimeout = new CancellationTokenSource();
-                return (_transfer.OnTimeout(), null);
+                continue;
             }
             catch (SocketException ex)
             {
@@ -109,7 +123,12 @@ internal sealed class TftpTransferSession : IDisposable
             ReadOnlySpan<byte> datagram = _receiveBuffer.AsSpan(0, length);
             if (TftpWire.TryReadAck(datagram, out ushort block))
             {
-                return (_transfer.OnAck(block), null);
+                TftpStep step = _transfer.OnAck(block);
+                if (step.Kind == TftpStepKind.Wait)
+                {
+                    continue;
+                }
+                return (step, null);
             }
             if (TftpWire.TryReadOpcode(datagram, out TftpOpcode opcode) && opcode == TftpOpcode.Error)
             {
@@ -129,7 +148,7 @@ internal sealed class TftpTransferSession : IDisposable
         for (long block = firstBlock; block < firstBlock + count; block++)
         {
             Span<byte> payload = _sendBuffer.AsSpan(TftpWire.HeaderLength, blockSize);
-            int length = _source.Read((block - 1) * blockSize, payload);
+            int length = _reader.ReadBlock(block, payload);
             TftpWire.WriteDataHeader(_sendBuffer, (ushort)block);
             _socket.SendTo(_sendBuffer.AsSpan(0, TftpWire.HeaderLength + length), SocketFlags.None, _peer);
         }
@@ -152,23 +171,8 @@ internal sealed class TftpTransferSession : IDisposable
         }
     }
 
-    private void Arm() => _timer.Change(_settings.Timeout, Timeout.InfiniteTimeSpan);
-
-    private void OnTimer()
-    {
-        try
-        {
-            Volatile.Read(ref _receiveTimeout).Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The transfer moved on or ended between the timer firing and this line.
-        }
-    }
-
     private TftpOutcome Outcome(string? failure)
     {
-        _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         long bytes = Math.Min(_transfer.BlocksAcknowledged * _settings.BlockSize, _source.Length);
         return new TftpOutcome(failure is null, failure, bytes, _transfer.Retransmissions);
     }
