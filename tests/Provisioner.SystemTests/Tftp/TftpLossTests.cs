@@ -41,9 +41,12 @@ public sealed class TftpLossTests : IAsyncLifetime
         ProcessResult result = await TftpClients.TftpHpaAsync(proxy.Port, "initrd.gz", local);
 
         AssertIntact(result, local, proxy, blocks: (Size / 512) + 1);
-        // In lockstep each lost datagram costs exactly one retransmission; a duplicated ACK costs
-        // none (RFC 1123 §4.2.3.1). A Sorcerer's Apprentice server would send a block per duplicate too.
-        long expectedAtMost = (Size / 512) + 1 + proxy.Dropped;
+        // In lockstep each lost datagram costs one retransmission; a duplicated ACK costs none
+        // (RFC 1123 §4.2.3.1). A Sorcerer's Apprentice server sends a block per duplicate too (it
+        // measured 14-48 over this bound). The slack covers ACKs that arrive after the 200 ms timeout
+        // when the machine is busy: those retransmissions are spurious but legitimate.
+        const int lateAckSlack = 5;
+        long expectedAtMost = (Size / 512) + 1 + proxy.Dropped + lateAckSlack;
         Assert.True(proxy.FromServer <= expectedAtMost, $"server sent {proxy.FromServer} datagrams; {expectedAtMost} at most expected ({proxy.Dropped} dropped, {proxy.Duplicated} duplicated)");
     }
 
