@@ -15,10 +15,12 @@ public interface IEventBus
 internal sealed class EventBus : IEventBus
 {
     /// <summary>Events a slow subscriber may lag behind before it loses the oldest.</summary>
-    private const int SubscriberCapacity = 4096;
+    public const int SubscriberCapacity = 4096;
 
     private readonly Lock _gate = new();
     private List<Channel<ProvisionerEvent>> _subscribers = [];
+
+    public int SubscriberCount => Volatile.Read(ref _subscribers).Count;
 
     public void Publish(ProvisionerEvent published)
     {
