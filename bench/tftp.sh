@@ -2,7 +2,7 @@
 # TFTP throughput of the appliance against tftpd-hpa, in the same run, on 127.0.0.1.
 # Servers are pinned to CPU 0 and clients to CPU 1 (see shared/notes/pxe-facts.md: unpinned
 # round trips land on one core or across two at random). Prints a Markdown table.
-#   bench/tftp.sh [SIZE_MIB] [RUNS]     defaults: 30 MiB, best of 3 runs for single-client figures
+#   bench/tftp.sh [SIZE_MIB] [RUNS]     defaults: 30 MiB, 3 runs of each measurement
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/apt-ensure.sh
@@ -87,19 +87,27 @@ app_single=$(single curl_get "$app_port")
 hpa_single=$(single curl_get "$hpa_port")
 app_lockstep=$(single atftp_get "$app_port" 1)
 app_window=$(single atftp_get "$app_port" 16)
-read -r app_multi app_fail <<<"$(concurrent "$app_port")"
-# VmHWM is the peak resident set since start; the 50-client run is the heaviest part.
+# The 50-client runs saturate the client core and vary by about 10% from run to run, so the two
+# servers take turns, $runs rounds, and the median of each is compared.
+app_runs=() hpa_runs=() app_fail=0 hpa_fail=0
+for _ in $(seq "$runs"); do
+  read -r rate failed <<<"$(concurrent "$app_port")"; app_runs+=("$rate"); app_fail=$((app_fail + failed))
+  read -r rate failed <<<"$(concurrent "$hpa_port")"; hpa_runs+=("$rate"); hpa_fail=$((hpa_fail + failed))
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+app_multi="$(median "${app_runs[@]}") (runs: ${app_runs[*]})"
+hpa_multi="$(median "${hpa_runs[@]}") (runs: ${hpa_runs[*]})"
+# VmHWM is the peak resident set since start; the 50-client runs are the heaviest part.
 hwm=$(awk '/VmHWM/{print int($2/1024)}' "/proc/$app_pid/status")
-read -r hpa_multi hpa_fail <<<"$(concurrent "$hpa_port")"
 
 cat <<TABLE
-$(date -u +%Y-%m-%d) · ${size_mib} MiB file · blksize $blksize · servers on CPU 0, clients on CPU 1 · best of $runs for single clients
+$(date -u +%Y-%m-%d) · ${size_mib} MiB file · blksize $blksize · servers on CPU 0, clients on CPU 1 · best of $runs for single clients, median of $runs alternating rounds for $clients clients
 
 | measurement | appliance | tftpd-hpa 5.2 |
 |---|---|---|
 | 1 curl client, lockstep (MB/s) | $app_single | $hpa_single |
-| $clients concurrent curl clients, aggregate (MB/s) | $app_multi | $hpa_multi |
-| failed transfers among the $clients | $app_fail | $hpa_fail |
+| $clients concurrent curl clients, aggregate (MB/s), median | $app_multi | $hpa_multi |
+| failed transfers, all $clients-client runs | $app_fail | $hpa_fail |
 | 1 atftp client, windowsize 1 (MB/s) | $app_lockstep | |
 | 1 atftp client, windowsize 16 (MB/s) | $app_window | |
 | windowsize 16 / own lockstep (atftp) | $(awk -v a="$app_window" -v b="$app_lockstep" 'BEGIN{printf "%.1fx", a/b}') | |

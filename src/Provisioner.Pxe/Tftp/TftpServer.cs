@@ -195,7 +195,7 @@ public sealed partial class TftpServer : IAsyncDisposable
         Notify(o => o.OnStarted(info));
 
         long started = Stopwatch.GetTimestamp();
-        using var session = new TftpTransferSession(socket, peer, source, settings, _options.MaxRetries, _time);
+        using var session = new TftpTransferSession(socket, peer, source, settings, _options.MaxRetries, _time, MaySpin);
         TftpOutcome outcome = await RunOnOwnThreadAsync(session, stopping).ConfigureAwait(false);
         TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
         if (outcome.Completed)
@@ -234,6 +234,9 @@ public sealed partial class TftpServer : IAsyncDisposable
         thread.Start();
         return done.Task;
     }
+
+    /// <summary>Spinning for a reply pays only while every transfer can have a core to itself.</summary>
+    private bool MaySpin() => ActiveTransfers <= Environment.ProcessorCount;
 
     private Socket OpenTransferSocket(IPAddress localAddress)
     {
