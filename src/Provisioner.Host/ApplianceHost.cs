@@ -6,6 +6,11 @@ namespace Provisioner.Host;
 /// <summary>The composition root: configuration sources, services and endpoints of the appliance.</summary>
 internal static class ApplianceHost
 {
+    private const string HostLogCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+
+    /// <summary>Set by <see cref="ApplianceRunner"/> once every listener is up.</summary>
+    public static bool Started { get; set; }
+
     public static WebApplication Build(IReadOnlyDictionary<string, string?> overrides, string? configFile)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
@@ -24,6 +29,9 @@ internal static class ApplianceHost
             o.SingleLine = true;
             o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
         });
+        // The host logs a failed start with its stack trace; ApplianceRunner prints one line instead.
+        // Once started, the host's own logs (a faulted background service, say) pass as usual.
+        builder.Logging.AddFilter((provider, category, level) => category != HostLogCategory || Started);
         builder.WebHost.UseUrls(HttpUrl(config[ApplianceSettings.Http]));
         builder.Services.AddTftpBootServer(config);
         builder.Services.AddProvisionerWeb();

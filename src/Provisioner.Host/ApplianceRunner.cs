@@ -20,6 +20,7 @@ internal static class ApplianceRunner
             app = ApplianceHost.Build(overrides, configFile);
             PrepareDirectories(app);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            ApplianceHost.Started = true;
         }
         catch (Exception ex) when (Describe(ex, app) is { } line)
         {

@@ -144,7 +144,18 @@ public sealed partial class TftpServer : IAsyncDisposable
 
     private async Task ServeAsync(TftpRequest request, IPEndPoint peer, IPAddress localAddress, CancellationToken stopping)
     {
-        using Socket socket = OpenTransferSocket(localAddress);
+        Socket socket;
+        try
+        {
+            socket = OpenTransferSocket(localAddress);
+        }
+        catch (SocketException ex)
+        {
+            // Out of ports or the address just went away: nothing to answer from, the client retries.
+            Log.TransferCrashed(_logger, ex, peer, request.Filename);
+            return;
+        }
+        using Socket owned = socket;
         try
         {
             TftpReadResult opened = await OpenAsync(request, peer, stopping).ConfigureAwait(false);
