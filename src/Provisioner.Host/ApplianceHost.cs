@@ -31,7 +31,7 @@ internal static class ApplianceHost
         });
         // The host logs a failed start with its stack trace; ApplianceRunner prints one line instead.
         // Once started, the host's own logs (a faulted background service, say) pass as usual.
-        builder.Logging.AddFilter((provider, category, level) => category != HostLogCategory || Started);
+        builder.Logging.AddFilter(HostLogCategory, level => Started && level >= LogLevel.Information);
         builder.WebHost.UseUrls(HttpUrl(config[ApplianceSettings.Http]));
         builder.Services.AddTftpBootServer(config);
         builder.Services.AddProvisionerWeb();
