@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -205,10 +204,10 @@ public sealed partial class TftpServer : IAsyncDisposable
         Log.Started(_logger, peer, request.Filename, source.Length, settings.BlockSize, settings.WindowSize);
         Notify(o => o.OnStarted(info));
 
-        long started = Stopwatch.GetTimestamp();
+        long started = _time.GetTimestamp();
         using var session = new TftpTransferSession(socket, peer, source, settings, _options.MaxRetries, _time, MaySpin);
         TftpOutcome outcome = await RunOnOwnThreadAsync(session, stopping).ConfigureAwait(false);
-        TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
+        TimeSpan elapsed = _time.GetElapsedTime(started);
         if (outcome.Completed)
         {
             Log.Completed(_logger, peer, request.Filename, source.Length, elapsed.TotalMilliseconds, outcome.Retransmissions);

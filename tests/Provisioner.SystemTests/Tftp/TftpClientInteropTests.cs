@@ -37,77 +37,55 @@ public sealed class TftpClientInteropTests : IClassFixture<TftpClientInteropTest
         }
     }
 
-    public static TheoryData<long> HpaSizes => new() { 0L, 1L, 512L, FortyKiB, FortyMiB };
-
-    public static TheoryData<long> BlksizeSizes => new() { 0L, 1L, 1468L, FortyKiB, FortyMiB };
-
     /// <summary>
-    /// curl 7.88.1 fails every empty-file download with error 71 ("getpeername() failed"), against
-    /// tftpd-hpa as well: a client bug, so the empty file is left to the other clients.
+    /// Each client with each size: 0 B, 1 B, exactly one block at the client's block size, 40 KiB and
+    /// 40 MiB. tftp-hpa's client sends no options, so its block is 512 bytes; curl 7.88.1 fails every
+    /// empty-file download with error 71 ("getpeername() failed"), against tftpd-hpa as well, so the
+    /// empty file is left to the other clients.
     /// </summary>
-    public static TheoryData<long> CurlSizes => new() { 1L, 1468L, FortyKiB, FortyMiB };
-
-    [Theory]
-    [MemberData(nameof(HpaSizes))]
-    public async Task TftpHpa_Binary_FileArrivesIntact(long size)
+    public static TheoryData<string, long> Cases()
     {
-        string local = LocalPath("hpa", size);
-        ProcessResult result = await TftpClients.TftpHpaAsync(_fixture.Server.Port, $"file-{size}", local);
-
-        AssertSameFile(result, size, local);
+        var cases = new TheoryData<string, long>();
+        foreach (long size in new[] { 0L, 1L, 512L, FortyKiB, FortyMiB })
+        {
+            cases.Add("tftp-hpa", size);
+        }
+        foreach (string client in new[] { "atftp blksize 1468", "atftp windowsize 16", "curl blksize 1468", "busybox blksize 1468" })
+        {
+            foreach (long size in new[] { 0L, 1L, 1468L, FortyKiB, FortyMiB })
+            {
+                if (!(client.StartsWith("curl", StringComparison.Ordinal) && size == 0))
+                {
+                    cases.Add(client, size);
+                }
+            }
+        }
+        // 81,921 blocks at 512 bytes: block numbers pass 65535 and wrap.
+        cases.Add("curl blksize 512", FortyMiB);
+        return cases;
     }
 
     [Theory]
-    [MemberData(nameof(BlksizeSizes))]
-    public async Task Atftp_Blksize1468_FileArrivesIntact(long size)
+    [MemberData(nameof(Cases))]
+    public async Task Client_FetchesFile_ArrivesIntact(string client, long size)
     {
-        string local = LocalPath("atftp", size);
-        ProcessResult result = await TftpClients.AtftpAsync(_fixture.Server.Port, $"file-{size}", local, 1468, 1);
+        string local = Path.Join(_fixture.Files.Dir("got"), $"{client.Replace(' ', '-')}-{size}");
+        string remote = $"file-{size}";
+        int port = _fixture.Server.Port;
+
+        ProcessResult result = client switch
+        {
+            "tftp-hpa" => await TftpClients.TftpHpaAsync(port, remote, local),
+            "atftp blksize 1468" => await TftpClients.AtftpAsync(port, remote, local, 1468, 1),
+            "atftp windowsize 16" => await TftpClients.AtftpAsync(port, remote, local, 1468, 16),
+            "curl blksize 1468" => await TftpClients.CurlAsync(port, remote, local, 1468),
+            "curl blksize 512" => await TftpClients.CurlAsync(port, remote, local, 512),
+            "busybox blksize 1468" => await TftpClients.BusyboxAsync(port, remote, local, 1468),
+            _ => throw new ArgumentOutOfRangeException(nameof(client), client, "no such client"),
+        };
 
         AssertSameFile(result, size, local);
     }
-
-    [Theory]
-    [MemberData(nameof(BlksizeSizes))]
-    public async Task Atftp_Windowsize16_FileArrivesIntact(long size)
-    {
-        string local = LocalPath("atftp-window", size);
-        ProcessResult result = await TftpClients.AtftpAsync(_fixture.Server.Port, $"file-{size}", local, 1468, 16);
-
-        AssertSameFile(result, size, local);
-    }
-
-    [Theory]
-    [MemberData(nameof(CurlSizes))]
-    public async Task Curl_TftpBlksize_FileArrivesIntact(long size)
-    {
-        string local = LocalPath("curl", size);
-        ProcessResult result = await TftpClients.CurlAsync(_fixture.Server.Port, $"file-{size}", local, 1468);
-
-        AssertSameFile(result, size, local);
-    }
-
-    [Theory]
-    [MemberData(nameof(BlksizeSizes))]
-    public async Task Busybox_Blksize_FileArrivesIntact(long size)
-    {
-        string local = LocalPath("busybox", size);
-        ProcessResult result = await TftpClients.BusyboxAsync(_fixture.Server.Port, $"file-{size}", local, 1468);
-
-        AssertSameFile(result, size, local);
-    }
-
-    [Fact]
-    public async Task Curl_Blksize512_40MiBRollsOverBlockNumbers()
-    {
-        // 81,921 blocks at 512 bytes: numbers pass 65535 and wrap.
-        string local = LocalPath("curl-512", FortyMiB);
-        ProcessResult result = await TftpClients.CurlAsync(_fixture.Server.Port, $"file-{FortyMiB}", local, 512);
-
-        AssertSameFile(result, FortyMiB, local);
-    }
-
-    private string LocalPath(string client, long size) => Path.Join(_fixture.Files.Dir("got"), $"{client}-{size}");
 
     private void AssertSameFile(ProcessResult result, long size, string local)
     {
