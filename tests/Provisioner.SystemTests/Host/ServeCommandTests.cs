@@ -121,8 +121,10 @@ public sealed class ServeCommandTests : IDisposable
         File.SetUnixFileMode(_files.Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherExecute);
         File.SetUnixFileMode(site, (UnixFileMode)0x1FF);
         var environment = new Dictionary<string, string> { ["HOME"] = site, ["DOTNET_CLI_HOME"] = site };
+        // nobody must be able to read the binary wherever CI cloned the repo (under /root, say).
+        string binary = CopyBinaryReadableByAll(Path.Join(_files.Root, "bin"));
         string[] asNobody = ["ip", .. ns.Exec("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--")];
-        await using ApplianceProcess appliance = ApplianceProcess.Start(["serve", "--tftp", tftp, "--http", http], site, environment, asNobody);
+        await using ApplianceProcess appliance = ApplianceProcess.Start(["serve", "--tftp", tftp, "--http", http], site, environment, asNobody, binary);
 
         Assert.Equal(StartupFailed, await appliance.WaitForExitAsync());
 
@@ -141,6 +143,24 @@ public sealed class ServeCommandTests : IDisposable
         Assert.Equal(StartupFailed, await appliance.WaitForExitAsync());
 
         Assert.Contains(expected, SingleErrorLine(appliance), StringComparison.Ordinal);
+    }
+
+    private static string CopyBinaryReadableByAll(string target)
+    {
+        const UnixFileMode readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        const UnixFileMode runnable = readable | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        foreach (string source in Directory.EnumerateFiles(AppContext.BaseDirectory, "*", SearchOption.AllDirectories))
+        {
+            string copy = Path.Join(target, Path.GetRelativePath(AppContext.BaseDirectory, source));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(source, copy);
+            File.SetUnixFileMode(copy, source == ApplianceProcess.BinaryPath ? runnable : readable);
+        }
+        foreach (string directory in Directory.EnumerateDirectories(target, "*", SearchOption.AllDirectories).Append(target))
+        {
+            File.SetUnixFileMode(directory, runnable);
+        }
+        return Path.Join(target, Path.GetFileName(ApplianceProcess.BinaryPath));
     }
 
     private static string SingleErrorLine(ApplianceProcess appliance)

@@ -48,9 +48,9 @@ public sealed class ApplianceProcess : IAsyncDisposable
         }
     }
 
-    public static ApplianceProcess Start(IEnumerable<string> arguments, string workingDirectory, IDictionary<string, string>? environment = null, string[]? prefix = null)
+    public static ApplianceProcess Start(IEnumerable<string> arguments, string workingDirectory, IDictionary<string, string>? environment = null, string[]? prefix = null, string? binary = null)
     {
-        string[] command = [.. prefix ?? [], BinaryPath, .. arguments];
+        string[] command = [.. prefix ?? [], binary ?? BinaryPath, .. arguments];
         Process process = ProcessRunner.Start(command[0], command[1..], workingDirectory, environment, out StringBuilder stdout, out StringBuilder stderr);
         return new ApplianceProcess(process, stdout, stderr);
     }
