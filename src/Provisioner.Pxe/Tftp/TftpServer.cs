@@ -161,7 +161,7 @@ public sealed partial class TftpServer : IAsyncDisposable
             if (opened.Source is null)
             {
                 Log.Refused(_logger, peer, request.Filename, (int)opened.Error, opened.Message);
-                SendError(socket, peer, opened.Error, opened.Message);
+                TftpErrorReply.Send(socket, peer.Serialize(), opened.Error, opened.Message);
                 return;
             }
             using ITftpSource source = opened.Source;
@@ -171,7 +171,7 @@ public sealed partial class TftpServer : IAsyncDisposable
         {
             // A handler or socket fault ends this transfer only; the server keeps serving.
             Log.TransferCrashed(_logger, ex, peer, request.Filename);
-            SendError(socket, peer, TftpErrorCode.NotDefined, "internal server error");
+            TftpErrorReply.Send(socket, peer.Serialize(), TftpErrorCode.NotDefined, "internal server error");
         }
     }
 
@@ -273,23 +273,7 @@ public sealed partial class TftpServer : IAsyncDisposable
     {
         if (_socket is { } socket)
         {
-            SendError(socket, peer, code, message);
-        }
-    }
-
-    private static void SendError(Socket socket, IPEndPoint peer, TftpErrorCode code, string message)
-    {
-        Span<byte> buffer = stackalloc byte[512];
-        if (TftpWire.TryWriteError(buffer, code, message, out int written))
-        {
-            try
-            {
-                socket.SendTo(buffer[..written], SocketFlags.None, peer);
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-            {
-                // Best effort: the client may be gone.
-            }
+            TftpErrorReply.Send(socket, peer.Serialize(), code, message);
         }
     }
 }

@@ -37,13 +37,11 @@ internal sealed class TftpTransferSession : IDisposable
     private readonly byte[] _sendBuffer;
     private readonly byte[] _receiveBuffer = new byte[ReceiveBufferLength];
     private readonly SocketAddress _from;
-    private long _sentAt;
-
     private readonly Func<bool> _maySpin;
+    private long _sentAt;
 
     public TftpTransferSession(Socket socket, IPEndPoint peer, ITftpSource source, TftpTransferSettings settings, int maxRetries, TimeProvider time, Func<bool> maySpin)
     {
-        _maySpin = maySpin;
         _socket = socket;
         _peer = peer.Serialize();
         _from = new SocketAddress(peer.AddressFamily);
@@ -53,6 +51,7 @@ internal sealed class TftpTransferSession : IDisposable
         _reader = new ReadAheadBuffer(source, settings.BlockSize);
         _sendBuffer = ArrayPool<byte>.Shared.Rent(TftpWire.HeaderLength + settings.BlockSize);
         _time = time;
+        _maySpin = maySpin;
         _socket.ReceiveTimeout = (int)PollInterval.TotalMilliseconds;
     }
 
@@ -103,7 +102,7 @@ internal sealed class TftpTransferSession : IDisposable
             // Checked on every pass, so a peer that keeps sending junk cannot hold off the timeout.
             if (_time.GetElapsedTime(_sentAt) >= _settings.Timeout)
             {
-                _sentAt = _time.GetTimestamp();
+                // Run restarts the clock when it sends whatever the timeout asks for.
                 return (_transfer.OnTimeout(), null);
             }
 
@@ -125,7 +124,7 @@ internal sealed class TftpTransferSession : IDisposable
             if (!_from.Equals(_peer))
             {
                 // RFC 1350 §4: a packet from another TID gets ERROR 5 and does not disturb this transfer.
-                SendError(_from, TftpErrorCode.UnknownTransferId, "unknown transfer ID");
+                TftpErrorReply.Send(_socket, _from, TftpErrorCode.UnknownTransferId, "unknown transfer ID");
                 continue;
             }
             ReadOnlySpan<byte> datagram = _receiveBuffer.AsSpan(0, length);
@@ -185,15 +184,6 @@ internal sealed class TftpTransferSession : IDisposable
         if (TftpWire.TryWriteOptionAck(_sendBuffer, _settings.Acknowledged, out int written))
         {
             _socket.SendTo(_sendBuffer.AsSpan(0, written), SocketFlags.None, _peer);
-        }
-    }
-
-    private void SendError(SocketAddress to, TftpErrorCode code, string message)
-    {
-        Span<byte> buffer = stackalloc byte[128];
-        if (TftpWire.TryWriteError(buffer, code, message, out int written))
-        {
-            _socket.SendTo(buffer[..written], SocketFlags.None, to);
         }
     }
 
