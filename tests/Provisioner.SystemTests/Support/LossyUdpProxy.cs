@@ -7,7 +7,9 @@ namespace Provisioner.SystemTests.Support;
 /// A lossy path between one TFTP client and the server, on 127.0.0.1: it drops and duplicates
 /// datagrams at random in both directions, like a bad link. The client sends its request to
 /// <see cref="Port"/>; the server's answers reach it from a facade port that stands for the
-/// server's transfer port. The request itself is never dropped.
+/// server's transfer port. The request and the first datagram each way (the OACK and the ACK of
+/// block 0 when options were asked) are never dropped or duplicated: atftp's client aborts with
+/// "unexpected OACK" when it sees a second OACK, which no server can prevent on a lossy path.
 /// </summary>
 public sealed class LossyUdpProxy : IDisposable
 {
@@ -23,6 +25,7 @@ public sealed class LossyUdpProxy : IDisposable
     private readonly Task[] _loops;
     private EndPoint? _client;
     private EndPoint? _serverTid;
+    private int _fromClient;
 
     public LossyUdpProxy(IPEndPoint server, double drop, double duplicate, int seed)
     {
@@ -71,7 +74,7 @@ public sealed class LossyUdpProxy : IDisposable
         FromServer++;
         if (_client is { } client)
         {
-            Forward(_facade, datagram, client);
+            Forward(_facade, datagram, client, lossy: FromServer > 1);
         }
     }
 
@@ -79,29 +82,35 @@ public sealed class LossyUdpProxy : IDisposable
     {
         if (_serverTid is { } tid)
         {
-            Forward(_upstream, datagram, tid);
+            _fromClient++;
+            Forward(_upstream, datagram, tid, lossy: _fromClient > 1);
         }
     }
 
-    private void Forward(Socket via, byte[] datagram, EndPoint to)
+    private void Forward(Socket via, byte[] datagram, EndPoint to, bool lossy)
     {
-        int copies = 1;
+        int copies = lossy ? Copies() : 1;
+        for (int i = 0; i < copies; i++)
+        {
+            via.SendTo(datagram, to);
+        }
+    }
+
+    private int Copies()
+    {
         lock (_gate)
         {
             if (_random.NextDouble() < _drop)
             {
                 Dropped++;
-                copies = 0;
+                return 0;
             }
-            else if (_random.NextDouble() < _duplicate)
+            if (_random.NextDouble() < _duplicate)
             {
                 Duplicated++;
-                copies = 2;
+                return 2;
             }
-        }
-        for (int i = 0; i < copies; i++)
-        {
-            via.SendTo(datagram, to);
+            return 1;
         }
     }
 
