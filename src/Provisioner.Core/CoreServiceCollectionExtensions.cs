@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Provisioner.Core.Events;
@@ -13,6 +14,18 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IEventBus, EventBus>();
         services.TryAddSingleton<ListenerStatus>();
+        return services;
+    }
+
+    /// <summary>The base URL written into boot configs and preseeds, from keys <c>Http</c> and <c>PublicUrl</c>.</summary>
+    public static IServiceCollection AddApplianceUrls(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ApplianceUrlOptions>().Configure(o =>
+        {
+            o.Http = configuration["Http"] is { Length: > 0 } http ? http : o.Http;
+            o.PublicUrl = configuration["PublicUrl"];
+        });
+        services.TryAddSingleton<ApplianceUrls>();
         return services;
     }
 }

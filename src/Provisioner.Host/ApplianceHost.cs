@@ -1,3 +1,4 @@
+using Provisioner.Core;
 using Provisioner.Pxe;
 using Provisioner.Web;
 
@@ -16,13 +17,7 @@ internal static class ApplianceHost
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         ConfigurationManager config = builder.Configuration;
         config.Sources.Clear();
-        config.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
-            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true);
-        if (configFile is not null)
-        {
-            config.AddJsonFile(Path.GetFullPath(configFile), optional: false);
-        }
-        config.AddEnvironmentVariables(ApplianceSettings.EnvironmentPrefix).AddInMemoryCollection(overrides);
+        AddSources(config, overrides, configFile);
 
         builder.Logging.ClearProviders().AddSimpleConsole(o =>
         {
@@ -33,12 +28,25 @@ internal static class ApplianceHost
         // Once started, the host's own logs (a faulted background service, say) pass as usual.
         builder.Logging.AddFilter(HostLogCategory, level => Started && level >= LogLevel.Information);
         builder.WebHost.UseUrls(HttpUrl(config[ApplianceSettings.Http]));
+        builder.Services.AddBuildTracking(config);
         builder.Services.AddTftpBootServer(config);
         builder.Services.AddProvisionerWeb();
 
         WebApplication app = builder.Build();
-        app.MapProvisionerWeb();
+        app.UseProvisionerWeb();
         return app;
+    }
+
+    /// <summary>The configuration sources of <c>serve</c> and of every other command, in precedence order.</summary>
+    public static IConfigurationBuilder AddSources(IConfigurationBuilder config, IReadOnlyDictionary<string, string?> overrides, string? configFile)
+    {
+        config.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true);
+        if (configFile is not null)
+        {
+            config.AddJsonFile(Path.GetFullPath(configFile), optional: false);
+        }
+        return config.AddEnvironmentVariables(ApplianceSettings.EnvironmentPrefix).AddInMemoryCollection(overrides);
     }
 
     public static string HttpUrl(string? value)

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 using Provisioner.Core.Hosting;
+using Provisioner.Core.Inventory.Data;
 using Provisioner.Pxe.Boot;
 
 namespace Provisioner.Host;
@@ -43,6 +44,7 @@ internal static class ApplianceRunner
     private static string? Describe(Exception ex, WebApplication? app) => ex switch
     {
         PortBindException bind => bind.Message,
+        DatabaseUnavailableException database => database.Message,
         FormatException format => format.Message,
         InvalidDataException data => data.Message,
         FileNotFoundException missing => $"configuration file not found: {missing.FileName}",

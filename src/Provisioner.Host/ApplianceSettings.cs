@@ -13,4 +13,6 @@ internal static class ApplianceSettings
     public const string Templates = "Templates";
     public const string Http = "Http";
     public const string TftpEndpoint = "Tftp:Endpoint";
+    public const string Database = "Database";
+    public const string PublicUrl = "PublicUrl";
 }

@@ -13,12 +13,15 @@ public static class PxeServiceCollectionExtensions
     public static IServiceCollection AddTftpBootServer(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddProvisionerCore();
+        services.AddInventory(configuration);
+        services.AddApplianceUrls(configuration);
         services.AddOptions<TftpServerOptions>()
             .Bind(configuration.GetSection("Tftp"))
             .Configure(o => o.Endpoint = ParseEndpoint(configuration["Tftp:Endpoint"], o.Endpoint));
         services.AddOptions<BootFileOptions>().Bind(configuration);
         services.AddSingleton<BootFiles>();
-        services.AddSingleton<ITftpHandler, BootTftpHandler>();
+        services.AddSingleton<BootTftpHandler>();
+        services.AddSingleton<ITftpHandler, ConfigTftpHandler>();
         services.AddSingleton<ITftpTransferObserver, TftpEventPublisher>();
         services.AddSingleton<TftpServer>();
         services.AddHostedService<TftpHostedService>();

@@ -1,23 +1,45 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Provisioner.Core;
+using Provisioner.Web.Api;
+using Provisioner.Web.Boot;
 
 namespace Provisioner.Web;
 
 public static class WebServiceCollectionExtensions
 {
-    /// <summary>The HTTP side: health and boot files (UI and API come with their issues).</summary>
+    private const string ApiPolicy = "api";
+
+    /// <summary>The HTTP side: health, boot files and configs, preseeds, callbacks and the API.</summary>
     public static IServiceCollection AddProvisionerWeb(this IServiceCollection services)
     {
         services.AddProvisionerCore();
         services.AddHostedService<HttpListenerStatus>();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ErrorHandlers>();
+        services.AddAuthentication(BearerTokenHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(BearerTokenHandler.SchemeName).RequireAuthenticatedUser());
         return services;
     }
 
-    public static IEndpointRouteBuilder MapProvisionerWeb(this IEndpointRouteBuilder app)
+    /// <summary>Error handling and authentication, then every endpoint.</summary>
+    public static WebApplication UseProvisionerWeb(this WebApplication app)
     {
+        app.UseExceptionHandler();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapHealth();
         app.MapBootFiles();
+        app.MapBootConfigs();
+        app.MapPreseeds();
+        app.MapCallbacks();
+        RouteGroupBuilder api = app.MapGroup("/api").RequireAuthorization(ApiPolicy);
+        api.MapHostApi();
+        api.MapImportApi();
         return app;
     }
 }

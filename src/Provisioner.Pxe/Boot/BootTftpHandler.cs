@@ -6,7 +6,7 @@ namespace Provisioner.Pxe.Boot;
 /// <summary>Answers TFTP read requests from the boot files.</summary>
 internal sealed class BootTftpHandler(BootFiles files) : ITftpHandler
 {
-    public ValueTask<TftpReadResult> OpenAsync(string path, IPEndPoint peer, CancellationToken cancellationToken)
+    public ValueTask<TftpReadResult> OpenAsync(string path, IPEndPoint peer, IPAddress local, CancellationToken cancellationToken)
     {
         BootFileLookup lookup = files.Find(path);
         TftpReadResult result = lookup.Status switch

@@ -8,7 +8,11 @@ namespace Provisioner.Pxe.Tftp;
 /// </summary>
 public interface ITftpHandler
 {
-    ValueTask<TftpReadResult> OpenAsync(string path, IPEndPoint peer, CancellationToken cancellationToken);
+    /// <param name="path">The file name from the request.</param>
+    /// <param name="peer">The client's address and port.</param>
+    /// <param name="local">The server address the request arrived on (the one the client reaches us at).</param>
+    /// <param name="cancellationToken">Cancelled when the server stops.</param>
+    ValueTask<TftpReadResult> OpenAsync(string path, IPEndPoint peer, IPAddress local, CancellationToken cancellationToken);
 }
 
 /// <summary>Either a source to send or the ERROR to answer with.</summary>

@@ -157,7 +157,7 @@ public sealed partial class TftpServer : IAsyncDisposable
         using Socket owned = socket;
         try
         {
-            TftpReadResult opened = await OpenAsync(request, peer, stopping).ConfigureAwait(false);
+            TftpReadResult opened = await OpenAsync(request, peer, localAddress, stopping).ConfigureAwait(false);
             if (opened.Source is null)
             {
                 Log.Refused(_logger, peer, request.Filename, (int)opened.Error, opened.Message);
@@ -175,7 +175,7 @@ public sealed partial class TftpServer : IAsyncDisposable
         }
     }
 
-    private async ValueTask<TftpReadResult> OpenAsync(TftpRequest request, IPEndPoint peer, CancellationToken stopping)
+    private async ValueTask<TftpReadResult> OpenAsync(TftpRequest request, IPEndPoint peer, IPAddress localAddress, CancellationToken stopping)
     {
         if (request.Opcode == TftpOpcode.WriteRequest)
         {
@@ -186,7 +186,7 @@ public sealed partial class TftpServer : IAsyncDisposable
         {
             return TftpReadResult.Refused(TftpErrorCode.IllegalOperation, $"transfer mode '{request.Mode}' is not supported: use octet or netascii");
         }
-        TftpReadResult opened = await _handler.OpenAsync(request.Filename, peer, stopping).ConfigureAwait(false);
+        TftpReadResult opened = await _handler.OpenAsync(request.Filename, peer, localAddress, stopping).ConfigureAwait(false);
         if (!netascii || opened.Source is null)
         {
             return opened;

@@ -30,7 +30,7 @@ internal sealed class TestTftpServer : IAsyncDisposable, ITftpHandler, ITftpTran
 
     public RawTftpClient Client() => new(Endpoint);
 
-    public ValueTask<TftpReadResult> OpenAsync(string path, IPEndPoint peer, CancellationToken cancellationToken) =>
+    public ValueTask<TftpReadResult> OpenAsync(string path, IPEndPoint peer, IPAddress local, CancellationToken cancellationToken) =>
         ValueTask.FromResult(_files.TryGetValue(path, out byte[]? content)
             ? TftpReadResult.Found(new MemoryTftpSource(content))
             : TftpReadResult.NotFound($"{path}: no such file"));

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Provisioner.Pxe.Boot;
 
-namespace Provisioner.Web;
+namespace Provisioner.Web.Boot;
 
 /// <summary>
 /// <c>GET /boot/{path}</c>: the same files TFTP serves, with Content-Length and range requests, for

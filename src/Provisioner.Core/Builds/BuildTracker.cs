@@ -1,0 +1,173 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Provisioner.Core.Inventory;
+using Provisioner.Core.Inventory.Data;
+
+namespace Provisioner.Core.Builds;
+
+/// <summary>
+/// Moves builds through their states and writes each step to the host's timeline:
+/// idle/installed → pending (build requested) → booting (boot config served) → installing
+/// (preseed fetched, or an installer callback) → installed or failed.
+/// </summary>
+public sealed class BuildTracker(InventoryDatabase database, TimeProvider time)
+{
+    public const int MaxMessageLength = 1024;
+
+    // The address a building host used when it fetched its boot config: the kernel and initrd come
+    // from the same address, and nothing else (before packet capture) ties them to the host.
+    private readonly ConcurrentDictionary<IPAddress, int> _bootingPeers = new();
+
+    public async Task<HostRecord> RequestBuildAsync(int hostId, string source, CancellationToken cancellationToken)
+    {
+        return await ChangeAsync(hostId, source, host =>
+        {
+            host.BuildToken = BuildTokens.New();
+            host.StateReason = null;
+            return (BuildState.Pending, $"build requested ({host.Profile})");
+        }, cancellationToken).ConfigureAwait(false) ?? throw InventoryException.NotFound($"with id {hostId}");
+    }
+
+    public async Task<HostRecord> CancelBuildAsync(int hostId, string source, CancellationToken cancellationToken)
+    {
+        return await ChangeAsync(hostId, source, host =>
+        {
+            host.BuildToken = null;
+            return (BuildState.Idle, host.State.IsBuilding() ? "build cancelled" : "build cancelled (none was running)");
+        }, cancellationToken).ConfigureAwait(false) ?? throw InventoryException.NotFound($"with id {hostId}");
+    }
+
+    /// <summary>The host's installer boot config went out to <paramref name="peer"/>.</summary>
+    public Task ConfigServedAsync(int hostId, IPAddress peer, string source, string name, CancellationToken cancellationToken)
+    {
+        _bootingPeers[peer] = hostId;
+        return ChangeAsync(hostId, source, host => (
+            host.State == BuildState.Pending ? BuildState.Booting : host.State,
+            $"boot config {name} served to {peer}"), cancellationToken);
+    }
+
+    /// <summary>A file went to an address that recently fetched a building host's boot config.</summary>
+    public async Task TransferAsync(IPAddress peer, string source, string message, CancellationToken cancellationToken)
+    {
+        if (_bootingPeers.TryGetValue(peer, out int hostId))
+        {
+            await ChangeAsync(hostId, source, host => (host.State, message), cancellationToken, onlyWhileBuilding: true).ConfigureAwait(false);
+        }
+    }
+
+    public Task PreseedFetchedAsync(int hostId, IPAddress peer, string source, CancellationToken cancellationToken) =>
+        ChangeAsync(hostId, source, host => (BuildState.Installing, $"preseed fetched by {peer}"), cancellationToken, onlyWhileBuilding: true);
+
+    /// <summary>An installer callback; false when the token is not a build's (nothing changes then).</summary>
+    public async Task<bool> CallbackAsync(string token, CallbackKind kind, string? message, CancellationToken cancellationToken)
+    {
+        if (!BuildTokens.IsWellFormed(token))
+        {
+            return false;
+        }
+        int? hostId;
+        await using (InventoryDbContext db = database.CreateContext())
+        {
+            hostId = await db.Hosts.Where(h => h.BuildToken == token).Select(h => (int?)h.Id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        }
+        if (hostId is null)
+        {
+            return false;
+        }
+        string said = Clean(message);
+        await ChangeAsync(hostId.Value, Inventory.EventSources.Callback, host =>
+        {
+            (BuildState state, string text) = kind switch
+            {
+                CallbackKind.Early => (BuildState.Installing, "installer started (early_command)"),
+                CallbackKind.Late => (BuildState.Installing, "installer finishing (late_command)"),
+                CallbackKind.Finished => (BuildState.Installed, "installed; boots from local disk from now on"),
+                _ => (BuildState.Failed, "installer reported failure"),
+            };
+            if (kind == CallbackKind.Failed)
+            {
+                host.StateReason = said.Length > 0 ? said : "installer reported failure";
+            }
+            // A stall verdict is overruled by a later callback (the install did go on), but a
+            // retried early/late wget after "finished" must not undo the installed state.
+            if (host.State is BuildState.Installed && kind is CallbackKind.Early or CallbackKind.Late)
+            {
+                state = BuildState.Installed;
+            }
+            return (state, said.Length > 0 ? $"{text}: {said}" : text);
+        }, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Fails builds that showed up and then went quiet for longer than <paramref name="timeout"/>.</summary>
+    public async Task<int> FailStalledAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        DateTime cutoff = time.GetUtcNow().UtcDateTime - timeout;
+        List<int> stalled;
+        await using (InventoryDbContext db = database.CreateContext())
+        {
+            stalled = await db.Hosts
+                .Where(h => (h.State == BuildState.Booting || h.State == BuildState.Installing) && h.LastProgressAt < cutoff)
+                .Select(h => h.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+        foreach (int id in stalled)
+        {
+            await ChangeAsync(id, Inventory.EventSources.Watchdog, host =>
+            {
+                host.StateReason = $"stalled: no progress for {timeout.TotalMinutes:0} minutes while {host.State.Name()}";
+                return (BuildState.Failed, host.StateReason);
+            }, cancellationToken, onlyWhileBuilding: true).ConfigureAwait(false);
+        }
+        return stalled.Count;
+    }
+
+    public async Task<List<HostEvent>> TimelineAsync(int hostId, CancellationToken cancellationToken)
+    {
+        await using InventoryDbContext db = database.CreateContext();
+        if (!await db.Hosts.AnyAsync(h => h.Id == hostId, cancellationToken).ConfigureAwait(false))
+        {
+            throw InventoryException.NotFound($"with id {hostId}");
+        }
+        return await db.Events.AsNoTracking().Where(e => e.HostId == hostId).OrderBy(e => e.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Loads the host, applies <paramref name="step"/>, appends its event; all in one save.</summary>
+    private async Task<HostRecord?> ChangeAsync(int hostId, string source, Func<HostRecord, (BuildState State, string Message)> step,
+        CancellationToken cancellationToken, bool onlyWhileBuilding = false)
+    {
+        await using InventoryDbContext db = database.CreateContext();
+        HostRecord? host = await db.Hosts.FirstOrDefaultAsync(h => h.Id == hostId, cancellationToken).ConfigureAwait(false);
+        if (host is null || (onlyWhileBuilding && !host.State.IsBuilding()))
+        {
+            return host;
+        }
+        (BuildState state, string message) = step(host);
+        DateTime now = time.GetUtcNow().UtcDateTime;
+        host.State = state;
+        host.LastProgressAt = now;
+        host.UpdatedAt = now;
+        if (state != BuildState.Failed)
+        {
+            host.StateReason = null;
+        }
+        if (!state.IsBuilding())
+        {
+            foreach (KeyValuePair<IPAddress, int> peer in _bootingPeers.Where(p => p.Value == hostId))
+            {
+                _bootingPeers.TryRemove(peer);
+            }
+        }
+        db.Events.Add(new HostEvent { HostId = hostId, At = now, Source = source, Message = Truncate(message), State = state });
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return host;
+    }
+
+    private static string Clean(string? message)
+    {
+        string text = new((message ?? string.Empty).Where(c => !char.IsControl(c)).ToArray());
+        return Truncate(text.Trim());
+    }
+
+    private static string Truncate(string text) => text.Length <= MaxMessageLength ? text : text[..(MaxMessageLength - 1)] + "…";
+}

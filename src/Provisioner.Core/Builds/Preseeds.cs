@@ -1,0 +1,68 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Provisioner.Core.Inventory;
+using Provisioner.Core.Inventory.Data;
+using Provisioner.Core.Network;
+using Provisioner.Core.Templates;
+
+namespace Provisioner.Core.Builds;
+
+/// <summary>A rendered preseed, or why there is none (one line for the 404).</summary>
+public sealed record PreseedResult(string? Text, string Reason)
+{
+    public static PreseedResult Missing(string reason) => new(null, reason);
+}
+
+/// <summary>
+/// Preseeds, found two ways: by the per-build token in the URL the host's pxelinux config carries,
+/// or, for installers pointed at one fixed URL, by the requester's IP through the IP→MAC bindings
+/// learnt from the wire. A requester that cannot be identified gets nothing, never another host's.
+/// </summary>
+public sealed class Preseeds(InventoryDatabase database, HostService hosts, BuildTracker tracker, TemplateStore templates,
+    IIpMacBindings bindings, IOptions<PreseedOptions> secrets)
+{
+    public async Task<PreseedResult> ForTokenAsync(string token, IPAddress peer, string baseUrl, CancellationToken cancellationToken)
+    {
+        if (!BuildTokens.IsWellFormed(token))
+        {
+            return PreseedResult.Missing("no build has this token");
+        }
+        HostRecord? host;
+        await using (InventoryDbContext db = database.CreateContext())
+        {
+            host = await db.Hosts.AsNoTracking().FirstOrDefaultAsync(h => h.BuildToken == token, cancellationToken).ConfigureAwait(false);
+        }
+        return host is null
+            ? PreseedResult.Missing("no build has this token")
+            : await RenderAsync(host, host.Profile, peer, baseUrl, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<PreseedResult> ForRequesterAsync(IPAddress peer, string? profile, string baseUrl, CancellationToken cancellationToken)
+    {
+        if (!bindings.TryGetMac(peer, out MacAddress mac))
+        {
+            return PreseedResult.Missing($"no MAC address is known for {peer}: use the per-host preseed URL from the host's boot config");
+        }
+        HostRecord? host = await hosts.FindByMacAsync(mac, cancellationToken).ConfigureAwait(false);
+        if (host is null)
+        {
+            return PreseedResult.Missing($"{peer} is {mac}, which is not a registered host");
+        }
+        if (!host.State.IsBuilding() || host.BuildToken is null)
+        {
+            return PreseedResult.Missing($"{peer} is host {host.Hostname}, which has no build in progress (state {host.State.Name()})");
+        }
+        string chosen = profile ?? host.Profile;
+        return templates.Exists(chosen)
+            ? await RenderAsync(host, chosen, peer, baseUrl, cancellationToken).ConfigureAwait(false)
+            : PreseedResult.Missing($"no profile '{chosen}'");
+    }
+
+    private async Task<PreseedResult> RenderAsync(HostRecord host, string profile, IPAddress peer, string baseUrl, CancellationToken cancellationToken)
+    {
+        string text = await templates.RenderAsync(TemplateStore.PreseedFile(profile), TemplateModel.ForHost(host, new BuildUrls(baseUrl, host.BuildToken), secrets.Value)).ConfigureAwait(false);
+        await tracker.PreseedFetchedAsync(host.Id, peer, EventSources.Http, cancellationToken).ConfigureAwait(false);
+        return new PreseedResult(text, string.Empty);
+    }
+}

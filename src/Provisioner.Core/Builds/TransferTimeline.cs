@@ -1,0 +1,37 @@
+using System.Globalization;
+using Microsoft.Extensions.Hosting;
+using Provisioner.Core.Events;
+using Provisioner.Core.Inventory;
+
+namespace Provisioner.Core.Builds;
+
+/// <summary>Writes finished and failed file transfers into the timeline of the building host that fetched them.</summary>
+internal sealed class TransferTimeline(IEventBus bus, BuildTracker tracker) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await foreach (ProvisionerEvent published in bus.SubscribeAsync(stoppingToken).ConfigureAwait(false))
+        {
+            string? message = published switch
+            {
+                TransferCompleted done when !IsConfig(done.Path) => $"{done.Path} transferred ({Size(done.Size)} in {done.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s)",
+                TransferFailed failed when !IsConfig(failed.Path) => $"{failed.Path} transfer failed after {Size(failed.BytesSent)}: {failed.Reason}",
+                _ => null,
+            };
+            if (message is not null && published is TransferEvent transfer)
+            {
+                string source = transfer.Protocol == "tftp" ? EventSources.Tftp : EventSources.Http;
+                await tracker.TransferAsync(transfer.Peer.Address, source, message, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static bool IsConfig(string path) => path.StartsWith(BootConfigs.Directory, StringComparison.Ordinal);
+
+    private static string Size(long bytes) => bytes switch
+    {
+        >= 1_000_000 => (bytes / 1e6).ToString("0.0 MB", CultureInfo.InvariantCulture),
+        >= 1_000 => (bytes / 1e3).ToString("0.0 kB", CultureInfo.InvariantCulture),
+        _ => bytes.ToString("0 B", CultureInfo.InvariantCulture),
+    };
+}

@@ -1,0 +1,16 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Provisioner.Core.Inventory.Data;
+
+internal sealed class HostEventConfiguration : IEntityTypeConfiguration<HostEvent>
+{
+    public void Configure(EntityTypeBuilder<HostEvent> builder)
+    {
+        builder.ToTable("host_events");
+        builder.Property(e => e.Source).HasMaxLength(16);
+        builder.Property(e => e.Message).HasMaxLength(1024);
+        builder.Property(e => e.State).HasConversion<string>().HasMaxLength(16);
+        builder.HasIndex(e => new { e.HostId, e.Id });
+    }
+}

@@ -1,0 +1,25 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Provisioner.Core.Inventory.Data;
+
+/// <summary>
+/// The inventory: hosts, their timelines and API tokens. One subclass per database provider holds
+/// that provider's migrations (EF migrations are provider-specific); the model is the same.
+/// </summary>
+public abstract class InventoryDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<HostRecord> Hosts => Set<HostRecord>();
+
+    public DbSet<HostEvent> Events => Set<HostEvent>();
+
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(InventoryDbContext).Assembly);
+}
+
+/// <summary>The embedded default: one SQLite file in the data dir.</summary>
+public sealed class SqliteInventoryDbContext(DbContextOptions<SqliteInventoryDbContext> options) : InventoryDbContext(options);
+
+/// <summary>PostgreSQL, for sites where several appliances share one inventory.</summary>
+public sealed class NpgsqlInventoryDbContext(DbContextOptions<NpgsqlInventoryDbContext> options) : InventoryDbContext(options);

@@ -1,0 +1,52 @@
+namespace Provisioner.Core.Inventory;
+
+/// <summary>A registered machine: its identity, its static network settings and its build.</summary>
+public sealed class HostRecord
+{
+    public int Id { get; set; }
+
+    /// <summary>Canonical <c>aa:bb:cc:dd:ee:ff</c>; unique.</summary>
+    public required string Mac { get; set; }
+
+    /// <summary>One lower-case RFC 1123 label; unique.</summary>
+    public required string Hostname { get; set; }
+
+    public string? Domain { get; set; }
+
+    /// <summary>Dotted-quad IPv4 address; unique.</summary>
+    public required string Ip { get; set; }
+
+    public int PrefixLength { get; set; }
+
+    public string? Gateway { get; set; }
+
+    public List<string> Dns { get; set; } = [];
+
+    public required string Profile { get; set; }
+
+    /// <summary>Kernel console spec such as <c>ttyS1,115200n8</c>, or null for none.</summary>
+    public string? Console { get; set; }
+
+    public string? KernelArgs { get; set; }
+
+    public string? Notes { get; set; }
+
+    public BuildState State { get; set; }
+
+    /// <summary>Why the state is what it is, when that needs saying (a failure's message).</summary>
+    public string? StateReason { get; set; }
+
+    /// <summary>The secret in this build's preseed and callback URLs; a new one per build.</summary>
+    public string? BuildToken { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime UpdatedAt { get; set; }
+
+    /// <summary>The last time the build moved (state change or any timeline event); for stall detection.</summary>
+    public DateTime? LastProgressAt { get; set; }
+
+    public List<HostEvent> Events { get; set; } = [];
+
+    public string Fqdn => Domain is null ? Hostname : $"{Hostname}.{Domain}";
+}

@@ -1,0 +1,196 @@
+using Microsoft.EntityFrameworkCore;
+using Provisioner.Core.Inventory.Data;
+using Provisioner.Core.Inventory.Import;
+
+namespace Provisioner.Core.Inventory;
+
+/// <summary>
+/// Adds, changes and removes hosts. Every change is validated whole and saved in one transaction:
+/// a refused change raises <see cref="InventoryException"/> and leaves the database as it was.
+/// </summary>
+public sealed class HostService(InventoryDatabase database, HostValidator validator, TimeProvider time)
+{
+    public async Task<List<HostRecord>> ListAsync(HostQuery query, CancellationToken cancellationToken)
+    {
+        await using InventoryDbContext db = database.CreateContext();
+        IQueryable<HostRecord> hosts = db.Hosts.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            string text = query.Search.Trim().ToLowerInvariant();
+            string mac = MacAddress.TryParse(text, out MacAddress parsed) ? parsed.ToString() : text;
+            hosts = hosts.Where(h => h.Hostname.Contains(text) || h.Ip.Contains(text) || h.Mac.Contains(mac));
+        }
+        if (query.State is { } state)
+        {
+            hosts = hosts.Where(h => h.State == state);
+        }
+        if (!string.IsNullOrWhiteSpace(query.Profile))
+        {
+            hosts = hosts.Where(h => h.Profile == query.Profile);
+        }
+        return await hosts.OrderBy(h => h.Hostname).ToListAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A host by id, MAC (any spelling) or hostname; null when there is none.</summary>
+    public async Task<HostRecord?> FindAsync(string key, CancellationToken cancellationToken)
+    {
+        await using InventoryDbContext db = database.CreateContext();
+        return await Find(db.Hosts.AsNoTracking(), key, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<HostRecord?> FindByMacAsync(MacAddress mac, CancellationToken cancellationToken)
+    {
+        await using InventoryDbContext db = database.CreateContext();
+        string canonical = mac.ToString();
+        return await db.Hosts.AsNoTracking().FirstOrDefaultAsync(h => h.Mac == canonical, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<HostRecord> CreateAsync(HostFields fields, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<HostRecord> created = await AddAllAsync([fields], _ => string.Empty, [], cancellationToken).ConfigureAwait(false);
+        return created[0];
+    }
+
+    /// <summary>
+    /// Adds every parsed line or none. Problems of every line (shape, fields, clashes with the
+    /// inventory or with other lines) are reported together, each prefixed with its line number.
+    /// </summary>
+    public Task<IReadOnlyList<HostRecord>> ImportAsync(ParsedImport parsed, CancellationToken cancellationToken) =>
+        AddAllAsync(parsed.Entries, i => ParsedImport.Label(parsed.Lines[i]), parsed.Errors, cancellationToken);
+
+    private async Task<IReadOnlyList<HostRecord>> AddAllAsync(IReadOnlyList<HostFields> entries, Func<int, string> label,
+        IReadOnlyList<FieldError> priorErrors, CancellationToken cancellationToken)
+    {
+        DateTime now = time.GetUtcNow().UtcDateTime;
+        var valid = new List<HostRecord>(entries.Count);
+        var validLabels = new List<string>(entries.Count);
+        var errors = new List<FieldError>(priorErrors);
+        for (int i = 0; i < entries.Count; i++)
+        {
+            var host = new HostRecord { Mac = "", Hostname = "", Ip = "", Profile = "", State = BuildState.Idle, CreatedAt = now, UpdatedAt = now };
+            IReadOnlyList<FieldError> problems = validator.Apply(entries[i], host);
+            errors.AddRange(problems.Select(e => e with { Field = label(i) + e.Field }));
+            if (problems.Count == 0)
+            {
+                valid.Add(host);
+                validLabels.Add(label(i));
+            }
+        }
+        await using InventoryDbContext db = database.CreateContext();
+        List<FieldError> conflicts = await ConflictsAsync(db, valid, i => validLabels[i], cancellationToken).ConfigureAwait(false);
+        if (errors.Count > 0 || conflicts.Count > 0)
+        {
+            throw new InventoryException(errors.Count > 0 ? InventoryErrorKind.Invalid : InventoryErrorKind.Conflict,
+                [.. errors.Concat(conflicts).OrderBy(e => LineOf(e.Field))]);
+        }
+        db.Hosts.AddRange(valid);
+        await SaveAsync(db, valid, i => validLabels[i], cancellationToken).ConfigureAwait(false);
+        return valid;
+    }
+
+    private static int LineOf(string field) =>
+        field.StartsWith("line ", StringComparison.Ordinal) && int.TryParse(field.AsSpan(5).TrimEnd(':').ToString().Split(':')[0], out int line) ? line : 0;
+
+    /// <summary>Replaces a host's fields; with <paramref name="partial"/> only the fields given change.</summary>
+    public async Task<HostRecord> UpdateAsync(int id, HostFields fields, bool partial, CancellationToken cancellationToken)
+    {
+        await using InventoryDbContext db = database.CreateContext();
+        HostRecord host = await db.Hosts.FirstOrDefaultAsync(h => h.Id == id, cancellationToken).ConfigureAwait(false)
+            ?? throw InventoryException.NotFound($"with id {id}");
+        HostFields merged = partial ? fields.Over(HostFields.From(host)) : fields;
+        IReadOnlyList<FieldError> errors = validator.Apply(merged, host);
+        if (errors.Count > 0)
+        {
+            throw new InventoryException(InventoryErrorKind.Invalid, errors);
+        }
+        List<FieldError> conflicts = await ConflictsAsync(db, [host], _ => string.Empty, cancellationToken).ConfigureAwait(false);
+        if (conflicts.Count > 0)
+        {
+            throw new InventoryException(InventoryErrorKind.Conflict, conflicts);
+        }
+        host.UpdatedAt = time.GetUtcNow().UtcDateTime;
+        await SaveAsync(db, [host], _ => string.Empty, cancellationToken).ConfigureAwait(false);
+        return host;
+    }
+
+    public async Task DeleteAsync(int id, CancellationToken cancellationToken)
+    {
+        await using InventoryDbContext db = database.CreateContext();
+        int deleted = await db.Hosts.Where(h => h.Id == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        if (deleted == 0)
+        {
+            throw InventoryException.NotFound($"with id {id}");
+        }
+    }
+
+    internal static async Task<HostRecord?> Find(IQueryable<HostRecord> hosts, string key, CancellationToken cancellationToken)
+    {
+        string trimmed = key.Trim();
+        if (int.TryParse(trimmed, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int id))
+        {
+            return await hosts.FirstOrDefaultAsync(h => h.Id == id, cancellationToken).ConfigureAwait(false);
+        }
+        if (MacAddress.TryParse(trimmed, out MacAddress mac))
+        {
+            string canonical = mac.ToString();
+            return await hosts.FirstOrDefaultAsync(h => h.Mac == canonical, cancellationToken).ConfigureAwait(false);
+        }
+        string name = trimmed.ToLowerInvariant();
+        return await hosts.FirstOrDefaultAsync(h => h.Hostname == name, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>MACs, hostnames and IPs that clash with another host, in the database or within the batch.</summary>
+    private static async Task<List<FieldError>> ConflictsAsync(InventoryDbContext db, List<HostRecord> hosts, Func<int, string> label, CancellationToken cancellationToken)
+    {
+        string[] macs = hosts.Select(h => h.Mac).ToArray();
+        string[] names = hosts.Select(h => h.Hostname).ToArray();
+        string[] ips = hosts.Select(h => h.Ip).ToArray();
+        var existing = await db.Hosts.AsNoTracking()
+            .Where(h => macs.Contains(h.Mac) || names.Contains(h.Hostname) || ips.Contains(h.Ip))
+            .Select(h => new { h.Id, h.Mac, h.Hostname, h.Ip })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var errors = new List<FieldError>();
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < hosts.Count; i++)
+        {
+            HostRecord host = hosts[i];
+            foreach (var other in existing.Where(e => e.Id != host.Id))
+            {
+                Clash(errors, label(i), "mac", host.Mac, other.Mac, other.Hostname);
+                Clash(errors, label(i), "hostname", host.Hostname, other.Hostname, other.Hostname);
+                Clash(errors, label(i), "ip", host.Ip, other.Ip, other.Hostname);
+            }
+            foreach ((string field, string value) in new[] { ("mac", host.Mac), ("hostname", host.Hostname), ("ip", host.Ip) })
+            {
+                if (!seen.TryAdd($"{field}\0{value}", i))
+                {
+                    errors.Add(new(label(i) + field, $"{value} also appears at {label(seen[$"{field}\0{value}"]).TrimEnd(' ', ':')}"));
+                }
+            }
+        }
+        return errors;
+    }
+
+    private static void Clash(List<FieldError> errors, string label, string field, string value, string other, string otherName)
+    {
+        if (value == other)
+        {
+            errors.Add(new(label + field, $"{value} already belongs to host {otherName}"));
+        }
+    }
+
+    /// <summary>Saves; a unique-index violation (another writer won a race) becomes a conflict naming the field.</summary>
+    private static async Task SaveAsync(InventoryDbContext db, List<HostRecord> hosts, Func<int, string> label, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateException ex)
+        {
+            db.ChangeTracker.Clear();
+            List<FieldError> conflicts = await ConflictsAsync(db, hosts, label, cancellationToken).ConfigureAwait(false);
+            throw conflicts.Count > 0 ? new InventoryException(InventoryErrorKind.Conflict, conflicts) : ex;
+        }
+    }
+}

@@ -1,0 +1,128 @@
+using System.Net;
+
+namespace Provisioner.Core.Inventory.Import;
+
+/// <summary>
+/// Reads <c>ip2mac.txt</c> and CSV into <see cref="HostFields"/>, line by line; values a file does
+/// not give (prefix, gateway, profile, ...) come from <c>defaults</c>. Field checks are the
+/// validator's: here only the shape of each line is checked.
+/// </summary>
+public static class HostImportParser
+{
+    private static readonly string[] ExportOnlyColumns = ["id", "state"];
+
+    /// <param name="text">The file's contents.</param>
+    /// <param name="format">Which format it is in.</param>
+    /// <param name="defaults">Fields for every line that does not set them.</param>
+    /// <param name="defaultPrefix">Prefix length for addresses written without one (ip2mac files have none).</param>
+    public static ParsedImport Parse(string text, HostImportFormat format, HostFields defaults, int? defaultPrefix) =>
+        format == HostImportFormat.Csv ? ParseCsv(text, defaults, defaultPrefix) : ParseIp2Mac(text, defaults, defaultPrefix);
+
+    private static ParsedImport ParseIp2Mac(string text, HostFields defaults, int? defaultPrefix)
+    {
+        var lines = new List<int>();
+        var entries = new List<HostFields>();
+        var errors = new List<FieldError>();
+        string[] rows = text.Split('\n');
+        for (int i = 0; i < rows.Length; i++)
+        {
+            string row = rows[i].Trim();
+            int number = i + 1;
+            if (row.Length == 0 || row.StartsWith('#'))
+            {
+                continue;
+            }
+            string[] fields = row.Split('|');
+            if (fields.Length != 3)
+            {
+                errors.Add(new($"line {number}", $"expected ip|mac|hostname, found {fields.Length} field(s)"));
+                continue;
+            }
+            // An optional header line before the first host: "ip|mac|hostname".
+            if (entries.Count == 0 && errors.Count == 0 && fields[1].Trim().Equals("mac", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+            lines.Add(number);
+            entries.Add(new HostFields { Ip = WithPrefix(fields[0].Trim(), defaultPrefix), Mac = fields[1].Trim(), Hostname = fields[2].Trim() }.Over(defaults));
+        }
+        return new ParsedImport(lines, entries, errors);
+    }
+
+    private static ParsedImport ParseCsv(string text, HostFields defaults, int? defaultPrefix)
+    {
+        var lines = new List<int>();
+        var entries = new List<HostFields>();
+        var errors = new List<FieldError>();
+        if (!Csv.TryRead(text, out List<Csv.Row> rows, out int badLine))
+        {
+            return new ParsedImport(lines, entries, [new($"line {badLine}", "a quoted field is never closed")]);
+        }
+        if (rows.Count == 0)
+        {
+            return new ParsedImport(lines, entries, [new("line 1", "empty file: expected a header row like mac,hostname,ip")]);
+        }
+        Csv.Row header = rows[0];
+        string[] columns = header.Fields.Select(f => f.Trim()).ToArray();
+        foreach (string unknown in columns.Where(c => !HostValidator.FieldNames.Contains(c, StringComparer.OrdinalIgnoreCase) && !ExportOnlyColumns.Contains(c, StringComparer.OrdinalIgnoreCase)))
+        {
+            errors.Add(new($"line {header.Line}", $"unknown column '{unknown}' (known: {string.Join(", ", HostValidator.FieldNames)})"));
+        }
+        if (errors.Count > 0)
+        {
+            return new ParsedImport(lines, entries, errors);
+        }
+        foreach (Csv.Row row in rows.Skip(1))
+        {
+            if (row.Fields.Count != columns.Length)
+            {
+                errors.Add(new($"line {row.Line}", $"{row.Fields.Count} field(s) where the header has {columns.Length}"));
+                continue;
+            }
+            var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            for (int c = 0; c < columns.Length; c++)
+            {
+                values[columns[c]] = row.Fields[c].Trim();
+            }
+            lines.Add(row.Line);
+            entries.Add(FromColumns(values, defaultPrefix).Over(defaults));
+        }
+        return new ParsedImport(lines, entries, errors);
+    }
+
+    private static HostFields FromColumns(Dictionary<string, string> values, int? defaultPrefix)
+    {
+        string? Get(string name) => values.TryGetValue(name, out string? value) && value.Length > 0 ? value : null;
+        return new HostFields
+        {
+            Mac = Get("mac"),
+            Hostname = Get("hostname"),
+            Domain = Get("domain"),
+            Ip = Get("ip") is { } ip ? WithPrefix(ip, defaultPrefix) : null,
+            Gateway = Get("gateway"),
+            // Commas separate columns, so several DNS servers are separated by spaces or semicolons.
+            Dns = Get("dns")?.Split([' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            Profile = Get("profile"),
+            Console = Get("console"),
+            KernelArgs = Get("kernelArgs"),
+            Notes = Get("notes"),
+        };
+    }
+
+    private static string WithPrefix(string ip, int? defaultPrefix) =>
+        ip.Contains('/', StringComparison.Ordinal) || defaultPrefix is null || !IPAddress.TryParse(ip, out _) ? ip : $"{ip}/{defaultPrefix}";
+
+    /// <summary>CSV with every host field, the format <see cref="Parse"/> reads back.</summary>
+    public static string ToCsv(IEnumerable<HostRecord> hosts)
+    {
+        var text = new System.Text.StringBuilder();
+        text.Append("id,").AppendJoin(',', HostValidator.FieldNames).Append(",state\n");
+        foreach (HostRecord host in hosts)
+        {
+            HostFields f = HostFields.From(host);
+            string?[] values = [host.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), f.Mac, f.Hostname, f.Domain, f.Ip, f.Gateway, string.Join(' ', f.Dns ?? []), f.Profile, f.Console, f.KernelArgs, f.Notes, host.State.Name()];
+            text.AppendJoin(',', values.Select(Csv.Quote)).Append('\n');
+        }
+        return text.ToString();
+    }
+}

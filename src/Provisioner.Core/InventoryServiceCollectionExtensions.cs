@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Provisioner.Core.Builds;
+using Provisioner.Core.Inventory;
+using Provisioner.Core.Inventory.Data;
+using Provisioner.Core.Network;
+using Provisioner.Core.Templates;
+
+namespace Provisioner.Core;
+
+public static class InventoryServiceCollectionExtensions
+{
+    /// <summary>The inventory database and everything that reads or changes it; no hosted services.</summary>
+    public static IServiceCollection AddInventory(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddProvisionerCore();
+        services.TryAddSingleton(_ => InventoryDatabase.Open(configuration["Database"], configuration["DataDir"] ?? "./data"));
+        services.AddOptions<TemplateStoreOptions>().Configure(o => o.Directory = configuration["Templates"] ?? o.Directory);
+        services.AddOptions<PreseedOptions>().Bind(configuration.GetSection("Preseed"));
+        services.AddOptions<BuildOptions>().Bind(configuration.GetSection("Builds"));
+        services.TryAddSingleton<TemplateStore>();
+        services.TryAddSingleton<IProfileCatalog>(sp => sp.GetRequiredService<TemplateStore>());
+        services.TryAddSingleton<HostValidator>();
+        services.TryAddSingleton<HostService>();
+        services.TryAddSingleton<ApiTokens>();
+        services.TryAddSingleton<BuildTracker>();
+        services.TryAddSingleton<BootConfigs>();
+        services.TryAddSingleton<Preseeds>();
+        services.TryAddSingleton<IIpMacBindings, InMemoryIpMacBindings>();
+        return services;
+    }
+
+    /// <summary>The inventory for the running appliance: migrations first, then build tracking in the background.</summary>
+    public static IServiceCollection AddBuildTracking(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddInventory(configuration);
+        services.AddHostedService<DatabaseMigrator>();
+        services.AddHostedService<TransferTimeline>();
+        services.AddHostedService<BuildWatchdog>();
+        return services;
+    }
+}

@@ -1,0 +1,16 @@
+namespace Provisioner.Core.Templates;
+
+/// <summary>
+/// The URLs a build's configs point at, on the appliance's HTTP address as the client reaches it.
+/// With a token: the per-build preseed and callbacks; without one (the default config), the generic
+/// ones.
+/// </summary>
+public sealed record BuildUrls(string Base, string? Token)
+{
+    public string Boot => $"{Base}/boot";
+
+    public string Preseed => Token is null ? $"{Base}/preseed" : $"{Base}/build/{Token}/preseed";
+
+    /// <summary><c>{base}/build/{token}/{kind}</c>; empty without a token.</summary>
+    public string Callback(string kind) => Token is null ? string.Empty : $"{Base}/build/{Token}/{kind}";
+}

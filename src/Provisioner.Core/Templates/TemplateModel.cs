@@ -1,0 +1,70 @@
+using Provisioner.Core.Inventory;
+
+namespace Provisioner.Core.Templates;
+
+/// <summary>
+/// The variables templates see (see templates/README.md): <c>host</c>, <c>console</c>, <c>urls</c>
+/// and <c>secrets</c>. Optional values are empty strings, never missing, so strict rendering only
+/// fails on real typos.
+/// </summary>
+public static class TemplateModel
+{
+    public static Dictionary<string, object?> ForHost(HostRecord host, BuildUrls urls, PreseedOptions secrets)
+    {
+        var ip = new Ipv4Interface(System.Net.IPAddress.Parse(host.Ip), host.PrefixLength);
+        // Stored consoles were validated on the way in; an unreadable one renders as none.
+        SerialConsole? console = SerialConsole.TryParse(host.Console, out SerialConsole? parsed) ? parsed : null;
+        var model = ForServer(urls, secrets);
+        model["host"] = new Dictionary<string, object?>
+        {
+            ["id"] = host.Id,
+            ["mac"] = host.Mac,
+            ["hostname"] = host.Hostname,
+            ["domain"] = host.Domain ?? string.Empty,
+            ["fqdn"] = host.Fqdn,
+            ["ip"] = host.Ip,
+            ["prefix"] = host.PrefixLength,
+            ["netmask"] = ip.Netmask.ToString(),
+            ["network"] = ip.Network.ToString(),
+            ["gateway"] = host.Gateway ?? string.Empty,
+            ["dns"] = host.Dns.ToList(),
+            ["nameservers"] = string.Join(' ', host.Dns),
+            ["profile"] = host.Profile,
+            ["kernel_args"] = host.KernelArgs ?? string.Empty,
+            ["state"] = host.State.Name(),
+        };
+        model["console"] = Console(console);
+        return model;
+    }
+
+    /// <summary>For <c>pxelinux.cfg/default</c>: no host is known.</summary>
+    public static Dictionary<string, object?> ForServer(BuildUrls urls, PreseedOptions secrets) => new()
+    {
+        ["urls"] = new Dictionary<string, object?>
+        {
+            ["base"] = urls.Base,
+            ["boot"] = urls.Boot,
+            ["preseed"] = urls.Preseed,
+            ["early"] = urls.Callback("early"),
+            ["late"] = urls.Callback("late"),
+            ["finished"] = urls.Callback("finished"),
+            ["failed"] = urls.Callback("failed"),
+        },
+        ["secrets"] = new Dictionary<string, object?>
+        {
+            ["root_password_hash"] = secrets.RootPasswordHash,
+        },
+    };
+
+    private static Dictionary<string, object?> Console(SerialConsole? console) => new()
+    {
+        ["enabled"] = console is not null,
+        ["spec"] = console?.ToString() ?? string.Empty,
+        ["device"] = console?.Device ?? string.Empty,
+        ["unit"] = console?.Unit ?? 0,
+        ["speed"] = console?.Speed ?? 0,
+        // The installer's and the installed kernel's console= arguments: VGA first, serial last (the
+        // last console= gets /dev/console, so d-i runs its interface on serial).
+        ["kernel_args"] = console is null ? string.Empty : $"console=tty0 console={console}",
+    };
+}

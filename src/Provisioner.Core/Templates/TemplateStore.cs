@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using Fluid;
+using Microsoft.Extensions.Options;
+using Provisioner.Core.Inventory;
+
+namespace Provisioner.Core.Templates;
+
+/// <summary>
+/// Parses and renders the Liquid templates under the templates directory. A parsed template is kept
+/// until its file's modification time or size changes, so an edit on disk applies to the next
+/// request. Rendering is strict: an unknown variable or filter is an error naming file and line,
+/// and nothing half-rendered is returned.
+/// </summary>
+public sealed partial class TemplateStore : IProfileCatalog
+{
+    public const string PxelinuxDir = "pxelinux";
+    public const string PreseedDir = "preseed";
+    public const string LocalBoot = "localboot";
+    public const string Default = "default";
+    private const string Extension = ".liquid";
+
+    private static readonly FluidParser Parser = new();
+    private readonly ConcurrentDictionary<string, Parsed> _cache = new(StringComparer.Ordinal);
+    private readonly TemplateOptions _options;
+
+    public TemplateStore(IOptions<TemplateStoreOptions> options)
+    {
+        Root = Path.GetFullPath(options.Value.Directory);
+        _options = new TemplateOptions { StrictVariables = true, StrictFilters = true, MaxSteps = 100_000 };
+    }
+
+    public string Root { get; }
+
+    public static string PxelinuxFile(string name) => $"{PxelinuxDir}/{name}{Extension}";
+
+    public static string PreseedFile(string profile) => $"{PreseedDir}/{profile}{Extension}";
+
+    /// <summary>Renders <paramref name="file"/> (relative, like <c>preseed/debian12.liquid</c>) with <paramref name="model"/>.</summary>
+    public async ValueTask<string> RenderAsync(string file, IReadOnlyDictionary<string, object?> model)
+    {
+        Parsed parsed = Load(file);
+        var context = new TemplateContext(_options);
+        foreach ((string name, object? value) in model)
+        {
+            context.SetValue(name, value);
+        }
+        try
+        {
+            return await parsed.Template.RenderAsync(context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or InvalidCastException or NullReferenceException)
+        {
+            (int line, string reason) = Locate(parsed.Source, ex.Message);
+            throw new TemplateException(file, line, reason);
+        }
+    }
+
+    public bool Exists(string profile) =>
+        IsProfileName(profile) && profile is not LocalBoot and not Default && File.Exists(Path.Combine(Root, PxelinuxFile(profile)));
+
+    public IReadOnlyList<string> List()
+    {
+        string dir = Path.Combine(Root, PxelinuxDir);
+        return Directory.Exists(dir)
+            ? Directory.EnumerateFiles(dir, "*" + Extension)
+                .Select(Path.GetFileNameWithoutExtension)
+                .OfType<string>()
+                .Where(p => IsProfileName(p) && p is not LocalBoot and not Default)
+                .Order(StringComparer.Ordinal).ToList()
+            : [];
+    }
+
+    private Parsed Load(string file)
+    {
+        string path = Path.Combine(Root, file);
+        var info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            throw new TemplateException(file, 0, $"no such template in {Root}");
+        }
+        if (_cache.TryGetValue(file, out Parsed? cached) && cached.Modified == info.LastWriteTimeUtc && cached.Length == info.Length)
+        {
+            return cached;
+        }
+        string source = File.ReadAllText(path);
+        if (!Parser.TryParse(source, out IFluidTemplate? template, out string? error))
+        {
+            (int line, string reason) = ParseErrorLine(error);
+            throw new TemplateException(file, line, reason);
+        }
+        var parsed = new Parsed(template, source, info.LastWriteTimeUtc, info.Length);
+        _cache[file] = parsed;
+        return parsed;
+    }
+
+    /// <summary>Fluid's parse errors end with "at (line:column)".</summary>
+    private static (int Line, string Reason) ParseErrorLine(string error)
+    {
+        Match match = ParsePosition().Match(error);
+        return match.Success
+            ? (int.Parse(match.Groups["line"].Value, System.Globalization.CultureInfo.InvariantCulture), error)
+            : (0, error);
+    }
+
+    /// <summary>
+    /// Fluid does not know render positions; the first line that mentions the quoted name in the
+    /// error ("The variable 'host.ipp' is undefined") is where an operator will look.
+    /// </summary>
+    private static (int Line, string Reason) Locate(string source, string message)
+    {
+        Match quoted = QuotedName().Match(message);
+        if (!quoted.Success)
+        {
+            return (0, message);
+        }
+        string name = quoted.Groups["name"].Value;
+        string[] lines = source.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Contains(name, StringComparison.Ordinal))
+            {
+                return (i + 1, message);
+            }
+        }
+        return (0, message);
+    }
+
+    private static bool IsProfileName(string name) => ProfileName().IsMatch(name);
+
+    [GeneratedRegex(@"\((?<line>\d+):(?<column>\d+)\)")]
+    private static partial Regex ParsePosition();
+
+    [GeneratedRegex(@"'(?<name>[^']+)'")]
+    private static partial Regex QuotedName();
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
+    private static partial Regex ProfileName();
+
+    private sealed record Parsed(IFluidTemplate Template, string Source, DateTime Modified, long Length);
+}

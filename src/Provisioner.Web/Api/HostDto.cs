@@ -1,0 +1,19 @@
+using Provisioner.Core.Inventory;
+
+namespace Provisioner.Web.Api;
+
+/// <summary>A host as the API shows it (the names import, export and tests use too).</summary>
+public sealed record HostDto(
+    int Id, string Mac, string Hostname, string? Domain, string Ip, string? Gateway, IReadOnlyList<string> Dns,
+    string Profile, string? Console, string? KernelArgs, string? Notes, string State, string? StateReason)
+{
+    public static HostDto From(HostRecord h) => new(
+        h.Id, h.Mac, h.Hostname, h.Domain, $"{h.Ip}/{h.PrefixLength}", h.Gateway, h.Dns,
+        h.Profile, h.Console, h.KernelArgs, h.Notes, h.State.Name(), h.StateReason);
+}
+
+/// <summary>One timeline step.</summary>
+public sealed record HostEventDto(DateTime At, string Source, string State, string Message)
+{
+    public static HostEventDto From(HostEvent e) => new(DateTime.SpecifyKind(e.At, DateTimeKind.Utc), e.Source, e.State.Name(), e.Message);
+}

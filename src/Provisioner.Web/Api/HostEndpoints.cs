@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Provisioner.Core.Builds;
+using Provisioner.Core.Inventory;
+
+namespace Provisioner.Web.Api;
+
+/// <summary>The host API under <c>/api/hosts</c>; every route needs a bearer token.</summary>
+public static class HostEndpoints
+{
+    public static RouteGroupBuilder MapHostApi(this RouteGroupBuilder api)
+    {
+        RouteGroupBuilder hosts = api.MapGroup("/hosts");
+        hosts.MapGet("/", List);
+        hosts.MapGet("/{key}", Get);
+        hosts.MapPost("/", Create);
+        hosts.MapPut("/{id:int}", (int id, HostFields fields, HostService service, CancellationToken ct) => Update(id, fields, partial: false, service, ct));
+        hosts.MapPatch("/{id:int}", (int id, HostFields fields, HostService service, CancellationToken ct) => Update(id, fields, partial: true, service, ct));
+        hosts.MapDelete("/{id:int}", Delete);
+        hosts.MapPost("/{id:int}/build", Build);
+        hosts.MapPost("/{id:int}/cancel", Cancel);
+        hosts.MapGet("/{id:int}/events", Events);
+        return hosts;
+    }
+
+    internal static async Task<Results<Ok<List<HostDto>>, ProblemHttpResult>> List(string? search, string? state, string? profile, HostService service, CancellationToken ct)
+    {
+        BuildState? wanted = null;
+        if (!string.IsNullOrEmpty(state))
+        {
+            if (!Enum.TryParse(state, ignoreCase: true, out BuildState parsed) || int.TryParse(state, out _))
+            {
+                return TypedResults.Problem($"state '{state}' is not one of: {string.Join(", ", Enum.GetValues<BuildState>().Select(s => s.Name()))}", statusCode: 400, title: "Invalid filter");
+            }
+            wanted = parsed;
+        }
+        List<HostRecord> found = await service.ListAsync(new HostQuery(search, wanted, profile), ct).ConfigureAwait(false);
+        return TypedResults.Ok(found.Select(HostDto.From).ToList());
+    }
+
+    /// <summary>By id, MAC (any spelling) or hostname.</summary>
+    internal static async Task<Results<Ok<HostDto>, ProblemHttpResult>> Get(string key, HostService service, CancellationToken ct) =>
+        await service.FindAsync(key, ct).ConfigureAwait(false) is { } host
+            ? TypedResults.Ok(HostDto.From(host))
+            : TypedResults.Problem($"no host with id, MAC or hostname '{key}'", statusCode: 404, title: "Not found");
+
+    internal static async Task<Created<HostDto>> Create(HostFields fields, HostService service, CancellationToken ct)
+    {
+        HostRecord host = await service.CreateAsync(fields, ct).ConfigureAwait(false);
+        return TypedResults.Created($"/api/hosts/{host.Id}", HostDto.From(host));
+    }
+
+    internal static async Task<Ok<HostDto>> Update(int id, HostFields fields, bool partial, HostService service, CancellationToken ct) =>
+        TypedResults.Ok(HostDto.From(await service.UpdateAsync(id, fields, partial, ct).ConfigureAwait(false)));
+
+    internal static async Task<NoContent> Delete(int id, HostService service, CancellationToken ct)
+    {
+        await service.DeleteAsync(id, ct).ConfigureAwait(false);
+        return TypedResults.NoContent();
+    }
+
+    internal static async Task<Ok<HostDto>> Build(int id, BuildTracker tracker, CancellationToken ct) =>
+        TypedResults.Ok(HostDto.From(await tracker.RequestBuildAsync(id, EventSources.Api, ct).ConfigureAwait(false)));
+
+    internal static async Task<Ok<HostDto>> Cancel(int id, BuildTracker tracker, CancellationToken ct) =>
+        TypedResults.Ok(HostDto.From(await tracker.CancelBuildAsync(id, EventSources.Api, ct).ConfigureAwait(false)));
+
+    internal static async Task<Ok<List<HostEventDto>>> Events(int id, BuildTracker tracker, CancellationToken ct) =>
+        TypedResults.Ok((await tracker.TimelineAsync(id, ct).ConfigureAwait(false)).Select(HostEventDto.From).ToList());
+}
