@@ -27,7 +27,14 @@ public sealed partial class TemplateStore : IProfileCatalog
     public TemplateStore(IOptions<TemplateStoreOptions> options)
     {
         Root = Path.GetFullPath(options.Value.Directory);
-        _options = new TemplateOptions { StrictVariables = true, StrictFilters = true, MaxSteps = 100_000 };
+        _options = new TemplateOptions
+        {
+            StrictFilters = true,
+            StrictVariables = true,
+            MaxSteps = 100_000,
+            // Unknown top-level names; unknown members are caught by StrictObject.
+            Undefined = name => throw new FluidException($"unknown variable '{name}'"),
+        };
     }
 
     public string Root { get; }
@@ -43,13 +50,13 @@ public sealed partial class TemplateStore : IProfileCatalog
         var context = new TemplateContext(_options);
         foreach ((string name, object? value) in model)
         {
-            context.SetValue(name, value);
+            context.SetValue(name, StrictObject.Wrap(name, value, _options));
         }
         try
         {
             return await parsed.Template.RenderAsync(context).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or InvalidCastException or NullReferenceException)
+        catch (Exception ex) when (ex is FluidException or InvalidOperationException or ArgumentException or FormatException or InvalidCastException or NullReferenceException)
         {
             (int line, string reason) = Locate(parsed.Source, ex.Message);
             throw new TemplateException(file, line, reason);

@@ -1,0 +1,61 @@
+using System.Net;
+using Provisioner.Core.Inventory;
+using Provisioner.Core.Tests.Support;
+
+namespace Provisioner.Core.Tests.Builds;
+
+public sealed class BootConfigsTests
+{
+    private static readonly IPAddress Peer = IPAddress.Parse("192.0.2.200");
+
+    [Theory]
+    [InlineData("C000020A")]
+    [InlineData("C0")]
+    [InlineData("564d1234-5678-9abc-def0-123456789abc")]
+    [InlineData("01-aa-bb-cc-dd-ee-99")]
+    [InlineData("01-aa-bb-cc-dd-ee")]
+    [InlineData("../default")]
+    public async Task RenderAsync_NamesNotOurs_AreMisses(string name)
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
+        Assert.Null(await inventory.Configs.RenderAsync(name, Peer, "http://192.0.2.1:8080", EventSources.Tftp, default));
+    }
+
+    [Fact]
+    public async Task RenderAsync_Default_IsLocalBoot()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        string? config = await inventory.Configs.RenderAsync("default", Peer, "http://192.0.2.1:8080", EventSources.Tftp, default);
+        Assert.Contains("LOCALBOOT 0", config, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RenderAsync_RegisteredHostNotBuilding_GetsLocalBootAndStaysIdle()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
+
+        string? config = await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-01", Peer, "http://192.0.2.1:8080", EventSources.Tftp, default);
+
+        Assert.Contains("LOCALBOOT 0", config, StringComparison.Ordinal);
+        Assert.Equal(BuildState.Idle, (await inventory.Hosts.FindAsync("web01", default))!.State);
+    }
+
+    [Fact]
+    public async Task RenderAsync_BuildingHost_CarriesItsPreseedUrlHostnameAndConsole()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        HostRecord host = await inventory.Hosts.CreateAsync(TestInventory.Sample(1) with { KernelArgs = "net.ifnames=0" }, default);
+        string token = (await inventory.Tracker.RequestBuildAsync(host.Id, EventSources.Api, default)).BuildToken!;
+
+        string config = (await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-01", Peer, "http://192.0.2.1:8080", EventSources.Tftp, default))!;
+
+        string append = config.Split('\n').Single(l => l.TrimStart().StartsWith("APPEND", StringComparison.Ordinal));
+        Assert.Contains("auto=true priority=critical", append, StringComparison.Ordinal);
+        Assert.Contains($"url=http://192.0.2.1:8080/build/{token}/preseed", append, StringComparison.Ordinal);
+        Assert.Contains("netcfg/get_hostname=web01", append, StringComparison.Ordinal);
+        Assert.Contains("console=tty0 console=ttyS1,115200n8", append, StringComparison.Ordinal);
+        Assert.Contains("net.ifnames=0", append, StringComparison.Ordinal);
+    }
+}

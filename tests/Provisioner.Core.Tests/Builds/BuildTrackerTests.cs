@@ -1,0 +1,133 @@
+using System.Net;
+using Provisioner.Core.Builds;
+using Provisioner.Core.Inventory;
+using Provisioner.Core.Tests.Support;
+
+namespace Provisioner.Core.Tests.Builds;
+
+public sealed class BuildTrackerTests
+{
+    private static readonly IPAddress Peer = IPAddress.Parse("192.0.2.200");
+
+    [Fact]
+    public async Task FullBuild_StepsThroughEveryStateAndKeepsTheTimeline()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        HostRecord host = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
+        BuildTracker tracker = inventory.Tracker;
+
+        HostRecord pending = await tracker.RequestBuildAsync(host.Id, EventSources.Api, default);
+        string token = pending.BuildToken!;
+        Assert.Equal(BuildState.Pending, pending.State);
+        Assert.NotNull(await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-01", Peer, "http://192.0.2.1:8080", EventSources.Tftp, default));
+        Assert.Equal(BuildState.Booting, await StateAsync(inventory, host));
+        await tracker.TransferAsync(Peer, EventSources.Tftp, "debian12/linux transferred", default);
+        Assert.NotNull((await inventory.Preseeds.ForTokenAsync(token, Peer, "http://192.0.2.1:8080", default)).Text);
+        Assert.Equal(BuildState.Installing, await StateAsync(inventory, host));
+        Assert.True(await tracker.CallbackAsync(token, CallbackKind.Early, null, default));
+        Assert.True(await tracker.CallbackAsync(token, CallbackKind.Late, "packages in", default));
+        Assert.True(await tracker.CallbackAsync(token, CallbackKind.Finished, null, default));
+        Assert.Equal(BuildState.Installed, await StateAsync(inventory, host));
+
+        List<HostEvent> timeline = await tracker.TimelineAsync(host.Id, default);
+        Assert.Equal(
+            ["pending", "booting", "booting", "installing", "installing", "installing", "installed"],
+            timeline.Select(e => e.State.Name()));
+        Assert.Equal([EventSources.Api, EventSources.Tftp, EventSources.Tftp, EventSources.Http, EventSources.Callback, EventSources.Callback, EventSources.Callback], timeline.Select(e => e.Source));
+        Assert.Contains("packages in", timeline[5].Message, StringComparison.Ordinal);
+        Assert.All(timeline, e => Assert.Equal(inventory.Time.GetUtcNow().UtcDateTime, e.At));
+    }
+
+    [Fact]
+    public async Task InstalledHost_GetsLocalBootConfig_NotTheInstallerAgain()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        HostRecord host = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
+        string token = (await inventory.Tracker.RequestBuildAsync(host.Id, EventSources.Api, default)).BuildToken!;
+        string? installer = await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-01", Peer, "http://x", EventSources.Tftp, default);
+        await inventory.Tracker.CallbackAsync(token, CallbackKind.Finished, null, default);
+
+        string? after = await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-01", Peer, "http://x", EventSources.Tftp, default);
+
+        Assert.Contains("KERNEL debian12/linux", installer, StringComparison.Ordinal);
+        Assert.Contains("LOCALBOOT 0", after, StringComparison.Ordinal);
+        Assert.DoesNotContain("KERNEL", after, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Callback_WrongToken_ChangesNothing()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        HostRecord host = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
+        string token = (await inventory.Tracker.RequestBuildAsync(host.Id, EventSources.Api, default)).BuildToken!;
+        string wrong = (token[0] == 'A' ? "B" : "A") + token[1..];
+
+        Assert.False(await inventory.Tracker.CallbackAsync(wrong, CallbackKind.Finished, null, default));
+        Assert.False(await inventory.Tracker.CallbackAsync("short", CallbackKind.Finished, null, default));
+
+        Assert.Equal(BuildState.Pending, await StateAsync(inventory, host));
+        Assert.Single(await inventory.Tracker.TimelineAsync(host.Id, default));
+    }
+
+    [Fact]
+    public async Task Callback_TokenOfAnEarlierBuild_ChangesNothing()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        HostRecord host = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
+        string first = (await inventory.Tracker.RequestBuildAsync(host.Id, EventSources.Api, default)).BuildToken!;
+        await inventory.Tracker.RequestBuildAsync(host.Id, EventSources.Api, default);
+
+        Assert.False(await inventory.Tracker.CallbackAsync(first, CallbackKind.Finished, null, default));
+        Assert.Equal(BuildState.Pending, await StateAsync(inventory, host));
+    }
+
+    [Fact]
+    public async Task FailedCallback_KeepsTheInstallersMessage()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        HostRecord host = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
+        string token = (await inventory.Tracker.RequestBuildAsync(host.Id, EventSources.Api, default)).BuildToken!;
+
+        Assert.True(await inventory.Tracker.CallbackAsync(token, CallbackKind.Failed, "partman: no disk\u0007", default));
+
+        HostRecord? failed = await inventory.Hosts.FindAsync("web01", default);
+        Assert.Equal(BuildState.Failed, failed!.State);
+        Assert.Equal("partman: no disk", failed.StateReason);
+    }
+
+    [Fact]
+    public async Task FailStalled_QuietBuildPastTimeout_FailsWithReason_PendingWaits()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        HostRecord booting = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
+        HostRecord pending = await inventory.Hosts.CreateAsync(TestInventory.Sample(2), default);
+        await inventory.Tracker.RequestBuildAsync(booting.Id, EventSources.Api, default);
+        await inventory.Tracker.RequestBuildAsync(pending.Id, EventSources.Api, default);
+        await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-01", Peer, "http://x", EventSources.Tftp, default);
+
+        inventory.Time.Advance(TimeSpan.FromMinutes(29));
+        Assert.Equal(0, await inventory.Tracker.FailStalledAsync(TimeSpan.FromMinutes(30), default));
+        inventory.Time.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(1, await inventory.Tracker.FailStalledAsync(TimeSpan.FromMinutes(30), default));
+
+        HostRecord? stalled = await inventory.Hosts.FindAsync("web01", default);
+        Assert.Equal(BuildState.Failed, stalled!.State);
+        Assert.StartsWith("stalled: no progress for 30 minutes while booting", stalled.StateReason, StringComparison.Ordinal);
+        Assert.Equal(BuildState.Pending, await StateAsync(inventory, pending));
+    }
+
+    [Fact]
+    public async Task Transfer_FromAnAddressThatFetchedNoConfig_IsNotAttributed()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        HostRecord host = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
+        await inventory.Tracker.RequestBuildAsync(host.Id, EventSources.Api, default);
+
+        await inventory.Tracker.TransferAsync(IPAddress.Parse("192.0.2.99"), EventSources.Tftp, "linux transferred", default);
+
+        Assert.Single(await inventory.Tracker.TimelineAsync(host.Id, default));
+    }
+
+    private static async Task<BuildState> StateAsync(TestInventory inventory, HostRecord host) =>
+        (await inventory.Hosts.FindAsync(host.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), default))!.State;
+}

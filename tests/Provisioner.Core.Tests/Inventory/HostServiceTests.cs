@@ -1,0 +1,105 @@
+using Provisioner.Core.Inventory;
+using Provisioner.Core.Inventory.Import;
+using Provisioner.Core.Tests.Support;
+
+namespace Provisioner.Core.Tests.Inventory;
+
+public sealed class HostServiceTests
+{
+    [Fact]
+    public async Task CreateAsync_DuplicateMacHostnameAndIp_IsAConflictNamingEachField()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
+
+        var ex = await Assert.ThrowsAsync<InventoryException>(() => inventory.Hosts.CreateAsync(TestInventory.Sample(1) with { Mac = "AA-BB-CC-DD-EE-01" }, default));
+
+        Assert.Equal(InventoryErrorKind.Conflict, ex.Kind);
+        Assert.Equal(["mac", "hostname", "ip"], ex.Errors.Select(e => e.Field));
+        Assert.Single(await inventory.Hosts.ListAsync(new HostQuery(), default));
+    }
+
+    [Fact]
+    public async Task ImportAsync_OneBadLine_SavesNothingAndReportsEveryBadLine()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        await inventory.Hosts.CreateAsync(TestInventory.Sample(9), default);
+        string file = string.Join('\n',
+            "ip|mac|hostname",
+            "192.0.2.11|aa:bb:cc:dd:ee:01|web01",
+            "192.0.2.12|not-a-mac|web02",
+            "192.0.2.13|aa:bb:cc:dd:ee:03|web01",
+            "192.0.2.14|aa:bb:cc:dd:ee:09|web04",
+            "192.0.2.15|aa:bb:cc:dd:ee:05");
+
+        ParsedImport parsed = HostImportParser.Parse(file, HostImportFormat.Ip2Mac, new HostFields { Gateway = "192.0.2.1" }, 24);
+        var ex = await Assert.ThrowsAsync<InventoryException>(() => inventory.Hosts.ImportAsync(parsed, default));
+
+        Assert.Equal(["line 3: mac", "line 4: hostname", "line 5: mac", "line 6"], ex.Errors.Select(e => e.Field));
+        Assert.Contains("also appears at line 2", ex.Errors[1].Message, StringComparison.Ordinal);
+        Assert.Contains("already belongs to host web09", ex.Errors[2].Message, StringComparison.Ordinal);
+        Assert.Single(await inventory.Hosts.ListAsync(new HostQuery(), default));
+    }
+
+    [Fact]
+    public async Task ImportAsync_GoodFile_AddsEveryHost()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        ParsedImport parsed = HostImportParser.Parse("192.0.2.11|aa:bb:cc:dd:ee:01|web01\n192.0.2.12|aabb.ccdd.ee02|web02\n", HostImportFormat.Ip2Mac, new HostFields(), 24);
+
+        IReadOnlyList<HostRecord> added = await inventory.Hosts.ImportAsync(parsed, default);
+
+        Assert.Equal(2, added.Count);
+        Assert.Equal(["aa:bb:cc:dd:ee:01", "aa:bb:cc:dd:ee:02"], (await inventory.Hosts.ListAsync(new HostQuery(), default)).Select(h => h.Mac));
+    }
+
+    [Fact]
+    public async Task UpdateAsync_Partial_ChangesOnlyGivenFields()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        HostRecord host = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
+
+        HostRecord updated = await inventory.Hosts.UpdateAsync(host.Id, new HostFields { Notes = "moved to rack 2" }, partial: true, default);
+
+        Assert.Equal("moved to rack 2", updated.Notes);
+        Assert.Equal(host.Mac, updated.Mac);
+        Assert.Equal(host.Console, updated.Console);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_InvalidChange_LeavesStoredHostAsItWas()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        HostRecord host = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
+
+        await Assert.ThrowsAsync<InventoryException>(() => inventory.Hosts.UpdateAsync(host.Id, new HostFields { Gateway = "198.51.100.1", Notes = "x" }, partial: true, default));
+
+        HostRecord? stored = await inventory.Hosts.FindAsync(host.Mac, default);
+        Assert.Equal("192.0.2.1", stored!.Gateway);
+        Assert.Null(stored.Notes);
+    }
+
+    [Theory]
+    [InlineData("web01")]
+    [InlineData("AABB.CCDD.EE01")]
+    [InlineData("1")]
+    public async Task FindAsync_ByHostnameMacOrId_FindsTheHost(string key)
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
+        Assert.Equal("web01", (await inventory.Hosts.FindAsync(key, default))?.Hostname);
+    }
+
+    [Fact]
+    public async Task ListAsync_SearchAndState_Filter()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
+        HostRecord two = await inventory.Hosts.CreateAsync(TestInventory.Sample(2), default);
+        await inventory.Tracker.RequestBuildAsync(two.Id, EventSources.Api, default);
+
+        Assert.Equal(["web02"], (await inventory.Hosts.ListAsync(new HostQuery(State: BuildState.Pending), default)).Select(h => h.Hostname));
+        Assert.Equal(["web01"], (await inventory.Hosts.ListAsync(new HostQuery("192.0.2.11"), default)).Select(h => h.Hostname));
+        Assert.Equal(["web02"], (await inventory.Hosts.ListAsync(new HostQuery("AA-BB-CC-DD-EE-02"), default)).Select(h => h.Hostname));
+    }
+}

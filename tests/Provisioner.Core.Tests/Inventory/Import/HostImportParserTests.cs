@@ -1,0 +1,65 @@
+using Provisioner.Core.Inventory;
+using Provisioner.Core.Inventory.Import;
+
+namespace Provisioner.Core.Tests.Inventory.Import;
+
+public sealed class HostImportParserTests
+{
+    private static readonly HostFields Defaults = new() { Gateway = "192.0.2.1", Profile = "debian12" };
+
+    [Fact]
+    public void Parse_Ip2MacWithHeaderAndComments_GivesOneEntryPerHost()
+    {
+        ParsedImport parsed = HostImportParser.Parse("ip|mac|hostname\n# rack 1\n192.0.2.10|aa:bb:cc:dd:ee:01|web01\n\n192.0.2.11/25 | AA-BB-CC-DD-EE-02 | web02\n", HostImportFormat.Ip2Mac, Defaults, 24);
+        Assert.Empty(parsed.Errors);
+        Assert.Equal([3, 5], parsed.Lines);
+        Assert.Equal("192.0.2.10/24", parsed.Entries[0].Ip);
+        Assert.Equal("192.0.2.11/25", parsed.Entries[1].Ip);
+        Assert.Equal("AA-BB-CC-DD-EE-02", parsed.Entries[1].Mac);
+        Assert.All(parsed.Entries, e => Assert.Equal("192.0.2.1", e.Gateway));
+    }
+
+    [Fact]
+    public void Parse_Ip2MacWrongFieldCount_ReportsTheLine()
+    {
+        ParsedImport parsed = HostImportParser.Parse("192.0.2.10|aa:bb:cc:dd:ee:01\n192.0.2.11|aa:bb:cc:dd:ee:02|web02|extra\n", HostImportFormat.Ip2Mac, Defaults, 24);
+        Assert.Equal(["line 1", "line 2"], parsed.Errors.Select(e => e.Field));
+        Assert.Empty(parsed.Entries);
+    }
+
+    [Fact]
+    public void Parse_CsvWithNamedColumns_MapsThemInAnyOrder()
+    {
+        ParsedImport parsed = HostImportParser.Parse("hostname,mac,ip,dns,notes\nweb01,aa:bb:cc:dd:ee:01,192.0.2.10/24,192.0.2.53 192.0.2.54,\"rack 1, slot 3\"\n", HostImportFormat.Csv, Defaults, null);
+        Assert.Empty(parsed.Errors);
+        HostFields entry = Assert.Single(parsed.Entries);
+        Assert.Equal("web01", entry.Hostname);
+        Assert.Equal(["192.0.2.53", "192.0.2.54"], entry.Dns);
+        Assert.Equal("rack 1, slot 3", entry.Notes);
+        Assert.Equal("debian12", entry.Profile);
+    }
+
+    [Fact]
+    public void Parse_CsvUnknownColumn_IsRefusedOnTheHeaderLine()
+    {
+        ParsedImport parsed = HostImportParser.Parse("mac,hostname,ipaddr\n", HostImportFormat.Csv, Defaults, null);
+        FieldError error = Assert.Single(parsed.Errors);
+        Assert.Equal("line 1", error.Field);
+        Assert.Contains("ipaddr", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToCsv_ReadsBackAsTheSameFields()
+    {
+        var host = new HostRecord
+        {
+            Id = 7, Mac = "aa:bb:cc:dd:ee:01", Hostname = "web01", Domain = "example.org", Ip = "192.0.2.10", PrefixLength = 24,
+            Gateway = "192.0.2.1", Dns = ["192.0.2.53", "192.0.2.54"], Profile = "debian12", Console = "ttyS1,115200n8",
+            KernelArgs = "quiet", Notes = "rack 1, \"slot\" 3\nsecond line", State = BuildState.Installed,
+        };
+        ParsedImport parsed = HostImportParser.Parse(HostImportParser.ToCsv([host]), HostImportFormat.Csv, new HostFields(), null);
+        Assert.Empty(parsed.Errors);
+        Assert.Equal(HostFields.From(host) with { Dns = null }, Assert.Single(parsed.Entries) with { Dns = null });
+        Assert.Equal(host.Dns, parsed.Entries[0].Dns);
+    }
+}

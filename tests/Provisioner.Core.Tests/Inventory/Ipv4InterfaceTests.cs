@@ -1,0 +1,46 @@
+using System.Net;
+using Provisioner.Core.Inventory;
+
+namespace Provisioner.Core.Tests.Inventory;
+
+public sealed class Ipv4InterfaceTests
+{
+    [Fact]
+    public void TryParse_AddressWithPrefix_GivesNetmaskAndNetwork()
+    {
+        Assert.True(Ipv4Interface.TryParse("192.0.2.10/24", null, out Ipv4Interface ip, out _));
+        Assert.Equal("255.255.255.0", ip.Netmask.ToString());
+        Assert.Equal("192.0.2.0", ip.Network.ToString());
+        Assert.True(ip.Contains(IPAddress.Parse("192.0.2.1")));
+        Assert.False(ip.Contains(IPAddress.Parse("192.0.3.1")));
+    }
+
+    [Fact]
+    public void TryParse_BareAddressWithDefault_TakesDefaultPrefix()
+    {
+        Assert.True(Ipv4Interface.TryParse("192.0.2.10", 26, out Ipv4Interface ip, out _));
+        Assert.Equal("192.0.2.10/26", ip.ToString());
+        Assert.Equal("255.255.255.192", ip.Netmask.ToString());
+    }
+
+    [Theory]
+    [InlineData("192.0.2.10", "no prefix length")]
+    [InlineData("192.0.2.10/33", "between 1 and 32")]
+    [InlineData("192.0.2.10/0", "between 1 and 32")]
+    [InlineData("192.0.2.10/x", "no valid prefix")]
+    [InlineData("192.0.2/24", "not an IPv4 address")]
+    [InlineData("192.0.2.256/24", "not an IPv4 address")]
+    [InlineData("1/24", "not an IPv4 address")]
+    [InlineData("::1/64", "not an IPv4 address")]
+    [InlineData("192.0.2.0/24", "network address")]
+    [InlineData("192.0.2.255/24", "broadcast address")]
+    public void TryParse_Bad_ExplainsWhy(string text, string expected)
+    {
+        Assert.False(Ipv4Interface.TryParse(text, null, out _, out string error));
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryParse_Slash32_IsAHostAddress() =>
+        Assert.True(Ipv4Interface.TryParse("192.0.2.0/32", null, out _, out _));
+}

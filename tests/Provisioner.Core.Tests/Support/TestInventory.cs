@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Provisioner.Core.Builds;
+using Provisioner.Core.Inventory;
+using Provisioner.Core.Inventory.Data;
+using Provisioner.Core.Network;
+using Provisioner.Core.Templates;
+
+namespace Provisioner.Core.Tests.Support;
+
+/// <summary>The inventory services over a real SQLite file in a fresh directory, with the shipped templates and a fake clock.</summary>
+internal sealed class TestInventory : IAsyncDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("provisioner-core-").FullName;
+
+    private TestInventory()
+    {
+        Database = InventoryDatabase.Sqlite(Path.Join(_dir, "provisioner.db"));
+        Templates = new TemplateStore(Options.Create(new TemplateStoreOptions { Directory = ShippedTemplates }));
+        Hosts = new HostService(Database, new HostValidator(Templates), Time);
+        Tracker = new BuildTracker(Database, Time);
+        Bindings = new InMemoryIpMacBindings();
+        var secrets = Options.Create(new PreseedOptions { RootPasswordHash = "$6$salt$hash" });
+        Configs = new BootConfigs(Hosts, Tracker, Templates, secrets);
+        Preseeds = new Preseeds(Database, Hosts, Tracker, Templates, Bindings, secrets);
+    }
+
+    /// <summary>The repository's templates/, copied beside the tests.</summary>
+    public static string ShippedTemplates => Path.Join(AppContext.BaseDirectory, "shipped-templates");
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
+
+    public InventoryDatabase Database { get; }
+
+    public TemplateStore Templates { get; }
+
+    public HostService Hosts { get; }
+
+    public BuildTracker Tracker { get; }
+
+    public InMemoryIpMacBindings Bindings { get; }
+
+    public BootConfigs Configs { get; }
+
+    public Preseeds Preseeds { get; }
+
+    public static async Task<TestInventory> CreateAsync()
+    {
+        var inventory = new TestInventory();
+        await inventory.Database.MigrateAsync(CancellationToken.None);
+        return inventory;
+    }
+
+    public static HostFields Sample(int n = 1) => new()
+    {
+        Mac = $"aa:bb:cc:dd:ee:{n:x2}", Hostname = $"web{n:00}", Domain = "example.org", Ip = $"192.0.2.{10 + n}/24",
+        Gateway = "192.0.2.1", Dns = ["192.0.2.53"], Profile = "debian12", Console = "ttyS1,115200n8",
+    };
+
+    public ValueTask DisposeAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,83 @@
+using Provisioner.Core.Inventory;
+using Provisioner.Core.Templates;
+using Provisioner.Core.Tests.Support;
+
+namespace Provisioner.Core.Tests.Templates;
+
+/// <summary>
+/// Golden files: every shipped template rendered for two sample hosts (one with gateway, domain and
+/// serial console, one without). Run with PROVISIONER_UPDATE_GOLDEN=1 to rewrite them after a
+/// deliberate template change, then review the diff.
+/// </summary>
+public sealed class ShippedTemplateTests
+{
+    private const string Token = "TOKEN_abcdefghijklmnopqrstuvwxyz";
+    private static readonly BuildUrls Urls = new("http://192.0.2.1:8080", Token);
+
+    public static TheoryData<string, string> Cases()
+    {
+        var cases = new TheoryData<string, string>();
+        foreach (string file in new[] { "pxelinux/debian12", "pxelinux/ubuntu2004", "pxelinux/localboot", "preseed/debian12", "preseed/ubuntu2004" })
+        {
+            cases.Add(file, "full");
+            cases.Add(file, "minimal");
+        }
+        cases.Add("pxelinux/default", "none");
+        return cases;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Render_SampleHost_MatchesGoldenFile(string template, string sample)
+    {
+        var store = new TemplateStore(Microsoft.Extensions.Options.Options.Create(new TemplateStoreOptions { Directory = TestInventory.ShippedTemplates }));
+        var secrets = new PreseedOptions { RootPasswordHash = "$6$salt$hash" };
+        Dictionary<string, object?> model = sample switch
+        {
+            "full" => TemplateModel.ForHost(Full(), Urls, secrets),
+            "minimal" => TemplateModel.ForHost(Minimal(), Urls, secrets),
+            _ => TemplateModel.ForServer(new BuildUrls("http://192.0.2.1:8080", null), secrets),
+        };
+
+        string rendered = await store.RenderAsync(template + ".liquid", model);
+
+        string golden = Path.Join(GoldenDir(), $"{template.Replace('/', '-')}.{sample}.txt");
+        if (Environment.GetEnvironmentVariable("PROVISIONER_UPDATE_GOLDEN") == "1")
+        {
+            await File.WriteAllTextAsync(golden, rendered);
+        }
+        Assert.Equal(await File.ReadAllTextAsync(golden), rendered);
+    }
+
+    [Fact]
+    public void List_ShippedProfiles_AreDebian12AndUbuntu2004()
+    {
+        var store = new TemplateStore(Microsoft.Extensions.Options.Options.Create(new TemplateStoreOptions { Directory = TestInventory.ShippedTemplates }));
+        Assert.Equal(["debian12", "ubuntu2004"], store.List());
+        Assert.All(store.List(), p => Assert.True(File.Exists(Path.Join(TestInventory.ShippedTemplates, TemplateStore.PreseedFile(p)))));
+    }
+
+    /// <summary>The source tree's Golden folder when running from it (so updates land in git), else the copy beside the tests.</summary>
+    private static string GoldenDir()
+    {
+        string? dir = AppContext.BaseDirectory;
+        while (dir is not null && !File.Exists(Path.Join(dir, "Provisioner.Core.Tests.csproj")))
+        {
+            dir = Path.GetDirectoryName(dir);
+        }
+        return Path.Join(dir ?? AppContext.BaseDirectory, "Templates", "Golden");
+    }
+
+    private static HostRecord Full() => new()
+    {
+        Id = 1, Mac = "aa:bb:cc:dd:ee:01", Hostname = "web01", Domain = "example.org", Ip = "192.0.2.10", PrefixLength = 24,
+        Gateway = "192.0.2.1", Dns = ["192.0.2.53", "192.0.2.54"], Profile = "debian12", Console = "ttyS1,115200n8",
+        KernelArgs = "net.ifnames=0", State = BuildState.Pending,
+    };
+
+    private static HostRecord Minimal() => new()
+    {
+        Id = 2, Mac = "aa:bb:cc:dd:ee:02", Hostname = "db02", Ip = "192.0.2.20", PrefixLength = 26,
+        Dns = ["192.0.2.53"], Profile = "ubuntu2004", State = BuildState.Pending,
+    };
+}

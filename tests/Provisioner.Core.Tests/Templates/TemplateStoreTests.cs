@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Options;
+using Provisioner.Core.Templates;
+
+namespace Provisioner.Core.Tests.Templates;
+
+public sealed class TemplateStoreTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("provisioner-templates-").FullName;
+    private readonly TemplateStore _store;
+
+    public TemplateStoreTests()
+    {
+        Directory.CreateDirectory(Path.Join(_dir, "preseed"));
+        Directory.CreateDirectory(Path.Join(_dir, "pxelinux"));
+        _store = new TemplateStore(Options.Create(new TemplateStoreOptions { Directory = _dir }));
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task RenderAsync_UnknownVariable_NamesFileAndLine()
+    {
+        Write("preseed/p.liquid", "line one\nd-i netcfg/get_ipaddress string {{ host.ipp }}\n");
+
+        var ex = await Assert.ThrowsAsync<TemplateException>(() => _store.RenderAsync("preseed/p.liquid", Model()).AsTask());
+
+        Assert.Equal("preseed/p.liquid", ex.File);
+        Assert.Equal(2, ex.Line);
+        Assert.StartsWith("preseed/p.liquid:2: ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("ipp", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RenderAsync_SyntaxError_NamesFileAndLine()
+    {
+        Write("preseed/p.liquid", "one\ntwo\n{% if host.ip %}\nno end\n");
+
+        var ex = await Assert.ThrowsAsync<TemplateException>(() => _store.RenderAsync("preseed/p.liquid", Model()).AsTask());
+
+        Assert.Equal("preseed/p.liquid", ex.File);
+        Assert.True(ex.Line >= 3, ex.Message);
+    }
+
+    [Fact]
+    public async Task RenderAsync_UnknownFilter_IsAnError()
+    {
+        Write("preseed/p.liquid", "{{ host.ip | shout }}");
+        var ex = await Assert.ThrowsAsync<TemplateException>(() => _store.RenderAsync("preseed/p.liquid", Model()).AsTask());
+        Assert.Contains("shout", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RenderAsync_MissingFile_SaysWhere()
+    {
+        var ex = await Assert.ThrowsAsync<TemplateException>(() => _store.RenderAsync("preseed/nope.liquid", Model()).AsTask());
+        Assert.Contains("no such template", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RenderAsync_FileChangedOnDisk_RendersTheNewVersion()
+    {
+        Write("preseed/p.liquid", "first {{ host.ip }}");
+        Assert.Equal("first 192.0.2.10", await _store.RenderAsync("preseed/p.liquid", Model()));
+
+        Write("preseed/p.liquid", "second version {{ host.ip }}");
+        File.SetLastWriteTimeUtc(Path.Join(_dir, "preseed/p.liquid"), DateTime.UtcNow.AddSeconds(5));
+
+        Assert.Equal("second version 192.0.2.10", await _store.RenderAsync("preseed/p.liquid", Model()));
+    }
+
+    [Fact]
+    public void List_Profiles_ExcludeLocalbootAndDefault()
+    {
+        Write("pxelinux/debian12.liquid", "");
+        Write("pxelinux/localboot.liquid", "");
+        Write("pxelinux/default.liquid", "");
+        Write("pxelinux/Bad Name.liquid", "");
+        Assert.Equal(["debian12"], _store.List());
+        Assert.True(_store.Exists("debian12"));
+        Assert.False(_store.Exists("localboot"));
+        Assert.False(_store.Exists("../debian12"));
+    }
+
+    private void Write(string file, string text) => File.WriteAllText(Path.Join(_dir, file), text);
+
+    private static Dictionary<string, object?> Model() => new()
+    {
+        ["host"] = new Dictionary<string, object?> { ["ip"] = "192.0.2.10" },
+    };
+}
