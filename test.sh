@@ -4,10 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/apt-ensure.sh
+. scripts/postgres-test.sh
 
 require_dotnet
 # Real peers: syslinux boot loaders, TFTP clients (tftp-hpa, atftp, curl, busybox), namespaces (iproute2).
 apt_ensure pxelinux syslinux-common tftp-hpa atftp curl busybox iproute2 procps util-linux
+# The inventory tests run on SQLite and on a real PostgreSQL server.
+postgres_for_tests
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -83,6 +83,13 @@ public sealed class ApplianceProcess : IAsyncDisposable
         throw new TimeoutException($"provisioner was not healthy within {StartLimit}: {Output}");
     }
 
+    /// <summary>SIGKILL by PID, as a power cut or the OOM killer would: no shutdown code runs.</summary>
+    public async Task KillHardAsync()
+    {
+        await ProcessRunner.RunAsync("kill", ["-KILL", $"{_process.Id}"], TimeSpan.FromSeconds(10));
+        await _process.WaitForExitAsync();
+    }
+
     /// <summary>Waits for the process to exit on its own (a start-up failure) and returns its exit code.</summary>
     public async Task<int> WaitForExitAsync()
     {

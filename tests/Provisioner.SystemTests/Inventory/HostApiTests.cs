@@ -1,0 +1,224 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Provisioner.SystemTests.Support;
+
+namespace Provisioner.SystemTests.Inventory;
+
+/// <summary>
+/// The host API, boot configs, preseeds and callbacks over real HTTP (and TFTP) against the real
+/// appliance; run once on SQLite and once on PostgreSQL by the subclasses below.
+/// </summary>
+public abstract class HostApiTests : IAsyncLifetime
+{
+    private readonly Func<TestDatabase> _database;
+    private static int _next;
+    private InventoryAppliance _app = null!;
+
+    private protected HostApiTests(Func<TestDatabase> database) => _database = database;
+
+    public async Task InitializeAsync() => _app = await InventoryAppliance.StartAsync(_database());
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    /// <summary>A host no other test in this class uses (tests share one appliance).</summary>
+    private static Dictionary<string, object?> NewHost()
+    {
+        int n = Interlocked.Increment(ref _next);
+        return new()
+        {
+            ["mac"] = $"AA-BB-CC-00-00-{n:X2}", ["hostname"] = $"node{n:000}", ["domain"] = "example.org", ["ip"] = $"192.0.2.{n + 10}/24",
+            ["gateway"] = "192.0.2.1", ["dns"] = new[] { "192.0.2.53" }, ["profile"] = "debian12", ["console"] = "ttyS1,115200n8",
+        };
+    }
+
+    private async Task<string> TftpTextAsync(string path)
+    {
+        ProcessResult result = await ProcessRunner.RunCheckedAsync("curl", "-sS", "--tftp-blksize", "1408", $"tftp://127.0.0.1:{_app.Tftp}/{path}");
+        return result.StandardOutput;
+    }
+
+    private async Task WaitForEventsAsync(int id, int count)
+    {
+        for (int i = 0; i < 100; i++)
+        {
+            if ((await _app.Api.GetFromJsonAsync<JsonElement>($"/api/hosts/{id}/events")).GetArrayLength() >= count)
+            {
+                return;
+            }
+            await Task.Delay(100);
+        }
+        Assert.Fail($"host {id} did not reach {count} timeline events");
+    }
+
+    [Fact]
+    public async Task Crud_CreateGetUpdateDelete_RoundTripsTheJson()
+    {
+        Dictionary<string, object?> fields = NewHost();
+        using HttpResponseMessage created = await _app.Api.PostAsJsonAsync("/api/hosts", fields);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        JsonElement host = await created.Content.ReadFromJsonAsync<JsonElement>();
+        int id = host.GetProperty("id").GetInt32();
+        Assert.Equal(((string)fields["mac"]!).ToLowerInvariant().Replace('-', ':'), host.GetProperty("mac").GetString());
+        Assert.Equal("idle", host.GetProperty("state").GetString());
+        Assert.Equal($"/api/hosts/{id}", created.Headers.Location?.ToString());
+
+        JsonElement byMac = await _app.Api.GetFromJsonAsync<JsonElement>($"/api/hosts/{fields["mac"]}");
+        Assert.Equal(id, byMac.GetProperty("id").GetInt32());
+        JsonElement list = await _app.Api.GetFromJsonAsync<JsonElement>($"/api/hosts?search={fields["hostname"]}");
+        Assert.Equal(id, Assert.Single(list.EnumerateArray()).GetProperty("id").GetInt32());
+
+        using HttpResponseMessage patched = await _app.Api.PatchAsJsonAsync($"/api/hosts/{id}", new { notes = "rack 4", kernelArgs = "quiet" });
+        JsonElement after = await patched.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("rack 4", after.GetProperty("notes").GetString());
+        Assert.Equal("ttyS1,115200n8", after.GetProperty("console").GetString());
+
+        using HttpResponseMessage deleted = await _app.Api.DeleteAsync($"/api/hosts/{id}");
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        using HttpResponseMessage gone = await _app.Api.GetAsync($"/api/hosts/{id}");
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+    }
+
+    [Fact]
+    public async Task Create_BadFields_Is400ProblemNamingEachFieldAndSavesNothing()
+    {
+        Dictionary<string, object?> fields = NewHost();
+        fields["mac"] = "aa:bb:cc:dd:ee";
+        fields["gateway"] = "198.51.100.1";
+        fields["hostname"] = new string('h', 70);
+
+        using HttpResponseMessage response = await _app.Api.PostAsJsonAsync("/api/hosts", fields);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        JsonElement problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        JsonElement errors = problem.GetProperty("errors");
+        Assert.Equal(["gateway", "hostname", "mac"], errors.EnumerateObject().Select(p => p.Name).Order());
+        JsonElement none = await _app.Api.GetFromJsonAsync<JsonElement>($"/api/hosts?search={fields["ip"]!.ToString()!.Split('/')[0]}");
+        Assert.Empty(none.EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Create_DuplicateMacInAnotherSpelling_Is409()
+    {
+        Dictionary<string, object?> first = NewHost();
+        (await _app.Api.PostAsJsonAsync("/api/hosts", first)).EnsureSuccessStatusCode();
+        Dictionary<string, object?> second = NewHost();
+        second["mac"] = ((string)first["mac"]!).Replace("-", "", StringComparison.Ordinal).Insert(4, ".").Insert(9, ".").ToLowerInvariant();
+
+        using HttpResponseMessage response = await _app.Api.PostAsJsonAsync("/api/hosts", second);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        JsonElement problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("already belongs to host", problem.GetProperty("errors").GetProperty("mac")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Api_WithoutOrWithWrongToken_Is401()
+    {
+        using HttpResponseMessage none = await _app.Anonymous.GetAsync("/api/hosts");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/hosts");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "prov_0000000000000000000000000000000000000000000000");
+        using HttpResponseMessage wrong = await _app.Anonymous.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Contains("provisioner token create", await none.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Build_ConfigOverTftpAndHttp_PreseedAndCallbacks_EndInstalledWithLocalBoot()
+    {
+        Dictionary<string, object?> fields = NewHost();
+        JsonElement host = await (await _app.Api.PostAsJsonAsync("/api/hosts", fields)).Content.ReadFromJsonAsync<JsonElement>();
+        int id = host.GetProperty("id").GetInt32();
+        string configName = "01-" + ((string)fields["mac"]!).ToLowerInvariant();
+        (await _app.Api.PostAsync($"/api/hosts/{id}/build", null)).EnsureSuccessStatusCode();
+
+        string config = await TftpTextAsync($"pxelinux.cfg/{configName}");
+        string preseedUrl = config.Split(' ').Single(w => w.StartsWith("url=", StringComparison.Ordinal))["url=".Length..];
+        Assert.StartsWith($"http://127.0.0.1:{new Uri(_app.HttpBase).Port}/build/", preseedUrl, StringComparison.Ordinal);
+        Assert.Contains($"netcfg/get_hostname={fields["hostname"]}", config, StringComparison.Ordinal);
+        Assert.Equal(config, await _app.Anonymous.GetStringAsync($"/pxelinux.cfg/{configName}"));
+        await TftpTextAsync("debian12/linux");
+        // Transfers reach the timeline through the event bus, a moment after the client has the file.
+        await WaitForEventsAsync(id, 4);
+
+        string preseed = await _app.Anonymous.GetStringAsync(preseedUrl);
+        Assert.Contains($"d-i netcfg/get_ipaddress string {fields["ip"]!.ToString()!.Split('/')[0]}", preseed, StringComparison.Ordinal);
+        Assert.Contains("d-i debian-installer/add-kernel-opts string console=tty0 console=ttyS1,115200n8", preseed, StringComparison.Ordinal);
+        string callbacks = preseedUrl[..^"preseed".Length];
+        // As d-i's busybox wget calls them: plain GETs, and a POSTed message.
+        await ProcessRunner.RunCheckedAsync("busybox", "wget", "-q", "-O", "/dev/null", callbacks + "early");
+        await ProcessRunner.RunCheckedAsync("busybox", "wget", "-q", "-O", "/dev/null", "--post-data", "message=late done", callbacks + "late");
+        await ProcessRunner.RunCheckedAsync("busybox", "wget", "-q", "-O", "/dev/null", callbacks + "finished");
+
+        JsonElement installed = await _app.Api.GetFromJsonAsync<JsonElement>($"/api/hosts/{id}");
+        Assert.Equal("installed", installed.GetProperty("state").GetString());
+        Assert.Contains("LOCALBOOT 0", await TftpTextAsync($"pxelinux.cfg/{configName}"), StringComparison.Ordinal);
+        JsonElement events = await _app.Api.GetFromJsonAsync<JsonElement>($"/api/hosts/{id}/events");
+        string[] steps = events.EnumerateArray().Select(e => $"{e.GetProperty("source").GetString()} {e.GetProperty("state").GetString()}").ToArray();
+        Assert.Equal(["api pending", "tftp booting", "http booting", "tftp booting", "http installing", "callback installing", "callback installing", "callback installed"], steps);
+        Assert.Contains("late done", events[6].GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Callback_WrongToken_Is404AndChangesNothing()
+    {
+        JsonElement host = await (await _app.Api.PostAsJsonAsync("/api/hosts", NewHost())).Content.ReadFromJsonAsync<JsonElement>();
+        int id = host.GetProperty("id").GetInt32();
+        (await _app.Api.PostAsync($"/api/hosts/{id}/build", null)).EnsureSuccessStatusCode();
+
+        using HttpResponseMessage response = await _app.Anonymous.GetAsync("/build/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/finished");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("pending", (await _app.Api.GetFromJsonAsync<JsonElement>($"/api/hosts/{id}")).GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task GenericPreseed_UnknownRequester_Is404WithOneLineReason()
+    {
+        using HttpResponseMessage response = await _app.Anonymous.GetAsync("/preseed/debian12");
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Single(body.TrimEnd('\n').Split('\n'));
+        Assert.Contains("no MAC address is known for 127.0.0.1", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_BadLines_ListsEveryOneAndSavesNothing_ThenGoodFileImportsAndExports()
+    {
+        int a = Interlocked.Add(ref _next, 3) + 100;
+        string bad = $"ip|mac|hostname\n192.0.2.{a}|aa:bb:cc:01:00:{a:x2}|imp{a}\n192.0.2.{a + 1}|nonsense|imp{a + 1}\n192.0.2.{a + 2}|aa:bb:cc:01:00:{a + 2:x2}\n";
+        using HttpResponseMessage refused = await _app.Api.PostAsync("/api/import?format=ip2mac&prefix=24&gateway=192.0.2.1", new StringContent(bad, Encoding.UTF8, "text/plain"));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        JsonElement errors = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal(["line 3: mac", "line 4"], errors.EnumerateObject().Select(p => p.Name));
+        Assert.Empty((await _app.Api.GetFromJsonAsync<JsonElement>($"/api/hosts?search=imp{a}")).EnumerateArray());
+
+        string good = $"192.0.2.{a}|aa:bb:cc:01:00:{a:x2}|imp{a}\n192.0.2.{a + 1}|aa:bb:cc:01:00:{a + 1:x2}|imp{a + 1}\n";
+        using HttpResponseMessage imported = await _app.Api.PostAsync("/api/import?format=ip2mac&prefix=24&gateway=192.0.2.1&profile=ubuntu2004", new StringContent(good, Encoding.UTF8, "text/plain"));
+        Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
+        string csv = await _app.Api.GetStringAsync("/api/export");
+        Assert.Contains($",aa:bb:cc:01:00:{a + 1:x2},imp{a + 1},,192.0.2.{a + 1}/24,192.0.2.1,,ubuntu2004,", csv, StringComparison.Ordinal);
+    }
+}
+
+[Trait("Category", "System")]
+public sealed class HostApiSqliteTests : HostApiTests
+{
+    public HostApiSqliteTests()
+        : base(TestDatabase.Sqlite)
+    {
+    }
+}
+
+[Trait("Category", "System")]
+public sealed class HostApiPostgresTests : HostApiTests
+{
+    public HostApiPostgresTests()
+        : base(TestDatabase.Postgres)
+    {
+    }
+}
