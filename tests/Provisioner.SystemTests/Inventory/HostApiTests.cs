@@ -163,6 +163,18 @@ public abstract class HostApiTests : IAsyncLifetime
         Assert.Contains("late done", events[6].GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("pxelinux.cfg/C000020A")]
+    [InlineData("pxelinux.cfg/C")]
+    [InlineData("pxelinux.cfg/01-02-00-00-00-99-99")]
+    public async Task PxelinuxLookup_NamesNotOurs_AreTftpFileNotFound_DefaultIsLocalBoot(string name)
+    {
+        // curl's exit code 68 is TFTP "file not found" (ERROR 1), which sends pxelinux on to its next name.
+        ProcessResult miss = await ProcessRunner.RunAsync("curl", ["-sS", $"tftp://127.0.0.1:{_app.Tftp}/{name}"], TimeSpan.FromMinutes(1));
+        Assert.True(miss.ExitCode == 68, miss.Output);
+        Assert.Contains("LOCALBOOT 0", await TftpTextAsync("pxelinux.cfg/default"), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Callback_WrongToken_Is404AndChangesNothing()
     {
