@@ -35,7 +35,7 @@ public sealed class BootConfigs(HostService hosts, BuildTracker tracker, Templat
         string config = await templates.RenderAsync(file, TemplateModel.ForHost(host, new BuildUrls(baseUrl, host.BuildToken), secrets.Value)).ConfigureAwait(false);
         if (building)
         {
-            await tracker.ConfigServedAsync(host.Id, peer, source, Directory + name, cancellationToken).ConfigureAwait(false);
+            await tracker.ConfigServedAsync(host, peer, source, Directory + name, cancellationToken).ConfigureAwait(false);
         }
         return config;
     }

@@ -18,6 +18,10 @@ public sealed class BuildTracker(InventoryDatabase database, TimeProvider time)
     // The address a building host used when it fetched its boot config: the kernel and initrd come
     // from the same address, and nothing else (before packet capture) ties them to the host.
     private readonly ConcurrentDictionary<IPAddress, int> _bootingPeers = new();
+    private readonly ConcurrentDictionary<(int HostId, string Step), DateTime> _recorded = new();
+
+    /// <summary>Repeats of the same step for a host within this time are not recorded again.</summary>
+    public static readonly TimeSpan RepeatInterval = TimeSpan.FromMinutes(1);
 
     public async Task<HostRecord> RequestBuildAsync(int hostId, string source, CancellationToken cancellationToken)
     {
@@ -39,12 +43,15 @@ public sealed class BuildTracker(InventoryDatabase database, TimeProvider time)
     }
 
     /// <summary>The host's installer boot config went out to <paramref name="peer"/>.</summary>
-    public Task ConfigServedAsync(int hostId, IPAddress peer, string source, string name, CancellationToken cancellationToken)
+    public Task ConfigServedAsync(HostRecord host, IPAddress peer, string source, string name, CancellationToken cancellationToken)
     {
-        _bootingPeers[peer] = hostId;
-        return ChangeAsync(hostId, source, host => (
-            host.State == BuildState.Pending ? BuildState.Booting : host.State,
-            $"boot config {name} served to {peer}"), cancellationToken);
+        _bootingPeers[peer] = host.Id;
+        // IsRepeat first: the step's time is noted even when it changes the state.
+        return IsRepeat(host.Id, "config") && host.State != BuildState.Pending
+            ? Task.CompletedTask
+            : ChangeAsync(host.Id, source, h => (
+                h.State == BuildState.Pending ? BuildState.Booting : h.State,
+                $"boot config {name} served to {peer}"), cancellationToken);
     }
 
     /// <summary>A file went to an address that recently fetched a building host's boot config.</summary>
@@ -56,8 +63,26 @@ public sealed class BuildTracker(InventoryDatabase database, TimeProvider time)
         }
     }
 
-    public Task PreseedFetchedAsync(int hostId, IPAddress peer, string source, CancellationToken cancellationToken) =>
-        ChangeAsync(hostId, source, host => (BuildState.Installing, $"preseed fetched by {peer}"), cancellationToken, onlyWhileBuilding: true);
+    public Task PreseedFetchedAsync(HostRecord host, IPAddress peer, string source, CancellationToken cancellationToken) =>
+        IsRepeat(host.Id, "preseed") && host.State == BuildState.Installing
+            ? Task.CompletedTask
+            : ChangeAsync(host.Id, source, _ => (BuildState.Installing, $"preseed fetched by {peer}"), cancellationToken, onlyWhileBuilding: true);
+
+    /// <summary>
+    /// True when the same step was recorded for the host within <see cref="RepeatInterval"/>: a
+    /// boot loop or a script polling its preseed must not flood the timeline (or the database).
+    /// </summary>
+    private bool IsRepeat(int hostId, string step)
+    {
+        DateTime now = time.GetUtcNow().UtcDateTime;
+        var key = (hostId, step);
+        if (_recorded.TryGetValue(key, out DateTime last) && now - last < RepeatInterval)
+        {
+            return true;
+        }
+        _recorded[key] = now;
+        return false;
+    }
 
     /// <summary>An installer callback; false when the token is not a build's (nothing changes then).</summary>
     public async Task<bool> CallbackAsync(string token, CallbackKind kind, string? message, CancellationToken cancellationToken)

@@ -62,7 +62,7 @@ public sealed class Preseeds(InventoryDatabase database, HostService hosts, Buil
     private async Task<PreseedResult> RenderAsync(HostRecord host, string profile, IPAddress peer, string baseUrl, CancellationToken cancellationToken)
     {
         string text = await templates.RenderAsync(TemplateStore.PreseedFile(profile), TemplateModel.ForHost(host, new BuildUrls(baseUrl, host.BuildToken), secrets.Value)).ConfigureAwait(false);
-        await tracker.PreseedFetchedAsync(host.Id, peer, EventSources.Http, cancellationToken).ConfigureAwait(false);
+        await tracker.PreseedFetchedAsync(host, peer, EventSources.Http, cancellationToken).ConfigureAwait(false);
         return new PreseedResult(text, string.Empty);
     }
 }

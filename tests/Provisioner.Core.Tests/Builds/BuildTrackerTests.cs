@@ -117,6 +117,24 @@ public sealed class BuildTrackerTests
     }
 
     [Fact]
+    public async Task ConfigServed_RepeatWithinAMinute_IsNotRecordedAgain_LaterOneIs()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        HostRecord host = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
+        await inventory.Tracker.RequestBuildAsync(host.Id, EventSources.Api, default);
+
+        for (int i = 0; i < 5; i++)
+        {
+            await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-01", Peer, "http://x", EventSources.Tftp, default);
+            inventory.Time.Advance(TimeSpan.FromSeconds(10));
+        }
+        inventory.Time.Advance(BuildTracker.RepeatInterval);
+        await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-01", Peer, "http://x", EventSources.Tftp, default);
+
+        Assert.Equal(["pending", "booting", "booting"], (await inventory.Tracker.TimelineAsync(host.Id, default)).Select(e => e.State.Name()));
+    }
+
+    [Fact]
     public async Task Transfer_FromAnAddressThatFetchedNoConfig_IsNotAttributed()
     {
         await using TestInventory inventory = await TestInventory.CreateAsync();

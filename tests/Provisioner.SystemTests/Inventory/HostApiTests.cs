@@ -143,7 +143,7 @@ public abstract class HostApiTests : IAsyncLifetime
         Assert.Equal(config, await _app.Anonymous.GetStringAsync($"/pxelinux.cfg/{configName}"));
         await TftpTextAsync("debian12/linux");
         // Transfers reach the timeline through the event bus, a moment after the client has the file.
-        await WaitForEventsAsync(id, 4);
+        await WaitForEventsAsync(id, 3);
 
         string preseed = await _app.Anonymous.GetStringAsync(preseedUrl);
         Assert.Contains($"d-i netcfg/get_ipaddress string {fields["ip"]!.ToString()!.Split('/')[0]}", preseed, StringComparison.Ordinal);
@@ -159,8 +159,9 @@ public abstract class HostApiTests : IAsyncLifetime
         Assert.Contains("LOCALBOOT 0", await TftpTextAsync($"pxelinux.cfg/{configName}"), StringComparison.Ordinal);
         JsonElement events = await _app.Api.GetFromJsonAsync<JsonElement>($"/api/hosts/{id}/events");
         string[] steps = events.EnumerateArray().Select(e => $"{e.GetProperty("source").GetString()} {e.GetProperty("state").GetString()}").ToArray();
-        Assert.Equal(["api pending", "tftp booting", "http booting", "tftp booting", "http installing", "callback installing", "callback installing", "callback installed"], steps);
-        Assert.Contains("late done", events[6].GetProperty("message").GetString(), StringComparison.Ordinal);
+        // The HTTP fetch of the same config a moment after the TFTP one is a repeat, not a new step.
+        Assert.Equal(["api pending", "tftp booting", "tftp booting", "http installing", "callback installing", "callback installing", "callback installed"], steps);
+        Assert.Contains("late done", events[5].GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Theory]
