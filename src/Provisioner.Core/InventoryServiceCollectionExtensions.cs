@@ -22,6 +22,7 @@ public static class InventoryServiceCollectionExtensions
         services.TryAddSingleton<TemplateStore>();
         services.TryAddSingleton<IProfileCatalog>(sp => sp.GetRequiredService<TemplateStore>());
         services.TryAddSingleton<HostValidator>();
+        services.TryAddSingleton<HostDirectory>();
         services.TryAddSingleton<HostService>();
         services.TryAddSingleton<ApiTokens>();
         services.TryAddSingleton<BuildTracker>();

@@ -10,16 +10,20 @@ namespace Provisioner.Core.Builds;
 /// config, any other registered host the local-boot config, and an unknown machine (after its
 /// <c>01-&lt;mac&gt;</c> miss) <c>default</c>. Every other name pxelinux tries is a miss at once.
 /// </summary>
-public sealed class BootConfigs(HostService hosts, BuildTracker tracker, TemplateStore templates, IOptions<PreseedOptions> secrets)
+public sealed class BootConfigs(HostDirectory hosts, BuildTracker tracker, TemplateStore templates, IOptions<PreseedOptions> secrets)
 {
     public const string Directory = "pxelinux.cfg/";
+
+    /// <summary>The render-cache key of the default config, which belongs to no host.</summary>
+    private static readonly object UnknownHost = new();
 
     /// <summary>Null for names that are not ours to answer (UUID, hex IP, unknown MAC).</summary>
     public async Task<string?> RenderAsync(string name, IPAddress peer, string baseUrl, string source, CancellationToken cancellationToken)
     {
         if (name == TemplateStore.Default)
         {
-            return await templates.RenderAsync(TemplateStore.PxelinuxFile(TemplateStore.Default), TemplateModel.ForServer(new BuildUrls(baseUrl, null), secrets.Value)).ConfigureAwait(false);
+            return await templates.RenderCachedAsync(TemplateStore.PxelinuxFile(TemplateStore.Default), UnknownHost, baseUrl,
+                () => TemplateModel.ForServer(new BuildUrls(baseUrl, null), secrets.Value)).ConfigureAwait(false);
         }
         if (!name.StartsWith("01-", StringComparison.Ordinal) || !MacAddress.TryParse(name[3..], out MacAddress mac) || name.Length != 20)
         {
@@ -32,7 +36,8 @@ public sealed class BootConfigs(HostService hosts, BuildTracker tracker, Templat
         }
         bool building = host.State.IsBuilding() && host.BuildToken is not null;
         string file = TemplateStore.PxelinuxFile(building ? host.Profile : TemplateStore.LocalBoot);
-        string config = await templates.RenderAsync(file, TemplateModel.ForHost(host, new BuildUrls(baseUrl, host.BuildToken), secrets.Value)).ConfigureAwait(false);
+        string config = await templates.RenderCachedAsync(file, host, baseUrl,
+            () => TemplateModel.ForHost(host, new BuildUrls(baseUrl, host.BuildToken), secrets.Value)).ConfigureAwait(false);
         if (building)
         {
             await tracker.ConfigServedAsync(host, peer, source, Directory + name, cancellationToken).ConfigureAwait(false);

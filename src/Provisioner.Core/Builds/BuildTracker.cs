@@ -11,7 +11,7 @@ namespace Provisioner.Core.Builds;
 /// idle/installed → pending (build requested) → booting (boot config served) → installing
 /// (preseed fetched, or an installer callback) → installed or failed.
 /// </summary>
-public sealed class BuildTracker(InventoryDatabase database, TimeProvider time)
+public sealed class BuildTracker(InventoryDatabase database, HostDirectory directory, TimeProvider time)
 {
     public const int MaxMessageLength = 1024;
 
@@ -172,6 +172,7 @@ public sealed class BuildTracker(InventoryDatabase database, TimeProvider time)
         host.State = state;
         host.LastProgressAt = now;
         host.UpdatedAt = now;
+        host.Revision++;
         if (state != BuildState.Failed)
         {
             host.StateReason = null;
@@ -185,6 +186,7 @@ public sealed class BuildTracker(InventoryDatabase database, TimeProvider time)
         }
         db.Events.Add(new HostEvent { HostId = hostId, At = now, Source = source, Message = Truncate(message), State = state });
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        directory.Invalidate();
         return host;
     }
 

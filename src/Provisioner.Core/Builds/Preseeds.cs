@@ -1,8 +1,6 @@
 using System.Net;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Provisioner.Core.Inventory;
-using Provisioner.Core.Inventory.Data;
 using Provisioner.Core.Network;
 using Provisioner.Core.Templates;
 
@@ -19,7 +17,7 @@ public sealed record PreseedResult(string? Text, string Reason)
 /// or, for installers pointed at one fixed URL, by the requester's IP through the IP→MAC bindings
 /// learnt from the wire. A requester that cannot be identified gets nothing, never another host's.
 /// </summary>
-public sealed class Preseeds(InventoryDatabase database, HostService hosts, BuildTracker tracker, TemplateStore templates,
+public sealed class Preseeds(HostDirectory hosts, BuildTracker tracker, TemplateStore templates,
     IIpMacBindings bindings, IOptions<PreseedOptions> secrets)
 {
     public async Task<PreseedResult> ForTokenAsync(string token, IPAddress peer, string baseUrl, CancellationToken cancellationToken)
@@ -28,11 +26,7 @@ public sealed class Preseeds(InventoryDatabase database, HostService hosts, Buil
         {
             return PreseedResult.Missing("no build has this token");
         }
-        HostRecord? host;
-        await using (InventoryDbContext db = database.CreateContext())
-        {
-            host = await db.Hosts.AsNoTracking().FirstOrDefaultAsync(h => h.BuildToken == token, cancellationToken).ConfigureAwait(false);
-        }
+        HostRecord? host = await hosts.FindByTokenAsync(token, cancellationToken).ConfigureAwait(false);
         return host is null
             ? PreseedResult.Missing("no build has this token")
             : await RenderAsync(host, host.Profile, peer, baseUrl, cancellationToken).ConfigureAwait(false);
@@ -61,7 +55,8 @@ public sealed class Preseeds(InventoryDatabase database, HostService hosts, Buil
 
     private async Task<PreseedResult> RenderAsync(HostRecord host, string profile, IPAddress peer, string baseUrl, CancellationToken cancellationToken)
     {
-        string text = await templates.RenderAsync(TemplateStore.PreseedFile(profile), TemplateModel.ForHost(host, new BuildUrls(baseUrl, host.BuildToken), secrets.Value)).ConfigureAwait(false);
+        string text = await templates.RenderCachedAsync(TemplateStore.PreseedFile(profile), host, baseUrl,
+            () => TemplateModel.ForHost(host, new BuildUrls(baseUrl, host.BuildToken), secrets.Value)).ConfigureAwait(false);
         await tracker.PreseedFetchedAsync(host, peer, EventSources.Http, cancellationToken).ConfigureAwait(false);
         return new PreseedResult(text, string.Empty);
     }

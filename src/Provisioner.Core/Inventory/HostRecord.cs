@@ -39,6 +39,12 @@ public sealed class HostRecord
     /// <summary>The secret in this build's preseed and callback URLs; a new one per build.</summary>
     public string? BuildToken { get; set; }
 
+    /// <summary>
+    /// Raised by one on every change. The sum over all hosts (with the row count) tells an
+    /// appliance sharing the database that another one changed something.
+    /// </summary>
+    public long Revision { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }

@@ -8,7 +8,7 @@ namespace Provisioner.Core.Inventory;
 /// Adds, changes and removes hosts. Every change is validated whole and saved in one transaction:
 /// a refused change raises <see cref="InventoryException"/> and leaves the database as it was.
 /// </summary>
-public sealed class HostService(InventoryDatabase database, HostValidator validator, TimeProvider time)
+public sealed class HostService(InventoryDatabase database, HostValidator validator, HostDirectory directory, TimeProvider time)
 {
     public async Task<List<HostRecord>> ListAsync(HostQuery query, CancellationToken cancellationToken)
     {
@@ -85,6 +85,7 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
         }
         db.Hosts.AddRange(valid);
         await SaveAsync(db, valid, i => validLabels[i], cancellationToken).ConfigureAwait(false);
+        directory.Invalidate();
         return valid;
     }
 
@@ -109,7 +110,9 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
             throw new InventoryException(InventoryErrorKind.Conflict, conflicts);
         }
         host.UpdatedAt = time.GetUtcNow().UtcDateTime;
+        host.Revision++;
         await SaveAsync(db, [host], _ => string.Empty, cancellationToken).ConfigureAwait(false);
+        directory.Invalidate();
         return host;
     }
 
@@ -117,6 +120,7 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
     {
         await using InventoryDbContext db = database.CreateContext();
         int deleted = await db.Hosts.Where(h => h.Id == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        directory.Invalidate();
         if (deleted == 0)
         {
             throw InventoryException.NotFound($"with id {id}");

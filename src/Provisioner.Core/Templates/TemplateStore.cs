@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Fluid;
 using Microsoft.Extensions.Options;
@@ -23,9 +24,15 @@ public sealed partial class TemplateStore : IProfileCatalog
     private static readonly FluidParser Parser = new();
     private readonly ConcurrentDictionary<string, Parsed> _cache = new(StringComparer.Ordinal);
     private readonly TemplateOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ConditionalWeakTable<object, ConcurrentDictionary<(string File, string Key), (Parsed Template, string Text)>> _rendered = new();
 
-    public TemplateStore(IOptions<TemplateStoreOptions> options)
+    /// <summary>How long a template file is trusted before its modification time is checked again.</summary>
+    public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(1);
+
+    public TemplateStore(IOptions<TemplateStoreOptions> options, TimeProvider time)
     {
+        _time = time;
         Root = Path.GetFullPath(options.Value.Directory);
         _options = new TemplateOptions
         {
@@ -44,9 +51,28 @@ public sealed partial class TemplateStore : IProfileCatalog
     public static string PreseedFile(string profile) => $"{PreseedDir}/{profile}{Extension}";
 
     /// <summary>Renders <paramref name="file"/> (relative, like <c>preseed/debian12.liquid</c>) with <paramref name="model"/>.</summary>
-    public async ValueTask<string> RenderAsync(string file, IReadOnlyDictionary<string, object?> model)
+    public ValueTask<string> RenderAsync(string file, IReadOnlyDictionary<string, object?> model) => RenderAsync(Load(file), file, model);
+
+    /// <summary>
+    /// Like <see cref="RenderAsync(string, IReadOnlyDictionary{string, object})"/>, but reuses the text rendered
+    /// earlier for the same <paramref name="snapshot"/> (an immutable host record), <paramref name="key"/>
+    /// (the base URL) and version of the template file. The cache lives as long as the snapshot does.
+    /// </summary>
+    public async ValueTask<string> RenderCachedAsync(string file, object snapshot, string key, Func<IReadOnlyDictionary<string, object?>> model)
     {
         Parsed parsed = Load(file);
+        ConcurrentDictionary<(string File, string Key), (Parsed Template, string Text)> renders = _rendered.GetValue(snapshot, _ => new());
+        if (renders.TryGetValue((file, key), out var hit) && ReferenceEquals(hit.Template, parsed))
+        {
+            return hit.Text;
+        }
+        string text = await RenderAsync(parsed, file, model()).ConfigureAwait(false);
+        renders[(file, key)] = (parsed, text);
+        return text;
+    }
+
+    private async ValueTask<string> RenderAsync(Parsed parsed, string file, IReadOnlyDictionary<string, object?> model)
+    {
         var context = new TemplateContext(_options);
         foreach ((string name, object? value) in model)
         {
@@ -78,16 +104,27 @@ public sealed partial class TemplateStore : IProfileCatalog
             : [];
     }
 
+    /// <summary>
+    /// The parsed template, re-read when the file's modification time or size changed. The file is
+    /// looked at again at most every <see cref="RecheckInterval"/>, so edits apply within a second.
+    /// </summary>
     private Parsed Load(string file)
     {
+        long now = _time.GetTimestamp();
+        if (_cache.TryGetValue(file, out Parsed? cached) && _time.GetElapsedTime(Volatile.Read(ref cached.CheckedAt), now) < RecheckInterval)
+        {
+            return cached;
+        }
         string path = Path.Combine(Root, file);
         var info = new FileInfo(path);
         if (!info.Exists)
         {
+            _cache.TryRemove(file, out _);
             throw new TemplateException(file, 0, $"no such template in {Root}");
         }
-        if (_cache.TryGetValue(file, out Parsed? cached) && cached.Modified == info.LastWriteTimeUtc && cached.Length == info.Length)
+        if (cached is not null && cached.Modified == info.LastWriteTimeUtc && cached.Length == info.Length)
         {
+            Volatile.Write(ref cached.CheckedAt, now);
             return cached;
         }
         string source = File.ReadAllText(path);
@@ -96,7 +133,7 @@ public sealed partial class TemplateStore : IProfileCatalog
             (int line, string reason) = ParseErrorLine(error);
             throw new TemplateException(file, line, reason);
         }
-        var parsed = new Parsed(template, source, info.LastWriteTimeUtc, info.Length);
+        var parsed = new Parsed(template, source, info.LastWriteTimeUtc, info.Length) { CheckedAt = now };
         _cache[file] = parsed;
         return parsed;
     }
@@ -144,5 +181,16 @@ public sealed partial class TemplateStore : IProfileCatalog
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
     private static partial Regex ProfileName();
 
-    private sealed record Parsed(IFluidTemplate Template, string Source, DateTime Modified, long Length);
+    private sealed class Parsed(IFluidTemplate template, string source, DateTime modified, long length)
+    {
+        public long CheckedAt;
+
+        public IFluidTemplate Template { get; } = template;
+
+        public string Source { get; } = source;
+
+        public DateTime Modified { get; } = modified;
+
+        public long Length { get; } = length;
+    }
 }

@@ -16,13 +16,14 @@ internal sealed class TestInventory : IAsyncDisposable
     private TestInventory()
     {
         Database = InventoryDatabase.Sqlite(Path.Join(_dir, "provisioner.db"));
-        Templates = new TemplateStore(Options.Create(new TemplateStoreOptions { Directory = ShippedTemplates }));
-        Hosts = new HostService(Database, new HostValidator(Templates), Time);
-        Tracker = new BuildTracker(Database, Time);
+        Templates = new TemplateStore(Options.Create(new TemplateStoreOptions { Directory = ShippedTemplates }), Time);
+        Lookup = new HostDirectory(Database, Time);
+        Hosts = new HostService(Database, new HostValidator(Templates), Lookup, Time);
+        Tracker = new BuildTracker(Database, Lookup, Time);
         Bindings = new InMemoryIpMacBindings();
         var secrets = Options.Create(new PreseedOptions { RootPasswordHash = "$6$salt$hash" });
-        Configs = new BootConfigs(Hosts, Tracker, Templates, secrets);
-        Preseeds = new Preseeds(Database, Hosts, Tracker, Templates, Bindings, secrets);
+        Configs = new BootConfigs(Lookup, Tracker, Templates, secrets);
+        Preseeds = new Preseeds(Lookup, Tracker, Templates, Bindings, secrets);
     }
 
     /// <summary>The repository's templates/, copied beside the tests.</summary>
@@ -31,6 +32,8 @@ internal sealed class TestInventory : IAsyncDisposable
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
 
     public InventoryDatabase Database { get; }
+
+    public HostDirectory Lookup { get; }
 
     public TemplateStore Templates { get; }
 

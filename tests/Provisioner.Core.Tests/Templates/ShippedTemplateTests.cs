@@ -30,7 +30,7 @@ public sealed class ShippedTemplateTests
     [MemberData(nameof(Cases))]
     public async Task Render_SampleHost_MatchesGoldenFile(string template, string sample)
     {
-        var store = new TemplateStore(Microsoft.Extensions.Options.Options.Create(new TemplateStoreOptions { Directory = TestInventory.ShippedTemplates }));
+        var store = new TemplateStore(Microsoft.Extensions.Options.Options.Create(new TemplateStoreOptions { Directory = TestInventory.ShippedTemplates }), TimeProvider.System);
         var secrets = new PreseedOptions { RootPasswordHash = "$6$salt$hash" };
         Dictionary<string, object?> model = sample switch
         {
@@ -52,7 +52,7 @@ public sealed class ShippedTemplateTests
     [Fact]
     public void List_ShippedProfiles_AreDebian12AndUbuntu2004()
     {
-        var store = new TemplateStore(Microsoft.Extensions.Options.Options.Create(new TemplateStoreOptions { Directory = TestInventory.ShippedTemplates }));
+        var store = new TemplateStore(Microsoft.Extensions.Options.Options.Create(new TemplateStoreOptions { Directory = TestInventory.ShippedTemplates }), TimeProvider.System);
         Assert.Equal(["debian12", "ubuntu2004"], store.List());
         Assert.All(store.List(), p => Assert.True(File.Exists(Path.Join(TestInventory.ShippedTemplates, TemplateStore.PreseedFile(p)))));
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Provisioner.Core.Templates;
 
 namespace Provisioner.Core.Tests.Templates;
@@ -6,13 +7,14 @@ namespace Provisioner.Core.Tests.Templates;
 public sealed class TemplateStoreTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("provisioner-templates-").FullName;
+    private readonly FakeTimeProvider _time = new();
     private readonly TemplateStore _store;
 
     public TemplateStoreTests()
     {
         Directory.CreateDirectory(Path.Join(_dir, "preseed"));
         Directory.CreateDirectory(Path.Join(_dir, "pxelinux"));
-        _store = new TemplateStore(Options.Create(new TemplateStoreOptions { Directory = _dir }));
+        _store = new TemplateStore(Options.Create(new TemplateStoreOptions { Directory = _dir }), _time);
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
@@ -64,6 +66,9 @@ public sealed class TemplateStoreTests : IDisposable
 
         Write("preseed/p.liquid", "second version {{ host.ip }}");
         File.SetLastWriteTimeUtc(Path.Join(_dir, "preseed/p.liquid"), DateTime.UtcNow.AddSeconds(5));
+        // Within the recheck interval the parsed template is trusted; after it, the edit shows.
+        Assert.Equal("first 192.0.2.10", await _store.RenderAsync("preseed/p.liquid", Model()));
+        _time.Advance(TemplateStore.RecheckInterval);
 
         Assert.Equal("second version 192.0.2.10", await _store.RenderAsync("preseed/p.liquid", Model()));
     }

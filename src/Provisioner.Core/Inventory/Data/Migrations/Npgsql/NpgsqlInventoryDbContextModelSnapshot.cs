@@ -153,6 +153,9 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Npgsql
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<long>("Revision")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(16)

@@ -48,6 +48,7 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Npgsql
                     State = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     StateReason = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: true),
                     BuildToken = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Revision = table.Column<long>(type: "bigint", nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     LastProgressAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)

@@ -13,7 +13,7 @@ using Provisioner.Core.Inventory.Data;
 namespace Provisioner.Core.Inventory.Data.Migrations.Npgsql
 {
     [DbContext(typeof(NpgsqlInventoryDbContext))]
-    [Migration("20261125000848_Initial")]
+    [Migration("20261125002919_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -155,6 +155,9 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Npgsql
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Revision")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("State")
                         .IsRequired()

@@ -11,7 +11,7 @@ using Provisioner.Core.Inventory.Data;
 namespace Provisioner.Core.Inventory.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteInventoryDbContext))]
-    [Migration("20261125000834_Initial")]
+    [Migration("20261125002914_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -143,6 +143,9 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("Revision")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("State")
                         .IsRequired()

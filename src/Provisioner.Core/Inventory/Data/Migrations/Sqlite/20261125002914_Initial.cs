@@ -46,6 +46,7 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Sqlite
                     State = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     StateReason = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: true),
                     BuildToken = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Revision = table.Column<long>(type: "INTEGER", nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     LastProgressAt = table.Column<DateTime>(type: "TEXT", nullable: true)

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Rendering throughput: per-host preseeds and pxelinux configs over HTTP from an inventory of
+# 10,000 hosts, against nginx serving static files of the same sizes, in the same run, on
+# 127.0.0.1. Servers pinned to CPU 0, wrk to CPU 1. Prints a Markdown table.
+#   bench/render.sh [HOSTS] [SECONDS]     defaults: 10000 hosts, 10 s per wrk run
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/apt-ensure.sh
+require_dotnet
+apt_ensure wrk nginx python3 curl util-linux
+
+hosts=${1:-10000}
+seconds=${2:-10}
+work=$(mktemp -d /tmp/provisioner-render-XXXXXX)
+chmod 755 "$work"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [ -n "${KEEP:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+
+dotnet build -c Release src/Provisioner.Host -v quiet -nologo >/dev/null
+bin=src/Provisioner.Host/bin/Release/net10.0/provisioner
+common=(--data-dir "$work/data" --templates "$PWD/templates")
+
+# The inventory: $hosts hosts with every field set, imported in one go, each put in build mode.
+python3 - "$hosts" > "$work/hosts.csv" <<'PY'
+import sys
+n = int(sys.argv[1])
+print("mac,hostname,domain,ip,gateway,dns,profile,console,kernelArgs,notes")
+for i in range(n):
+    print(f"02:00:00:00:{i >> 8:02x}:{i & 0xff:02x},bench{i:05d},example.org,192.0.{2 + ((i + 10) >> 8)}.{(i + 10) & 0xff}/16,192.0.2.1,192.0.2.53,debian12,\"ttyS1,115200n8\",net.ifnames=0,rack {i // 40}")
+PY
+"$bin" hosts import "$work/hosts.csv" "${common[@]}" >/dev/null
+token=$("$bin" token create --name bench "${common[@]}")
+http_port=$(free_port)
+taskset -c 0 "$bin" serve "${common[@]}" --boot-dir "$work/boot" --http "http://127.0.0.1:$http_port" \
+  --tftp "127.0.0.1:$(free_port)" >"$work/appliance.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$http_port/healthz" >/dev/null && break; sleep 0.2; done
+
+# Builds for every host, then the URL lists wrk walks: each host's config, each host's preseed.
+python3 - "$http_port" "$token" "$hosts" "$work" <<'PY'
+import http.client, json, sys
+port, token, n, work = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
+c = http.client.HTTPConnection("127.0.0.1", port)
+auth = {"Authorization": f"Bearer {token}"}
+def get(path, headers={}):
+    c.request("GET", path, headers=headers); r = c.getresponse(); body = r.read()
+    assert r.status == 200, (path, r.status, body[:200]); return body
+hosts = json.loads(get("/api/hosts", auth))
+configs, preseeds = [], []
+for h in hosts:
+    c.request("POST", f"/api/hosts/{h['id']}/build", headers=auth); r = c.getresponse(); r.read(); assert r.status == 200
+    path = "/pxelinux.cfg/01-" + h["mac"].replace(":", "-")
+    url = next(w for w in get(path).decode().split() if w.startswith("url="))[4:]
+    configs.append(path); preseeds.append(url.split(str(port), 1)[1])
+for name, paths in (("configs", configs), ("preseeds", preseeds)):
+    with open(f"{work}/{name}.txt", "w") as f: f.write("\n".join(paths) + "\n")
+open(f"{work}/sample-config", "wb").write(get(configs[0]))
+open(f"{work}/sample-preseed", "wb").write(get(preseeds[0]))
+PY
+
+# nginx: the same bytes as static files, one worker on the same core.
+mkdir -p "$work/www"
+cp "$work/sample-config" "$work/www/config"
+cp "$work/sample-preseed" "$work/www/preseed"
+nginx_port=$(free_port)
+cat > "$work/nginx.conf" <<CONF
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  default_type text/plain;
+  client_body_temp_path $work/nginx-tmp; proxy_temp_path $work/nginx-tmp; fastcgi_temp_path $work/nginx-tmp;
+  uwsgi_temp_path $work/nginx-tmp; scgi_temp_path $work/nginx-tmp;
+  server { listen 127.0.0.1:$nginx_port; root $work/www; }
+}
+CONF
+mkdir -p "$work/nginx-tmp"
+taskset -c 0 nginx -c "$work/nginx.conf" -g 'daemon off;' &
+pids+=($!)
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$nginx_port/config" >/dev/null && break; sleep 0.1; done
+
+# wrk walks a URL list at random (one URL for nginx); prints "requests/s p99-ms".
+cat > "$work/walk.lua" <<'LUA'
+local paths = {}
+init = function(args)
+  if args[1] then for line in io.lines(args[1]) do paths[#paths + 1] = line end end
+end
+request = function()
+  if #paths == 0 then return wrk.format("GET") end
+  return wrk.format("GET", paths[math.random(#paths)])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %.0f %.2f %d %d\n", summary.requests / (summary.duration / 1e6),
+    latency:percentile(99) / 1000, summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout, summary.requests))
+end
+LUA
+run() { # url [list]
+  taskset -c 1 wrk -t2 -c32 -d"${seconds}s" --latency -s "$work/walk.lua" "$1" ${2:+-- "$2"} | awk '/^RESULT/ { print $2, $3, $4, $5 }'
+}
+# A short warm-up each (JIT, connection pools); then the measured runs.
+run "http://127.0.0.1:$http_port" "$work/preseeds.txt" >/dev/null
+read -r a_pre a_pre_p99 a_pre_err a_pre_n < <(run "http://127.0.0.1:$http_port" "$work/preseeds.txt")
+read -r n_pre n_pre_p99 n_pre_err _ < <(run "http://127.0.0.1:$nginx_port/preseed")
+run "http://127.0.0.1:$http_port" "$work/configs.txt" >/dev/null
+read -r a_cfg a_cfg_p99 a_cfg_err a_cfg_n < <(run "http://127.0.0.1:$http_port" "$work/configs.txt")
+read -r n_cfg n_cfg_p99 n_cfg_err _ < <(run "http://127.0.0.1:$nginx_port/config")
+rss=$(awk '/VmHWM/ { printf "%d", $2 / 1024 }' "/proc/${pids[0]}/status")
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", 100 * a / b }'; }
+
+echo "$(date -u +%F) · $hosts hosts · wrk -t2 -c32 -d${seconds}s, random host per request · servers on CPU 0, wrk on CPU 1"
+echo
+echo "| measurement | appliance | nginx (static file, same bytes) | appliance / nginx |"
+echo "|---|---|---|---|"
+echo "| preseed ($(stat -c %s "$work/sample-preseed") B): requests/s | $a_pre | $n_pre | $(pct "$a_pre" "$n_pre") |"
+echo "| preseed: p99 latency (ms) | $a_pre_p99 | $n_pre_p99 | |"
+echo "| pxelinux.cfg/01-<mac> ($(stat -c %s "$work/sample-config") B): requests/s | $a_cfg | $n_cfg | $(pct "$a_cfg" "$n_cfg") |"
+echo "| pxelinux config: p99 latency (ms) | $a_cfg_p99 | $n_cfg_p99 | |"
+echo "| errors (non-2xx, socket) | $((a_pre_err + a_cfg_err)) of $((a_pre_n + a_cfg_n)) | $((n_pre_err + n_cfg_err)) | |"
+echo "| appliance peak RSS (VmHWM, MiB) | $rss | | |"
