@@ -25,6 +25,7 @@ public static class InventoryServiceCollectionExtensions
         services.TryAddSingleton<HostDirectory>();
         services.TryAddSingleton<HostService>();
         services.TryAddSingleton<ApiTokens>();
+        services.TryAddSingleton<TimelineWriter>();
         services.TryAddSingleton<BuildTracker>();
         services.TryAddSingleton<BootConfigs>();
         services.TryAddSingleton<Preseeds>();

@@ -40,7 +40,7 @@ public sealed class BootConfigs(HostDirectory hosts, BuildTracker tracker, Templ
             () => TemplateModel.ForHost(host, new BuildUrls(baseUrl, host.BuildToken), secrets.Value)).ConfigureAwait(false);
         if (building)
         {
-            await tracker.ConfigServedAsync(host, peer, source, Directory + name, cancellationToken).ConfigureAwait(false);
+            tracker.ConfigServed(host, peer, source, Directory + name);
         }
         return config;
     }

@@ -11,7 +11,7 @@ namespace Provisioner.Core.Builds;
 /// idle/installed → pending (build requested) → booting (boot config served) → installing
 /// (preseed fetched, or an installer callback) → installed or failed.
 /// </summary>
-public sealed class BuildTracker(InventoryDatabase database, HostDirectory directory, TimeProvider time)
+public sealed class BuildTracker(InventoryDatabase database, TimelineWriter writer, TimeProvider time)
 {
     public const int MaxMessageLength = 1024;
 
@@ -22,6 +22,8 @@ public sealed class BuildTracker(InventoryDatabase database, HostDirectory direc
 
     /// <summary>Repeats of the same step for a host within this time are not recorded again.</summary>
     public static readonly TimeSpan RepeatInterval = TimeSpan.FromMinutes(1);
+
+    private const int MaxRecorded = 100_000;
 
     public async Task<HostRecord> RequestBuildAsync(int hostId, string source, CancellationToken cancellationToken)
     {
@@ -42,31 +44,34 @@ public sealed class BuildTracker(InventoryDatabase database, HostDirectory direc
         }, cancellationToken).ConfigureAwait(false) ?? throw InventoryException.NotFound($"with id {hostId}");
     }
 
-    /// <summary>The host's installer boot config went out to <paramref name="peer"/>.</summary>
-    public Task ConfigServedAsync(HostRecord host, IPAddress peer, string source, string name, CancellationToken cancellationToken)
+    /// <summary>The host's installer boot config went out to <paramref name="peer"/>; recorded in the background.</summary>
+    public void ConfigServed(HostRecord host, IPAddress peer, string source, string name)
     {
         _bootingPeers[peer] = host.Id;
-        // IsRepeat first: the step's time is noted even when it changes the state.
-        return IsRepeat(host.Id, "config") && host.State != BuildState.Pending
-            ? Task.CompletedTask
-            : ChangeAsync(host.Id, source, h => (
-                h.State == BuildState.Pending ? BuildState.Booting : h.State,
-                $"boot config {name} served to {peer}"), cancellationToken);
-    }
-
-    /// <summary>A file went to an address that recently fetched a building host's boot config.</summary>
-    public async Task TransferAsync(IPAddress peer, string source, string message, CancellationToken cancellationToken)
-    {
-        if (_bootingPeers.TryGetValue(peer, out int hostId))
+        // Keyed by build token: the first fetch of a new build is never a repeat.
+        if (!IsRepeat(host.Id, "config " + host.BuildToken))
         {
-            await ChangeAsync(hostId, source, host => (host.State, message), cancellationToken, onlyWhileBuilding: true).ConfigureAwait(false);
+            Report(host.Id, source, h => (h.State == BuildState.Pending ? BuildState.Booting : h.State, $"boot config {name} served to {peer}"));
         }
     }
 
-    public Task PreseedFetchedAsync(HostRecord host, IPAddress peer, string source, CancellationToken cancellationToken) =>
-        IsRepeat(host.Id, "preseed") && host.State == BuildState.Installing
-            ? Task.CompletedTask
-            : ChangeAsync(host.Id, source, _ => (BuildState.Installing, $"preseed fetched by {peer}"), cancellationToken, onlyWhileBuilding: true);
+    /// <summary>A file went to an address that recently fetched a building host's boot config; recorded in the background.</summary>
+    public void Transfer(IPAddress peer, string source, string message)
+    {
+        if (_bootingPeers.TryGetValue(peer, out int hostId))
+        {
+            Report(hostId, source, host => (host.State, message), onlyWhileBuilding: true);
+        }
+    }
+
+    /// <summary>The host's preseed went out to <paramref name="peer"/>; recorded in the background.</summary>
+    public void PreseedFetched(HostRecord host, IPAddress peer, string source)
+    {
+        if (!IsRepeat(host.Id, "preseed " + host.BuildToken))
+        {
+            Report(host.Id, source, _ => (BuildState.Installing, $"preseed fetched by {peer}"), onlyWhileBuilding: true);
+        }
+    }
 
     /// <summary>
     /// True when the same step was recorded for the host within <see cref="RepeatInterval"/>: a
@@ -81,6 +86,13 @@ public sealed class BuildTracker(InventoryDatabase database, HostDirectory direc
             return true;
         }
         _recorded[key] = now;
+        if (_recorded.Count > MaxRecorded)
+        {
+            foreach (KeyValuePair<(int HostId, string Step), DateTime> old in _recorded.Where(r => now - r.Value >= RepeatInterval))
+            {
+                _recorded.TryRemove(old);
+            }
+        }
         return false;
     }
 
@@ -157,38 +169,17 @@ public sealed class BuildTracker(InventoryDatabase database, HostDirectory direc
         return await db.Events.AsNoTracking().Where(e => e.HostId == hostId).OrderBy(e => e.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Loads the host, applies <paramref name="step"/>, appends its event; all in one save.</summary>
-    private async Task<HostRecord?> ChangeAsync(int hostId, string source, Func<HostRecord, (BuildState State, string Message)> step,
-        CancellationToken cancellationToken, bool onlyWhileBuilding = false)
-    {
-        await using InventoryDbContext db = database.CreateContext();
-        HostRecord? host = await db.Hosts.FirstOrDefaultAsync(h => h.Id == hostId, cancellationToken).ConfigureAwait(false);
-        if (host is null || (onlyWhileBuilding && !host.State.IsBuilding()))
-        {
-            return host;
-        }
-        (BuildState state, string message) = step(host);
-        DateTime now = time.GetUtcNow().UtcDateTime;
-        host.State = state;
-        host.LastProgressAt = now;
-        host.UpdatedAt = now;
-        host.Revision++;
-        if (state != BuildState.Failed)
-        {
-            host.StateReason = null;
-        }
-        if (!state.IsBuilding())
-        {
-            foreach (KeyValuePair<IPAddress, int> peer in _bootingPeers.Where(p => p.Value == hostId))
-            {
-                _bootingPeers.TryRemove(peer);
-            }
-        }
-        db.Events.Add(new HostEvent { HostId = hostId, At = now, Source = source, Message = Truncate(message), State = state });
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        directory.Invalidate();
-        return host;
-    }
+    /// <summary>Applies <paramref name="apply"/> to the host and appends its event; waits until it is saved.</summary>
+    private Task<HostRecord?> ChangeAsync(int hostId, string source, Func<HostRecord, (BuildState State, string Message)> apply,
+        CancellationToken cancellationToken, bool onlyWhileBuilding = false) =>
+        writer.WriteAsync(new BuildStep(hostId, time.GetUtcNow().UtcDateTime, source, apply, onlyWhileBuilding)).WaitAsync(cancellationToken);
+
+    /// <summary>Like <see cref="ChangeAsync"/> without waiting: for steps reported from the hot paths.</summary>
+    private void Report(int hostId, string source, Func<HostRecord, (BuildState State, string Message)> apply, bool onlyWhileBuilding = false) =>
+        writer.Post(new BuildStep(hostId, time.GetUtcNow().UtcDateTime, source, apply, onlyWhileBuilding));
+
+    /// <summary>Waits until every step reported so far is saved.</summary>
+    public Task FlushAsync() => writer.FlushAsync();
 
     private static string Clean(string? message)
     {
@@ -196,5 +187,5 @@ public sealed class BuildTracker(InventoryDatabase database, HostDirectory direc
         return Truncate(text.Trim());
     }
 
-    private static string Truncate(string text) => text.Length <= MaxMessageLength ? text : text[..(MaxMessageLength - 1)] + "…";
+    internal static string Truncate(string text) => text.Length <= MaxMessageLength ? text : text[..(MaxMessageLength - 1)] + "…";
 }

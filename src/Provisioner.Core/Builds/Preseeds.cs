@@ -57,7 +57,7 @@ public sealed class Preseeds(HostDirectory hosts, BuildTracker tracker, Template
     {
         string text = await templates.RenderCachedAsync(TemplateStore.PreseedFile(profile), host, baseUrl,
             () => TemplateModel.ForHost(host, new BuildUrls(baseUrl, host.BuildToken), secrets.Value)).ConfigureAwait(false);
-        await tracker.PreseedFetchedAsync(host, peer, EventSources.Http, cancellationToken).ConfigureAwait(false);
+        tracker.PreseedFetched(host, peer, EventSources.Http);
         return new PreseedResult(text, string.Empty);
     }
 }

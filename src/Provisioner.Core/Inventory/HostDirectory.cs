@@ -6,16 +6,22 @@ namespace Provisioner.Core.Inventory;
 
 /// <summary>
 /// The read side of the hot paths (boot configs and preseeds): hosts by MAC and by build token,
-/// answered from memory. Every write in this process clears it; writes made by another appliance
-/// on a shared PostgreSQL are noticed within <see cref="RevalidateInterval"/> by a cheap check of
-/// the hosts table (row count and sum of revisions). Returned hosts are snapshots: never modify them.
+/// answered from memory. A change made in this process drops only the hosts it touched. Changes
+/// made elsewhere (the CLI, or another appliance on a shared PostgreSQL) are noticed within
+/// <see cref="RevalidateInterval"/>: a cheap aggregate over the hosts table (row count and sum of
+/// revisions) that differs from what this process's own changes explain empties the directory.
+/// Returned hosts are snapshots: never modify them.
 /// </summary>
 public sealed class HostDirectory(InventoryDatabase database, TimeProvider time)
 {
     public static readonly TimeSpan RevalidateInterval = TimeSpan.FromSeconds(1);
 
-    private Snapshot _snapshot = new();
-    private (int Count, long Revisions) _stamp;
+    private readonly ConcurrentDictionary<string, HostRecord?> _byMac = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, HostRecord> _byToken = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<int, HostRecord> _byId = new();
+    private readonly Lock _stampGate = new();
+    private (long Count, long Revisions)? _expected;
+    private long _generation;
     private long _checkedAt;
     private bool _checkedOnce;
     private int _checking;
@@ -23,30 +29,30 @@ public sealed class HostDirectory(InventoryDatabase database, TimeProvider time)
     public async ValueTask<HostRecord?> FindByMacAsync(MacAddress mac, CancellationToken cancellationToken)
     {
         await RevalidateAsync(cancellationToken).ConfigureAwait(false);
-        Snapshot snapshot = Volatile.Read(ref _snapshot);
         string key = mac.ToString();
-        if (snapshot.ByMac.TryGetValue(key, out HostRecord? known))
+        if (_byMac.TryGetValue(key, out HostRecord? known))
         {
             return known;
         }
+        long generation = Volatile.Read(ref _generation);
         HostRecord? host;
         await using (InventoryDbContext db = database.CreateContext())
         {
             host = await db.Hosts.AsNoTracking().FirstOrDefaultAsync(h => h.Mac == key, cancellationToken).ConfigureAwait(false);
         }
         // Misses are remembered too: unknown machines ask for their 01-<mac> config at every boot.
-        snapshot.ByMac.TryAdd(key, host);
+        Remember(generation, () => _byMac.TryAdd(key, host), () => _byMac.TryRemove(new(key, host)), host);
         return host;
     }
 
     public async ValueTask<HostRecord?> FindByTokenAsync(string token, CancellationToken cancellationToken)
     {
         await RevalidateAsync(cancellationToken).ConfigureAwait(false);
-        Snapshot snapshot = Volatile.Read(ref _snapshot);
-        if (snapshot.ByToken.TryGetValue(token, out HostRecord? known))
+        if (_byToken.TryGetValue(token, out HostRecord? known))
         {
             return known;
         }
+        long generation = Volatile.Read(ref _generation);
         HostRecord? host;
         await using (InventoryDbContext db = database.CreateContext())
         {
@@ -55,35 +61,125 @@ public sealed class HostDirectory(InventoryDatabase database, TimeProvider time)
         // Only hits: a flood of made-up tokens must not grow memory.
         if (host is not null)
         {
-            snapshot.ByToken.TryAdd(token, host);
+            Remember(generation, () => _byToken.TryAdd(token, host), () => _byToken.TryRemove(new(token, host)), host);
         }
         return host;
     }
 
-    /// <summary>Forgets everything; called after every change to a host.</summary>
-    public void Invalidate() => Volatile.Write(ref _snapshot, new Snapshot());
+    /// <summary>After hosts were added in this process (each at revision 0).</summary>
+    public void Created(IReadOnlyCollection<HostRecord> hosts)
+    {
+        foreach (HostRecord host in hosts)
+        {
+            Forget(host);
+        }
+        Expect(hosts.Count, 0);
+    }
+
+    /// <summary>After a host was changed in this process (its revision raised by one).</summary>
+    public void Updated(HostRecord host)
+    {
+        Forget(host);
+        Expect(0, 1);
+    }
+
+    /// <summary>After a host was removed in this process.</summary>
+    public void Deleted(int id, long revision)
+    {
+        Interlocked.Increment(ref _generation);
+        if (_byId.TryRemove(id, out HostRecord? old))
+        {
+            _byMac.TryRemove(old.Mac, out _);
+            if (old.BuildToken is not null)
+            {
+                _byToken.TryRemove(old.BuildToken, out _);
+            }
+        }
+        Expect(-1, -revision);
+    }
+
+    /// <summary>Drops the host as it was cached and whatever is cached under its new MAC and token.</summary>
+    private void Forget(HostRecord changed)
+    {
+        // First the generation: a look-up that read the database before this change cannot add its result after it.
+        Interlocked.Increment(ref _generation);
+        if (_byId.TryRemove(changed.Id, out HostRecord? old))
+        {
+            _byMac.TryRemove(old.Mac, out _);
+            if (old.BuildToken is not null)
+            {
+                _byToken.TryRemove(old.BuildToken, out _);
+            }
+        }
+        _byMac.TryRemove(changed.Mac, out _);
+        if (changed.BuildToken is not null)
+        {
+            _byToken.TryRemove(changed.BuildToken, out _);
+        }
+    }
+
+    private void Remember(long generation, Func<bool> add, Func<bool> undo, HostRecord? host)
+    {
+        if (Volatile.Read(ref _generation) != generation || !add())
+        {
+            return;
+        }
+        if (host is not null)
+        {
+            _byId[host.Id] = host;
+        }
+        // A change that landed between the check and the add: take the add back.
+        if (Volatile.Read(ref _generation) != generation)
+        {
+            undo();
+        }
+    }
+
+    private void Clear()
+    {
+        Interlocked.Increment(ref _generation);
+        _byMac.Clear();
+        _byToken.Clear();
+        _byId.Clear();
+    }
+
+    private void Expect(long count, long revisions)
+    {
+        lock (_stampGate)
+        {
+            if (_expected is { } expected)
+            {
+                _expected = (expected.Count + count, expected.Revisions + revisions);
+            }
+        }
+    }
 
     private async ValueTask RevalidateAsync(CancellationToken cancellationToken)
     {
         long now = time.GetTimestamp();
-        if ((Volatile.Read(ref _checkedOnce) && time.GetElapsedTime(Volatile.Read(ref _checkedAt), now) < RevalidateInterval) || Interlocked.Exchange(ref _checking, 1) == 1)
+        if ((Volatile.Read(ref _checkedOnce) && time.GetElapsedTime(Volatile.Read(ref _checkedAt), now) < RevalidateInterval)
+            || Interlocked.Exchange(ref _checking, 1) == 1)
         {
             return;
         }
         try
         {
-            (int, long) stamp;
+            (long, long) stamp;
             await using (InventoryDbContext db = database.CreateContext())
             {
                 var row = await db.Hosts.GroupBy(_ => 1)
-                    .Select(g => new { Count = g.Count(), Revisions = g.Sum(h => h.Revision) })
+                    .Select(g => new { Count = g.LongCount(), Revisions = g.Sum(h => h.Revision) })
                     .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
                 stamp = (row?.Count ?? 0, row?.Revisions ?? 0);
             }
-            if (stamp != _stamp)
+            lock (_stampGate)
             {
-                _stamp = stamp;
-                Invalidate();
+                if (_expected != stamp)
+                {
+                    // Someone else changed the hosts (or a change of ours raced this check): start over.
+                    Clear();
+                    _expected = stamp;
+                }
             }
             Volatile.Write(ref _checkedAt, now);
             Volatile.Write(ref _checkedOnce, true);
@@ -92,12 +188,5 @@ public sealed class HostDirectory(InventoryDatabase database, TimeProvider time)
         {
             Volatile.Write(ref _checking, 0);
         }
-    }
-
-    private sealed class Snapshot
-    {
-        public ConcurrentDictionary<string, HostRecord?> ByMac { get; } = new(StringComparer.Ordinal);
-
-        public ConcurrentDictionary<string, HostRecord> ByToken { get; } = new(StringComparer.Ordinal);
     }
 }

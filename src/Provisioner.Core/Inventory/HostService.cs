@@ -85,7 +85,7 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
         }
         db.Hosts.AddRange(valid);
         await SaveAsync(db, valid, i => validLabels[i], cancellationToken).ConfigureAwait(false);
-        directory.Invalidate();
+        directory.Created(valid);
         return valid;
     }
 
@@ -112,15 +112,16 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
         host.UpdatedAt = time.GetUtcNow().UtcDateTime;
         host.Revision++;
         await SaveAsync(db, [host], _ => string.Empty, cancellationToken).ConfigureAwait(false);
-        directory.Invalidate();
+        directory.Updated(host);
         return host;
     }
 
     public async Task DeleteAsync(int id, CancellationToken cancellationToken)
     {
         await using InventoryDbContext db = database.CreateContext();
+        long revision = await db.Hosts.Where(h => h.Id == id).Select(h => h.Revision).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         int deleted = await db.Hosts.Where(h => h.Id == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-        directory.Invalidate();
+        directory.Deleted(id, revision);
         if (deleted == 0)
         {
             throw InventoryException.NotFound($"with id {id}");

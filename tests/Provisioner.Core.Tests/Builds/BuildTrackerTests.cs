@@ -21,7 +21,7 @@ public sealed class BuildTrackerTests
         Assert.Equal(BuildState.Pending, pending.State);
         Assert.NotNull(await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-01", Peer, "http://192.0.2.1:8080", EventSources.Tftp, default));
         Assert.Equal(BuildState.Booting, await StateAsync(inventory, host));
-        await tracker.TransferAsync(Peer, EventSources.Tftp, "debian12/linux transferred", default);
+        tracker.Transfer(Peer, EventSources.Tftp, "debian12/linux transferred");
         Assert.NotNull((await inventory.Preseeds.ForTokenAsync(token, Peer, "http://192.0.2.1:8080", default)).Text);
         Assert.Equal(BuildState.Installing, await StateAsync(inventory, host));
         Assert.True(await tracker.CallbackAsync(token, CallbackKind.Early, null, default));
@@ -105,6 +105,7 @@ public sealed class BuildTrackerTests
         await inventory.Tracker.RequestBuildAsync(pending.Id, EventSources.Api, default);
         await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-01", Peer, "http://x", EventSources.Tftp, default);
 
+        await inventory.Tracker.FlushAsync();
         inventory.Time.Advance(TimeSpan.FromMinutes(29));
         Assert.Equal(0, await inventory.Tracker.FailStalledAsync(TimeSpan.FromMinutes(30), default));
         inventory.Time.Advance(TimeSpan.FromMinutes(2));
@@ -131,6 +132,7 @@ public sealed class BuildTrackerTests
         inventory.Time.Advance(BuildTracker.RepeatInterval);
         await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-01", Peer, "http://x", EventSources.Tftp, default);
 
+        await inventory.Tracker.FlushAsync();
         Assert.Equal(["pending", "booting", "booting"], (await inventory.Tracker.TimelineAsync(host.Id, default)).Select(e => e.State.Name()));
     }
 
@@ -141,11 +143,16 @@ public sealed class BuildTrackerTests
         HostRecord host = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
         await inventory.Tracker.RequestBuildAsync(host.Id, EventSources.Api, default);
 
-        await inventory.Tracker.TransferAsync(IPAddress.Parse("192.0.2.99"), EventSources.Tftp, "linux transferred", default);
+        inventory.Tracker.Transfer(IPAddress.Parse("192.0.2.99"), EventSources.Tftp, "linux transferred");
+        await inventory.Tracker.FlushAsync();
 
         Assert.Single(await inventory.Tracker.TimelineAsync(host.Id, default));
     }
 
-    private static async Task<BuildState> StateAsync(TestInventory inventory, HostRecord host) =>
-        (await inventory.Hosts.FindAsync(host.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), default))!.State;
+    /// <summary>The stored state once every reported step is written.</summary>
+    private static async Task<BuildState> StateAsync(TestInventory inventory, HostRecord host)
+    {
+        await inventory.Tracker.FlushAsync();
+        return (await inventory.Hosts.FindAsync(host.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), default))!.State;
+    }
 }

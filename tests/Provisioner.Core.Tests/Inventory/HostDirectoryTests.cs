@@ -27,7 +27,8 @@ public sealed class HostDirectoryTests
         Assert.NotNull(await inventory.Lookup.FindByTokenAsync(first, default));
 
         // A second appliance on the same database (its own directory) starts a new build.
-        var other = new BuildTracker(inventory.Database, new HostDirectory(inventory.Database, inventory.Time), inventory.Time);
+        await using var otherWriter = new TimelineWriter(inventory.Database, new HostDirectory(inventory.Database, inventory.Time), Microsoft.Extensions.Logging.Abstractions.NullLogger<TimelineWriter>.Instance);
+        var other = new BuildTracker(inventory.Database, otherWriter, inventory.Time);
         string second = (await other.RequestBuildAsync(host.Id, EventSources.Api, default)).BuildToken!;
 
         Assert.NotNull(await inventory.Lookup.FindByTokenAsync(first, default));

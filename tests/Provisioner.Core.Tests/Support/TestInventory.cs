@@ -19,7 +19,8 @@ internal sealed class TestInventory : IAsyncDisposable
         Templates = new TemplateStore(Options.Create(new TemplateStoreOptions { Directory = ShippedTemplates }), Time);
         Lookup = new HostDirectory(Database, Time);
         Hosts = new HostService(Database, new HostValidator(Templates), Lookup, Time);
-        Tracker = new BuildTracker(Database, Lookup, Time);
+        Writer = new TimelineWriter(Database, Lookup, Microsoft.Extensions.Logging.Abstractions.NullLogger<TimelineWriter>.Instance);
+        Tracker = new BuildTracker(Database, Writer, Time);
         Bindings = new InMemoryIpMacBindings();
         var secrets = Options.Create(new PreseedOptions { RootPasswordHash = "$6$salt$hash" });
         Configs = new BootConfigs(Lookup, Tracker, Templates, secrets);
@@ -38,6 +39,8 @@ internal sealed class TestInventory : IAsyncDisposable
     public TemplateStore Templates { get; }
 
     public HostService Hosts { get; }
+
+    public TimelineWriter Writer { get; }
 
     public BuildTracker Tracker { get; }
 
@@ -60,10 +63,10 @@ internal sealed class TestInventory : IAsyncDisposable
         Gateway = "192.0.2.1", Dns = ["192.0.2.53"], Profile = "debian12", Console = "ttyS1,115200n8",
     };
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        await Writer.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_dir, recursive: true);
-        return ValueTask.CompletedTask;
     }
 }
