@@ -7,20 +7,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/apt-ensure.sh
+. bench/common.sh
 require_dotnet
 apt_ensure wrk nginx python3 curl util-linux
 
 hosts=${1:-10000}
 seconds=${2:-10}
-work=$(mktemp -d /tmp/provisioner-render-XXXXXX)
-chmod 755 "$work"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  [ -n "${KEEP:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+bench_init render
 
 dotnet build -c Release src/Provisioner.Host -v quiet -nologo >/dev/null
 bin=src/Provisioner.Host/bin/Release/net10.0/provisioner
@@ -36,9 +29,9 @@ for i in range(n):
 PY
 "$bin" hosts import "$work/hosts.csv" "${common[@]}" >/dev/null
 token=$("$bin" token create --name bench "${common[@]}")
-http_port=$(free_port)
+http_port=$(free_port tcp)
 taskset -c 0 "$bin" serve "${common[@]}" --boot-dir "$work/boot" --http "http://127.0.0.1:$http_port" \
-  --tftp "127.0.0.1:$(free_port)" >"$work/appliance.log" 2>&1 &
+  --tftp "127.0.0.1:$(free_port udp)" >"$work/appliance.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$http_port/healthz" >/dev/null && break; sleep 0.2; done
 
@@ -91,7 +84,7 @@ first_fetch configs booting
 first_fetch preseeds installing
 cp "$work/sample-configs" "$work/www/config"
 cp "$work/sample-preseeds" "$work/www/preseed"
-nginx_port=$(free_port)
+nginx_port=$(free_port tcp)
 cat > "$work/nginx.conf" <<CONF
 worker_processes 1;
 pid $work/nginx.pid;

@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/apt-ensure.sh
+. bench/common.sh
 require_dotnet
 apt_ensure tftpd-hpa tftp-hpa atftp curl util-linux
 
@@ -13,16 +14,8 @@ size_mib=${1:-30}
 runs=${2:-3}
 clients=50
 blksize=1468
-work=$(mktemp -d /tmp/provisioner-bench-XXXXXX)
-chmod 755 "$work"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  [ -n "${KEEP:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
+bench_init bench
 
-free_port() { python3 -c 'import socket;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 now() { date +%s.%N; }
 mbps() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", b / s / 1e6 }'; }
 
@@ -32,14 +25,14 @@ chmod -R a+rX "$work/boot"
 bytes=$(stat -c %s "$work/boot/initrd.gz")
 
 dotnet build -c Release src/Provisioner.Host -v quiet -nologo >/dev/null
-app_port=$(free_port)
-http_port=$(free_port)
+app_port=$(free_port udp)
+http_port=$(free_port tcp)
 taskset -c 0 src/Provisioner.Host/bin/Release/net10.0/provisioner serve \
   --tftp "127.0.0.1:$app_port" --http "http://127.0.0.1:$http_port" \
   --boot-dir "$work/boot" --data-dir "$work/data" >"$work/appliance.log" 2>&1 &
 app_pid=$!
 pids+=("$app_pid")
-hpa_port=$(free_port)
+hpa_port=$(free_port udp)
 taskset -c 0 /usr/sbin/in.tftpd -L -s "$work/boot" -a "127.0.0.1:$hpa_port" &
 hpa_pid=$!
 pids+=("$hpa_pid")

@@ -17,7 +17,7 @@ public sealed class HostDirectory(InventoryDatabase database, TimeProvider time)
     public static readonly TimeSpan RevalidateInterval = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<string, HostRecord?> _byMac = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, HostRecord> _byToken = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, HostRecord?> _byToken = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, HostRecord> _byId = new();
     private readonly Lock _stampGate = new();
     private (long Count, long Revisions)? _expected;
@@ -26,29 +26,22 @@ public sealed class HostDirectory(InventoryDatabase database, TimeProvider time)
     private bool _checkedOnce;
     private int _checking;
 
-    public async ValueTask<HostRecord?> FindByMacAsync(MacAddress mac, CancellationToken cancellationToken)
+    /// <summary>Misses are remembered too: unknown machines ask for their 01-&lt;mac&gt; config at every boot.</summary>
+    public ValueTask<HostRecord?> FindByMacAsync(MacAddress mac, CancellationToken cancellationToken)
     {
-        await RevalidateAsync(cancellationToken).ConfigureAwait(false);
         string key = mac.ToString();
-        if (_byMac.TryGetValue(key, out HostRecord? known))
-        {
-            return known;
-        }
-        long generation = Volatile.Read(ref _generation);
-        HostRecord? host;
-        await using (InventoryDbContext db = database.CreateContext())
-        {
-            host = await db.Hosts.AsNoTracking().FirstOrDefaultAsync(h => h.Mac == key, cancellationToken).ConfigureAwait(false);
-        }
-        // Misses are remembered too: unknown machines ask for their 01-<mac> config at every boot.
-        Remember(generation, () => _byMac.TryAdd(key, host), () => _byMac.TryRemove(new(key, host)), host);
-        return host;
+        return FindAsync(_byMac, key, h => h.Mac == key, rememberMisses: true, cancellationToken);
     }
 
-    public async ValueTask<HostRecord?> FindByTokenAsync(string token, CancellationToken cancellationToken)
+    /// <summary>Only hits are remembered: a flood of made-up tokens must not grow memory.</summary>
+    public ValueTask<HostRecord?> FindByTokenAsync(string token, CancellationToken cancellationToken) =>
+        FindAsync(_byToken, token, h => h.BuildToken == token, rememberMisses: false, cancellationToken);
+
+    private async ValueTask<HostRecord?> FindAsync(ConcurrentDictionary<string, HostRecord?> map, string key,
+        System.Linq.Expressions.Expression<Func<HostRecord, bool>> match, bool rememberMisses, CancellationToken cancellationToken)
     {
         await RevalidateAsync(cancellationToken).ConfigureAwait(false);
-        if (_byToken.TryGetValue(token, out HostRecord? known))
+        if (map.TryGetValue(key, out HostRecord? known))
         {
             return known;
         }
@@ -56,12 +49,19 @@ public sealed class HostDirectory(InventoryDatabase database, TimeProvider time)
         HostRecord? host;
         await using (InventoryDbContext db = database.CreateContext())
         {
-            host = await db.Hosts.AsNoTracking().FirstOrDefaultAsync(h => h.BuildToken == token, cancellationToken).ConfigureAwait(false);
+            host = await db.Hosts.AsNoTracking().FirstOrDefaultAsync(match, cancellationToken).ConfigureAwait(false);
         }
-        // Only hits: a flood of made-up tokens must not grow memory.
-        if (host is not null)
+        if ((host is not null || rememberMisses) && Volatile.Read(ref _generation) == generation && map.TryAdd(key, host))
         {
-            Remember(generation, () => _byToken.TryAdd(token, host), () => _byToken.TryRemove(new(token, host)), host);
+            if (host is not null)
+            {
+                _byId[host.Id] = host;
+            }
+            // A change that landed between the check and the add: take the add back.
+            if (Volatile.Read(ref _generation) != generation)
+            {
+                map.TryRemove(new(key, host));
+            }
         }
         return host;
     }
@@ -115,23 +115,6 @@ public sealed class HostDirectory(InventoryDatabase database, TimeProvider time)
         if (changed.BuildToken is not null)
         {
             _byToken.TryRemove(changed.BuildToken, out _);
-        }
-    }
-
-    private void Remember(long generation, Func<bool> add, Func<bool> undo, HostRecord? host)
-    {
-        if (Volatile.Read(ref _generation) != generation || !add())
-        {
-            return;
-        }
-        if (host is not null)
-        {
-            _byId[host.Id] = host;
-        }
-        // A change that landed between the check and the add: take the add back.
-        if (Volatile.Read(ref _generation) != generation)
-        {
-            undo();
         }
     }
 
