@@ -18,6 +18,8 @@ public static class WebServiceCollectionExtensions
         services.AddProvisionerCore();
         services.AddHostedService<HttpListenerStatus>();
         services.AddProblemDetails();
+        // Malformed JSON and wrong content types reach ErrorHandlers as exceptions, so they get problem details too.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ErrorHandlers>();
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);

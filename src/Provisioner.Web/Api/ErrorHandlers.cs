@@ -50,7 +50,13 @@ internal sealed partial class ErrorHandlers(IProblemDetailsService problems, ILo
                 return await problems.TryWriteAsync(new ProblemDetailsContext
                 {
                     HttpContext = context,
-                    ProblemDetails = { Status = bad.StatusCode, Title = "Bad request", Detail = bad.Message },
+                    ProblemDetails =
+                    {
+                        Status = bad.StatusCode,
+                        Title = "Bad request",
+                        // The JSON reader's message names the path and position ("$.dns | LineNumber: 0 ...").
+                        Detail = bad.InnerException is System.Text.Json.JsonException json ? $"{bad.Message} {json.Message}" : bad.Message,
+                    },
                 }).ConfigureAwait(false);
             default:
                 return false;

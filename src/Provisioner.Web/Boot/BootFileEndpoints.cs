@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Provisioner.Core.Events;
 using Provisioner.Pxe.Boot;
 
 namespace Provisioner.Web.Boot;
@@ -18,9 +19,13 @@ public static class BootFileEndpoints
         return app;
     }
 
-    internal static Results<PhysicalFileHttpResult, NotFound<string>, ProblemHttpResult> Get(string? path, BootFiles files)
+    internal static Results<PhysicalFileHttpResult, NotFound<string>, ProblemHttpResult> Get(string? path, BootFiles files, HttpContext context, IEventBus bus, TimeProvider time)
     {
         BootFileLookup lookup = files.Find(path ?? string.Empty);
+        if (lookup.Status == BootFileStatus.Found)
+        {
+            HttpTransferEvents.Track(context, path ?? string.Empty, new FileInfo(lookup.FullPath).Length, bus, time);
+        }
         return lookup.Status switch
         {
             BootFileStatus.Found => TypedResults.PhysicalFile(lookup.FullPath, "application/octet-stream", enableRangeProcessing: true),

@@ -100,6 +100,17 @@ public abstract class HostApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Create_MalformedJson_Is400ProblemNamingThePath()
+    {
+        using var body = new StringContent("{\"mac\":\"aa:bb:cc:dd:ee:01\",\"dns\":\"192.0.2.1\"}", Encoding.UTF8, "application/json");
+        using HttpResponseMessage response = await _app.Api.PostAsync("/api/hosts", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        JsonElement problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("$.dns", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Create_DuplicateMacInAnotherSpelling_Is409()
     {
         Dictionary<string, object?> first = NewHost();
@@ -142,8 +153,9 @@ public abstract class HostApiTests : IAsyncLifetime
         Assert.Contains($"netcfg/get_hostname={fields["hostname"]}", config, StringComparison.Ordinal);
         Assert.Equal(config, await _app.Anonymous.GetStringAsync($"/pxelinux.cfg/{configName}"));
         await TftpTextAsync("debian12/linux");
+        await ProcessRunner.RunCheckedAsync("curl", "-sSf", "-o", "/dev/null", $"{_app.HttpBase}/boot/debian12/initrd.gz");
         // Transfers reach the timeline through the event bus, a moment after the client has the file.
-        await WaitForEventsAsync(id, 3);
+        await WaitForEventsAsync(id, 4);
 
         string preseed = await _app.Anonymous.GetStringAsync(preseedUrl);
         Assert.Contains($"d-i netcfg/get_ipaddress string {fields["ip"]!.ToString()!.Split('/')[0]}", preseed, StringComparison.Ordinal);
@@ -160,8 +172,10 @@ public abstract class HostApiTests : IAsyncLifetime
         JsonElement events = await _app.Api.GetFromJsonAsync<JsonElement>($"/api/hosts/{id}/events");
         string[] steps = events.EnumerateArray().Select(e => $"{e.GetProperty("source").GetString()} {e.GetProperty("state").GetString()}").ToArray();
         // The HTTP fetch of the same config a moment after the TFTP one is a repeat, not a new step.
-        Assert.Equal(["api pending", "tftp booting", "tftp booting", "http installing", "callback installing", "callback installing", "callback installed"], steps);
-        Assert.Contains("late done", events[5].GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(["api pending", "tftp booting", "tftp booting", "http booting", "http installing", "callback installing", "callback installing", "callback installed"], steps);
+        Assert.StartsWith("debian12/linux transferred (300.0 kB", events[2].GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("debian12/initrd.gz transferred (500.0 kB", events[3].GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("late done", events[6].GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -52,6 +52,18 @@ internal sealed class TestDatabase : IAsyncDisposable
         await using var connection = new NpgsqlConnection(_adminConnection);
         await connection.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_name}\" WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
+        // An autovacuum worker may still be in the fresh database for a moment, and this role may not end it.
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 50)
+            {
+                await Task.Delay(200);
+            }
+        }
     }
 }

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Provisioner.Core.Events;
+
+namespace Provisioner.Web.Boot;
+
+/// <summary>
+/// Publishes whole-file HTTP downloads of boot files (iPXE and lpxelinux fetch kernels this way) as
+/// transfer events, like TFTP's, so they reach the fetching host's build timeline.
+/// </summary>
+internal static class HttpTransferEvents
+{
+    private const string Protocol = "http";
+
+    public static void Track(HttpContext context, string path, long size, IEventBus bus, TimeProvider time)
+    {
+        // Only complete GETs: HEAD and ranges are probes and resumptions, not a transfer of the file.
+        if (!HttpMethods.IsGet(context.Request.Method) || context.Request.Headers.Range.Count > 0)
+        {
+            return;
+        }
+        IPAddress address = context.Connection.RemoteIpAddress ?? IPAddress.None;
+        var peer = new IPEndPoint(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address, context.Connection.RemotePort);
+        long started = Stopwatch.GetTimestamp();
+        bus.Publish(new TransferStarted(time.GetUtcNow(), Protocol, peer, path, size));
+        context.Response.OnCompleted(() =>
+        {
+            ProvisionerEvent done = context.RequestAborted.IsCancellationRequested
+                ? new TransferFailed(time.GetUtcNow(), Protocol, peer, path, size, 0, "connection closed before the end")
+                : new TransferCompleted(time.GetUtcNow(), Protocol, peer, path, size, Stopwatch.GetElapsedTime(started));
+            bus.Publish(done);
+            return Task.CompletedTask;
+        });
+    }
+}
