@@ -26,6 +26,9 @@ public sealed partial class TftpServer
         [LoggerMessage(6, LogLevel.Debug, "TFTP {Peer}: dropped a malformed or unexpected {Length}-byte datagram")]
         public static partial void DroppedDatagram(ILogger logger, IPEndPoint peer, int length);
 
+        [LoggerMessage(11, LogLevel.Debug, "TFTP {Peer} {File}: repeated request ignored, its transfer is under way")]
+        public static partial void RepeatedRequest(ILogger logger, IPEndPoint peer, string file);
+
         [LoggerMessage(7, LogLevel.Warning, "TFTP {Peer} {File}: refused, {MaxTransfers} transfers already in progress")]
         public static partial void Busy(ILogger logger, IPEndPoint peer, string file, int maxTransfers);
 

@@ -22,6 +22,9 @@ public sealed partial class TftpServer : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<TftpServer> _logger;
     private readonly ConcurrentDictionary<Task, byte> _transfers = new();
+
+    /// <summary>Client endpoints (TIDs) with a transfer under way.</summary>
+    private readonly ConcurrentDictionary<IPEndPoint, byte> _peers = new();
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _socket;
     private Task? _listener;
@@ -118,9 +121,17 @@ public sealed partial class TftpServer : IAsyncDisposable
             Log.DroppedDatagram(_logger, peer, datagram.Length);
             return;
         }
+        // A client that heard nothing yet (the first config render can take a moment) sends its
+        // request again from the same port: the transfer under way answers it, not a second one.
+        if (!_peers.TryAdd(peer, 0))
+        {
+            Log.RepeatedRequest(_logger, peer, request.Filename);
+            return;
+        }
         if (Interlocked.Increment(ref _active) > _options.MaxTransfers)
         {
             Interlocked.Decrement(ref _active);
+            _peers.TryRemove(peer, out _);
             Log.Busy(_logger, peer, request.Filename, _options.MaxTransfers);
             SendErrorFromListener(peer, TftpErrorCode.NotDefined, $"server busy: {_options.MaxTransfers} transfers in progress, try again");
             return;
@@ -128,16 +139,16 @@ public sealed partial class TftpServer : IAsyncDisposable
         Task transfer = Task.Run(() => ServeAsync(request, peer, localAddress, _stopping.Token));
         _transfers.TryAdd(transfer, 0);
         transfer.ContinueWith(
-            (done, state) => ((TftpServer)state!).OnTransferEnded(done),
-            this,
+            done => OnTransferEnded(done, peer),
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
     }
 
-    private void OnTransferEnded(Task transfer)
+    private void OnTransferEnded(Task transfer, IPEndPoint peer)
     {
         _transfers.TryRemove(transfer, out _);
+        _peers.TryRemove(peer, out _);
         Interlocked.Decrement(ref _active);
     }
 

@@ -36,6 +36,29 @@ public class TftpServerTests
     }
 
     [Fact]
+    public async Task Read_RequestRepeatedFromSamePort_OneTransferAnswers()
+    {
+        await using var server = new TestTftpServer(Files());
+        using RawTftpClient client = server.Client();
+        client.SendRequest("three");
+        client.SendRequest("three");
+        var received = new List<byte>();
+
+        for (ushort block = 1; block <= 3; block++)
+        {
+            (ushort number, byte[] payload) = client.ReceiveData();
+            Assert.Equal(block, number);
+            received.AddRange(payload);
+            client.Ack(block);
+        }
+
+        Assert.Equal(ThreeBlocks, received);
+        await WaitForEventAsync(server, "completed three");
+        Assert.Equal(["started three", "completed three"], server.Events);
+        Assert.Null(client.Receive(TimeSpan.FromMilliseconds(200)));
+    }
+
+    [Fact]
     public async Task Read_WithOptions_OackFirstThenDataInNegotiatedBlocks()
     {
         await using var server = new TestTftpServer(Files());
