@@ -63,7 +63,7 @@ concurrent() {
     if [ "$client" = curl ]; then
       taskset -c 1 curl -s --max-time 120 --tftp-blksize "$blksize" -o "$work/got/c-$i" "tftp://127.0.0.1:$port/initrd.gz" &
     else
-      taskset -c 1 timeout 120 busybox tftp -g -b "$blksize" -r initrd.gz -l "$work/got/c-$i" 127.0.0.1 "$port" &
+      taskset -c 1 timeout 120 busybox tftp -g -b "$blksize" -r initrd.gz -l "$work/got/c-$i" 127.0.0.1 "$port" 2>/dev/null &
     fi
     started+=($!)
   done
