@@ -9,6 +9,8 @@ cd "$(dirname "$0")"
 require_dotnet
 # Real peers: syslinux boot loaders, TFTP clients (tftp-hpa, atftp, curl, busybox), namespaces (iproute2).
 apt_ensure pxelinux syslinux-common tftp-hpa atftp curl busybox iproute2 procps util-linux
+# libpcap: SharpPcap reads the .pcap fixtures of the capture tests with it.
+apt_ensure libpcap0.8
 # A real PXE client: QEMU's iPXE ROM booting Debian's netboot installer, with dnsmasq for DHCP, all
 # inside network namespaces the tests create.
 apt_ensure qemu-system-x86 ipxe-qemu debian-installer-12-netboot-amd64 dnsmasq-base

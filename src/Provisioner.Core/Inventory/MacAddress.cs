@@ -54,6 +54,23 @@ public readonly record struct MacAddress
         return true;
     }
 
+    /// <summary>From the 6 bytes of a frame or a DHCP <c>chaddr</c>; false for any other length.</summary>
+    public static bool TryRead(ReadOnlySpan<byte> bytes, out MacAddress mac)
+    {
+        mac = default;
+        if (bytes.Length != 6)
+        {
+            return false;
+        }
+        ulong value = 0;
+        foreach (byte b in bytes)
+        {
+            value = (value << 8) | b;
+        }
+        mac = new MacAddress(value);
+        return true;
+    }
+
     /// <summary>The canonical form: <c>aa:bb:cc:dd:ee:ff</c>.</summary>
     public override string ToString() => Join(':');
 

@@ -1,0 +1,72 @@
+using System.Net;
+
+namespace Provisioner.Pxe.Dhcp;
+
+/// <summary>DHCP message types (RFC 2132 §9.6, option 53).</summary>
+public enum DhcpMessageType : byte
+{
+    None = 0,
+    Discover = 1,
+    Offer = 2,
+    Request = 3,
+    Decline = 4,
+    Ack = 5,
+    Nak = 6,
+    Release = 7,
+    Inform = 8,
+}
+
+/// <summary>
+/// Client system architecture, option 93 (RFC 4578 §2.1, IANA "Processor Architecture Types").
+/// Only the values PXE clients here send are named.
+/// </summary>
+public enum DhcpClientArchitecture : ushort
+{
+    X86Bios = 0,
+    X86Uefi = 6,
+    X64Uefi = 7,
+    EfiBc = 9,
+    Arm32Uefi = 10,
+    Arm64Uefi = 11,
+    X64UefiHttp = 16,
+    Arm64UefiHttp = 19,
+}
+
+/// <summary>The parts of a DHCP (BOOTP) message the appliance learns from.</summary>
+public sealed record DhcpMessage
+{
+    /// <summary>1 BOOTREQUEST (client to server), 2 BOOTREPLY.</summary>
+    public required byte Op { get; init; }
+
+    public required uint TransactionId { get; init; }
+
+    /// <summary>The client's hardware address (chaddr), <c>hlen</c> bytes.</summary>
+    public required byte[] ClientHardwareAddress { get; init; }
+
+    public required IPAddress ClientAddress { get; init; }
+
+    /// <summary>yiaddr: the address the server offers or assigns.</summary>
+    public required IPAddress YourAddress { get; init; }
+
+    public DhcpMessageType MessageType { get; init; }
+
+    /// <summary>Option 50.</summary>
+    public IPAddress? RequestedAddress { get; init; }
+
+    /// <summary>Option 54: the server that answered, or that the client chose.</summary>
+    public IPAddress? ServerIdentifier { get; init; }
+
+    /// <summary>Option 12.</summary>
+    public string? Hostname { get; init; }
+
+    /// <summary>Option 60, such as <c>PXEClient:Arch:00000:UNDI:002001</c>.</summary>
+    public string? VendorClass { get; init; }
+
+    /// <summary>Option 93 (the first type listed).</summary>
+    public DhcpClientArchitecture? Architecture { get; init; }
+
+    /// <summary>Option 97: the 16-byte machine UUID (after its type byte 0).</summary>
+    public Guid? ClientUuid { get; init; }
+
+    public bool IsPxe => VendorClass?.StartsWith("PXEClient", StringComparison.Ordinal) == true;
+}

@@ -1,0 +1,96 @@
+using System.Net;
+using Provisioner.Core.Inventory;
+using Provisioner.Pxe.Capture;
+using Provisioner.Pxe.Dhcp;
+
+namespace Provisioner.Pxe.Tests.Capture;
+
+public sealed class FrameDecoderTests
+{
+    private static List<Observation> Decode(string fixture) =>
+        PcapFixtures.Read(fixture)
+            .Select(f => FrameDecoder.TryDecode(f.Frame, f.At, out Observation? o) ? o : null)
+            .OfType<Observation>()
+            .ToList();
+
+    [Fact]
+    public void TryDecode_IpxePxeDhcp_GivesVendorArchUuidAndTheAssignedAddress()
+    {
+        List<DhcpObservation> dhcp = Decode("ipxe-dhcp.pcap").Cast<DhcpObservation>().ToList();
+
+        Assert.Equal(6, dhcp.Count);
+        DhcpObservation discover = dhcp[0];
+        Assert.Equal(DhcpMessageType.Discover, discover.Message.MessageType);
+        Assert.Equal("52:54:00:12:34:56", discover.ClientMac.ToString());
+        Assert.Equal("PXEClient:Arch:00000:UNDI:002001", discover.Message.VendorClass);
+        Assert.True(discover.Message.IsPxe);
+        Assert.Equal(DhcpClientArchitecture.X86Bios, discover.Message.Architecture);
+        Assert.Equal(Guid.Empty, discover.Message.ClientUuid);
+        DhcpObservation ack = dhcp.Single(d => d.Message.MessageType == DhcpMessageType.Ack);
+        Assert.Equal(IPAddress.Parse("192.0.2.1"), ack.Message.ServerIdentifier);
+        Assert.Equal(IPAddress.Parse("192.0.2.1"), ack.Source);
+        Assert.Equal("52:54:00:12:34:56", ack.ClientMac.ToString());
+        Assert.Equal(ack.Message.YourAddress, dhcp.Single(d => d.Message.MessageType == DhcpMessageType.Request).Message.RequestedAddress);
+    }
+
+    [Fact]
+    public void TryDecode_UdhcpcDhcp_GivesHostnameAndVendorClass()
+    {
+        List<DhcpObservation> dhcp = Decode("udhcpc-dhcp.pcap").Cast<DhcpObservation>().ToList();
+
+        DhcpObservation request = dhcp.First(d => d.Message.MessageType == DhcpMessageType.Request);
+        Assert.Equal("rack1-node7", request.Message.Hostname);
+        Assert.Equal("udhcpc-test", request.Message.VendorClass);
+        Assert.False(request.Message.IsPxe);
+        Assert.Null(request.Message.Architecture);
+        Assert.Equal("02:00:00:00:00:42", request.ClientMac.ToString());
+        Assert.Equal([DhcpMessageType.Discover, DhcpMessageType.Offer, DhcpMessageType.Request, DhcpMessageType.Ack],
+            dhcp.Select(d => d.Message.MessageType).Distinct());
+    }
+
+    [Fact]
+    public void TryDecode_Arp_RequestsRepliesAndGratuitous()
+    {
+        List<ArpObservation> arp = Decode("arp.pcap").Cast<ArpObservation>().ToList();
+
+        Assert.Equal(11, arp.Count);
+        ArpObservation first = arp[0];
+        Assert.False(first.IsReply);
+        Assert.Equal("02:00:00:00:00:42", first.SenderMac.ToString());
+        Assert.Equal(IPAddress.Parse("192.0.2.42"), first.SenderIp);
+        Assert.Equal(IPAddress.Parse("192.0.2.1"), first.TargetIp);
+        Assert.True(arp[1].IsReply);
+        Assert.Equal(IPAddress.Parse("192.0.2.1"), arp[1].SenderIp);
+        Assert.Contains(arp, a => a.IsGratuitous && a.SenderIp.Equals(IPAddress.Parse("192.0.2.42")));
+    }
+
+    [Fact]
+    public void TryDecode_EveryTruncationOfEveryFixtureFrame_NeverThrows()
+    {
+        foreach (string fixture in new[] { "ipxe-dhcp.pcap", "udhcpc-dhcp.pcap", "arp.pcap" })
+        {
+            foreach ((byte[] frame, DateTimeOffset at) in PcapFixtures.Read(fixture))
+            {
+                for (int length = 0; length < frame.Length; length++)
+                {
+                    // Whole frames decode; cut ones may or may not (ARP padding, DHCP options), but never throw.
+                    _ = FrameDecoder.TryDecode(frame[..length], at, out _);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void TryDecode_GarbageAndOversizedFrames_ReturnFalse()
+    {
+        var random = new Random(7);
+        for (int i = 0; i < 2000; i++)
+        {
+            byte[] garbage = new byte[random.Next(0, 1600)];
+            random.NextBytes(garbage);
+            _ = FrameDecoder.TryDecode(garbage, DateTimeOffset.UnixEpoch, out _);
+        }
+        Assert.False(FrameDecoder.TryDecode(new byte[70_000], DateTimeOffset.UnixEpoch, out _));
+        Assert.False(FrameDecoder.TryDecode([], DateTimeOffset.UnixEpoch, out _));
+    }
+}
