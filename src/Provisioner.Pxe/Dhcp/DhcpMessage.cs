@@ -2,36 +2,6 @@ using System.Net;
 
 namespace Provisioner.Pxe.Dhcp;
 
-/// <summary>DHCP message types (RFC 2132 §9.6, option 53).</summary>
-public enum DhcpMessageType : byte
-{
-    None = 0,
-    Discover = 1,
-    Offer = 2,
-    Request = 3,
-    Decline = 4,
-    Ack = 5,
-    Nak = 6,
-    Release = 7,
-    Inform = 8,
-}
-
-/// <summary>
-/// Client system architecture, option 93 (RFC 4578 §2.1, IANA "Processor Architecture Types").
-/// Only the values PXE clients here send are named.
-/// </summary>
-public enum DhcpClientArchitecture : ushort
-{
-    X86Bios = 0,
-    X86Uefi = 6,
-    X64Uefi = 7,
-    EfiBc = 9,
-    Arm32Uefi = 10,
-    Arm64Uefi = 11,
-    X64UefiHttp = 16,
-    Arm64UefiHttp = 19,
-}
-
 /// <summary>The parts of a DHCP (BOOTP) message the appliance learns from.</summary>
 public sealed record DhcpMessage
 {
