@@ -38,13 +38,6 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
         return await Find(db.Hosts.AsNoTracking(), key, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<HostRecord?> FindByMacAsync(MacAddress mac, CancellationToken cancellationToken)
-    {
-        await using InventoryDbContext db = database.CreateContext();
-        string canonical = mac.ToString();
-        return await db.Hosts.AsNoTracking().FirstOrDefaultAsync(h => h.Mac == canonical, cancellationToken).ConfigureAwait(false);
-    }
-
     public async Task<HostRecord> CreateAsync(HostFields fields, CancellationToken cancellationToken)
     {
         IReadOnlyList<HostRecord> created = await AddAllAsync([fields], _ => string.Empty, [], cancellationToken).ConfigureAwait(false);
