@@ -30,6 +30,7 @@ internal static class ApplianceHost
         builder.WebHost.UseUrls(HttpUrl(config[ApplianceSettings.Http]));
         builder.Services.AddBuildTracking(config);
         builder.Services.AddTftpBootServer(config);
+        builder.Services.AddPacketCapture(config);
         builder.Services.AddProvisionerWeb();
 
         WebApplication app = builder.Build();

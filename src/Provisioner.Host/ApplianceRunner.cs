@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 using Provisioner.Core.Hosting;
 using Provisioner.Core.Inventory.Data;
+using Provisioner.Pxe.Capture;
 using Provisioner.Pxe.Boot;
 
 namespace Provisioner.Host;
@@ -45,6 +46,7 @@ internal static class ApplianceRunner
     {
         PortBindException bind => bind.Message,
         DatabaseUnavailableException database => database.Message,
+        CaptureException capture => capture.Message,
         FormatException format => format.Message,
         InvalidDataException data => data.Message,
         FileNotFoundException missing => $"configuration file not found: {missing.FileName}",

@@ -15,4 +15,5 @@ internal static class ApplianceSettings
     public const string TftpEndpoint = "Tftp:Endpoint";
     public const string Database = "Database";
     public const string PublicUrl = "PublicUrl";
+    public const string CaptureInterfaces = "Capture:Interfaces";
 }

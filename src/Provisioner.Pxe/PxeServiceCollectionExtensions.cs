@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Provisioner.Core;
 using Provisioner.Pxe.Boot;
+using Provisioner.Pxe.Capture;
 using Provisioner.Pxe.Tftp;
 
 namespace Provisioner.Pxe;
@@ -25,6 +26,16 @@ public static class PxeServiceCollectionExtensions
         services.AddSingleton<ITftpTransferObserver, TftpEventPublisher>();
         services.AddSingleton<TftpServer>();
         services.AddHostedService<TftpHostedService>();
+        return services;
+    }
+
+    /// <summary>ARP and DHCP capture on the interfaces in <c>Capture:Interfaces</c>; off when there are none.</summary>
+    public static IServiceCollection AddPacketCapture(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddInventory(configuration);
+        services.AddOptions<CaptureOptions>().Bind(configuration.GetSection("Capture"));
+        services.AddSingleton<ObservationRecorder>();
+        services.AddHostedService<CaptureHostedService>();
         return services;
     }
 

@@ -23,6 +23,12 @@ internal static class ServeCommand
         HelpName = "FILE",
     };
 
+    private static readonly Option<string[]> Interfaces = new("--interface")
+    {
+        Description = "Capture DHCP and ARP on this provisioning interface to learn MACs (repeatable). Default: capture off",
+        HelpName = "NAME",
+    };
+
     public static Command Create()
     {
         var command = new Command("serve", "Serve TFTP and HTTP until stopped (Ctrl+C or SIGTERM).");
@@ -31,12 +37,18 @@ internal static class ServeCommand
             command.Options.Add(option);
         }
         command.Options.Add(ConfigFile);
+        command.Options.Add(Interfaces);
         command.SetAction((parse, cancellationToken) =>
         {
             // Only options given on the command line override appsettings.json and PROVISIONER_* variables.
             Dictionary<string, string?> overrides = Settings
                 .Where(s => parse.GetResult(s.Option) is { Implicit: false })
                 .ToDictionary(s => s.Key, s => parse.GetValue(s.Option));
+            string[] interfaces = parse.GetValue(Interfaces) ?? [];
+            for (int i = 0; i < interfaces.Length; i++)
+            {
+                overrides[$"{ApplianceSettings.CaptureInterfaces}:{i}"] = interfaces[i];
+            }
             return ApplianceRunner.RunAsync(overrides, parse.GetValue(ConfigFile), cancellationToken);
         });
         return command;

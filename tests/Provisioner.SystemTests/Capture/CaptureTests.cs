@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Text;
+using Provisioner.SystemTests.Support;
+
+namespace Provisioner.SystemTests.Capture;
+
+/// <summary>
+/// Live capture in a namespace pair this test creates (192.0.2.0/24, no route out): a client gets
+/// its address from dnsmasq with busybox udhcpc; the appliance, capturing on the bridge, learns
+/// the client's IP from the DHCP exchange and so answers the generic <c>/preseed</c> URL with that
+/// host's preseed.
+/// </summary>
+[Trait("Category", "System")]
+public sealed class CaptureTests : IAsyncLifetime
+{
+    private const string ClientMac = "02:00:00:00:00:42";
+    private readonly TestFiles _files = new();
+    private readonly List<Process> _processes = [];
+    private NetworkNamespace? _server;
+    private NetworkNamespace? _client;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>Stops what the test started, by PID, then deletes the namespaces: also when the test failed.</summary>
+    public async Task DisposeAsync()
+    {
+        foreach (Process process in _processes)
+        {
+            if (!process.HasExited)
+            {
+                await ProcessRunner.RunAsync("kill", ["-TERM", $"{process.Id}"], TimeSpan.FromSeconds(10));
+                if (!process.WaitForExit(TimeSpan.FromSeconds(10)))
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+            }
+            process.Dispose();
+        }
+        foreach (NetworkNamespace? ns in new[] { _client, _server })
+        {
+            if (ns is not null)
+            {
+                await ns.DisposeAsync();
+            }
+        }
+        _files.Dispose();
+    }
+
+    [Fact]
+    public async Task GenericPreseed_ClientAddressLearntFromCapturedDhcp_GetsItsHostsPreseed()
+    {
+        string site = _files.Dir("site");
+        await CliAsync(site, "hosts", "add", "--mac", ClientMac, "--hostname", "node42", "--ip", "192.0.2.42/24", "--dns", "192.0.2.1");
+        await CliAsync(site, "hosts", "build", "node42");
+        NetworkNamespace server = _server = await NetworkNamespace.CreateAsync();
+        NetworkNamespace client = _client = await NetworkNamespace.CreateAsync();
+        await WireAsync(server, client);
+        string script = Path.Join(site, "udhcpc.script");
+        // busybox udhcpc calls this with the lease in its environment; "bound" means apply it.
+        await File.WriteAllTextAsync(script, "#!/bin/sh\n[ \"$1\" = bound ] && ip addr add \"$ip/$mask\" dev \"$interface\"\nexit 0\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        Start(site, [.. server.Exec(ApplianceProcess.BinaryPath), "serve", "--data-dir", "data", "--boot-dir", "boot", "--templates", InventoryAppliance.Templates,
+            "--tftp", "192.0.2.1:69", "--http", "http://192.0.2.1:8080", "--interface", "br0"]);
+        await WaitForAsync(async () => (await ProcessRunner.RunAsync("ip", server.Exec("curl", "-sf", "http://192.0.2.1:8080/healthz"), TimeSpan.FromSeconds(10))).ExitCode == 0, "appliance healthy");
+        Start(site, [.. server.Exec("dnsmasq"), "--keep-in-foreground", "--port=0", "--interface=br0", "--bind-interfaces",
+            "--dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,10m", $"--dhcp-leasefile={Path.Join(site, "leases")}", $"--pid-file={Path.Join(site, "dnsmasq.pid")}"]);
+        await Task.Delay(500);
+
+        ProcessResult unknown = await ProcessRunner.RunAsync("ip", client.Exec("curl", "-s", "--max-time", "5", "http://192.0.2.1:8080/preseed"), TimeSpan.FromSeconds(20));
+        Assert.NotEqual(0, unknown.ExitCode); // no address yet: the client cannot even ask
+        ProcessResult lease = await ProcessRunner.RunAsync("ip", client.Exec("busybox", "udhcpc", "-i", "eth0", "-n", "-q", "-t", "5", "-s", script), TimeSpan.FromSeconds(60));
+        Assert.True(lease.ExitCode == 0, lease.Output);
+
+        ProcessResult preseed = await ProcessRunner.RunAsync("ip", client.Exec("curl", "-sS", "-f", "http://192.0.2.1:8080/preseed"), TimeSpan.FromSeconds(20));
+        Assert.True(preseed.ExitCode == 0, preseed.Output);
+        Assert.Contains("d-i netcfg/get_ipaddress string 192.0.2.42", preseed.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("d-i netcfg/hostname string node42", preseed.StandardOutput, StringComparison.Ordinal);
+    }
+
+    /// <summary>Server: a bridge with 192.0.2.1; client: the other end of a veth, with the test MAC.</summary>
+    private static async Task WireAsync(NetworkNamespace server, NetworkNamespace client)
+    {
+        string[][] steps =
+        [
+            [.. server.Exec("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1")],
+            [.. client.Exec("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1")],
+            ["-n", server.Name, "link", "add", "br0", "type", "bridge", "mcast_snooping", "0"],
+            ["-n", server.Name, "addr", "add", "192.0.2.1/24", "dev", "br0"],
+            ["-n", server.Name, "link", "add", "veth0", "type", "veth", "peer", "name", "eth0", "netns", client.Name],
+            ["-n", server.Name, "link", "set", "veth0", "master", "br0"],
+            ["-n", server.Name, "link", "set", "veth0", "up"],
+            ["-n", server.Name, "link", "set", "br0", "up"],
+            ["-n", client.Name, "link", "set", "eth0", "address", ClientMac],
+            ["-n", client.Name, "link", "set", "eth0", "up"],
+        ];
+        foreach (string[] step in steps)
+        {
+            await ProcessRunner.RunCheckedAsync("ip", step);
+        }
+    }
+
+    private void Start(string cwd, string[] command) =>
+        _processes.Add(ProcessRunner.Start("ip", command, cwd, null, out StringBuilder _, out StringBuilder _));
+
+    private static async Task CliAsync(string cwd, params string[] arguments)
+    {
+        ProcessResult result = await ProcessRunner.RunAsync(ApplianceProcess.BinaryPath, [.. arguments, "--data-dir", "data", "--templates", InventoryAppliance.Templates], TimeSpan.FromMinutes(1), cwd);
+        Assert.True(result.ExitCode == 0, result.Output);
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> done, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await done())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"no {what} within 60 s");
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
+        }
+    }
+}
