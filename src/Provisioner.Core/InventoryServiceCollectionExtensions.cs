@@ -30,6 +30,7 @@ public static class InventoryServiceCollectionExtensions
         services.TryAddSingleton<BootConfigs>();
         services.TryAddSingleton<Preseeds>();
         services.TryAddSingleton<IIpMacBindings, InMemoryIpMacBindings>();
+        services.TryAddSingleton<DiscoveredMachines>();
         return services;
     }
 

@@ -35,6 +35,7 @@ public static class PxeServiceCollectionExtensions
         services.AddInventory(configuration);
         services.AddOptions<CaptureOptions>().Bind(configuration.GetSection("Capture"));
         services.AddSingleton<ObservationRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<ObservationRecorder>());
         services.AddHostedService<CaptureHostedService>();
         return services;
     }

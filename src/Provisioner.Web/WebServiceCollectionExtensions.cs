@@ -42,6 +42,7 @@ public static class WebServiceCollectionExtensions
         RouteGroupBuilder api = app.MapGroup("/api").RequireAuthorization(ApiPolicy);
         api.MapHostApi();
         api.MapImportApi();
+        api.MapDiscoveredApi();
         return app;
     }
 }

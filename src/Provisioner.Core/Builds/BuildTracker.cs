@@ -64,6 +64,15 @@ public sealed class BuildTracker(InventoryDatabase database, TimelineWriter writ
         }
     }
 
+    /// <summary>The building host's PXE DHCP request was seen on the wire: the first step of its boot; recorded in the background.</summary>
+    public void PxeDhcpSeen(HostRecord host, string architecture, DateTimeOffset at)
+    {
+        if (host.State.IsBuilding() && !IsRepeat(host.Id, "dhcp " + host.BuildToken))
+        {
+            writer.Post(new BuildStep(host.Id, at.UtcDateTime, Inventory.EventSources.Capture, h => (h.State, $"PXE DHCP seen, arch {architecture}"), OnlyWhileBuilding: true));
+        }
+    }
+
     /// <summary>The host's preseed went out to <paramref name="peer"/>; recorded in the background.</summary>
     public void PreseedFetched(HostRecord host, IPAddress peer, string source)
     {

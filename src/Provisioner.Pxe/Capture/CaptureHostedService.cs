@@ -78,7 +78,7 @@ internal sealed partial class CaptureHostedService(IOptions<CaptureOptions> opti
         RawCapture raw = capture.GetPacket();
         if (FrameDecoder.TryDecode(raw.Data, new DateTimeOffset(raw.Timeval.Date, TimeSpan.Zero), out Observation? observation))
         {
-            recorder.Record(observation!);
+            recorder.Post(observation!);
         }
         else
         {

@@ -1,14 +1,41 @@
 using System.Net;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Provisioner.Core.Builds;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Network;
 using Provisioner.Pxe.Dhcp;
 
 namespace Provisioner.Pxe.Capture;
 
-/// <summary>Keeps the IP→MAC bindings that observations prove.</summary>
-internal sealed class ObservationRecorder(IIpMacBindings bindings)
+/// <summary>
+/// Acts on what capture observes, off the capture thread: IP→MAC bindings from ARP and DHCP; PXE
+/// DHCP requests of unknown MACs onto the discovered list, and of building hosts onto their
+/// timeline.
+/// </summary>
+internal sealed class ObservationRecorder(IIpMacBindings bindings, HostDirectory hosts, DiscoveredMachines discovered, BuildTracker tracker)
+    : BackgroundService
 {
-    public void Record(Observation observation)
+    /// <summary>Observations that may wait; a burst beyond this loses the oldest, never blocks capture.</summary>
+    public const int Capacity = 4096;
+
+    private readonly Channel<Observation> _queue = Channel.CreateBounded<Observation>(new BoundedChannelOptions(Capacity)
+    {
+        FullMode = BoundedChannelFullMode.DropOldest,
+        SingleReader = true,
+    });
+
+    public void Post(Observation observation) => _queue.Writer.TryWrite(observation);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await foreach (Observation observation in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+        {
+            await RecordAsync(observation, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task RecordAsync(Observation observation, CancellationToken cancellationToken)
     {
         switch (observation)
         {
@@ -17,12 +44,16 @@ internal sealed class ObservationRecorder(IIpMacBindings bindings)
                 bindings.Record(arp.SenderIp, arp.SenderMac, arp.At);
                 break;
             case DhcpObservation { ClientMac: { } client } dhcp:
-                RecordDhcp(dhcp, client);
+                RecordBinding(dhcp, client);
+                if (dhcp.Message is { Op: 1, IsPxe: true, MessageType: DhcpMessageType.Discover or DhcpMessageType.Request })
+                {
+                    await RecordPxeAsync(dhcp, client, cancellationToken).ConfigureAwait(false);
+                }
                 break;
         }
     }
 
-    private void RecordDhcp(DhcpObservation dhcp, MacAddress client)
+    private void RecordBinding(DhcpObservation dhcp, MacAddress client)
     {
         DhcpMessage message = dhcp.Message;
         // The server's ACK assigns yiaddr to the client (RFC 2131 §3.1 step 5); a renewing client
@@ -34,6 +65,22 @@ internal sealed class ObservationRecorder(IIpMacBindings bindings)
         else if (message.Op == 1 && !message.ClientAddress.Equals(IPAddress.Any))
         {
             bindings.Record(message.ClientAddress, client, dhcp.At);
+        }
+    }
+
+    private async Task RecordPxeAsync(DhcpObservation dhcp, MacAddress client, CancellationToken cancellationToken)
+    {
+        DhcpMessage message = dhcp.Message;
+        string architecture = DhcpClientArchitectures.Describe(message) ?? "unknown";
+        HostRecord? host = await hosts.FindByMacAsync(client, cancellationToken).ConfigureAwait(false);
+        if (host is null)
+        {
+            IPAddress? ip = message.RequestedAddress ?? (message.ClientAddress.Equals(IPAddress.Any) ? null : message.ClientAddress);
+            discovered.Seen(client, message.VendorClass, architecture, ip?.ToString(), message.Hostname, message.ClientUuid, dhcp.At);
+        }
+        else
+        {
+            tracker.PxeDhcpSeen(host, architecture, dhcp.At);
         }
     }
 }

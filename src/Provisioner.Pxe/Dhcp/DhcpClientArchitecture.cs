@@ -15,3 +15,32 @@ public enum DhcpClientArchitecture : ushort
     X64UefiHttp = 16,
     Arm64UefiHttp = 19,
 }
+
+public static class DhcpClientArchitectures
+{
+    /// <summary>
+    /// How operators name the client's firmware: from option 93, or else from the <c>Arch:NNNNN</c>
+    /// field of a PXE vendor class (PXE spec 2.1 §2.2.1); null when the message says neither.
+    /// </summary>
+    public static string? Describe(DhcpMessage message)
+    {
+        DhcpClientArchitecture? arch = message.Architecture;
+        if (arch is null && message.VendorClass is { } vendor && vendor.StartsWith("PXEClient:Arch:", StringComparison.Ordinal)
+            && ushort.TryParse(vendor.AsSpan(15, Math.Min(5, vendor.Length - 15)), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ushort code))
+        {
+            arch = (DhcpClientArchitecture)code;
+        }
+        return arch switch
+        {
+            null => null,
+            DhcpClientArchitecture.X86Bios => "BIOS",
+            DhcpClientArchitecture.X86Uefi => "x86 EFI",
+            DhcpClientArchitecture.X64Uefi or DhcpClientArchitecture.EfiBc => "x86-64 EFI",
+            DhcpClientArchitecture.Arm32Uefi => "arm32 EFI",
+            DhcpClientArchitecture.Arm64Uefi => "arm64 EFI",
+            DhcpClientArchitecture.X64UefiHttp => "x86-64 EFI HTTP",
+            DhcpClientArchitecture.Arm64UefiHttp => "arm64 EFI HTTP",
+            _ => $"type {(ushort)arch}",
+        };
+    }
+}

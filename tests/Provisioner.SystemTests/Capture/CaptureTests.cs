@@ -5,10 +5,11 @@ using Provisioner.SystemTests.Support;
 namespace Provisioner.SystemTests.Capture;
 
 /// <summary>
-/// Live capture in a namespace pair this test creates (192.0.2.0/24, no route out): a client gets
-/// its address from dnsmasq with busybox udhcpc; the appliance, capturing on the bridge, learns
-/// the client's IP from the DHCP exchange and so answers the generic <c>/preseed</c> URL with that
-/// host's preseed.
+/// Live capture in a namespace pair this test creates (192.0.2.0/24, no route out), the way an
+/// operator meets a new machine: it PXE-DHCPs (busybox udhcpc against dnsmasq, with a PXE vendor
+/// class) and shows up as discovered; registered from there and put in build mode, its next DHCP
+/// is a build step, and the appliance, having learnt its IP from the capture, answers its generic
+/// <c>/preseed</c> request with its preseed.
 /// </summary>
 [Trait("Category", "System")]
 public sealed class CaptureTests : IAsyncLifetime
@@ -47,36 +48,50 @@ public sealed class CaptureTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GenericPreseed_ClientAddressLearntFromCapturedDhcp_GetsItsHostsPreseed()
+    public async Task UnknownPxeClient_Discovered_RegisteredBuilt_ThenItsDhcpIsOnTheTimelineAndGenericPreseedFindsIt()
     {
         string site = _files.Dir("site");
-        await CliAsync(site, "hosts", "add", "--mac", ClientMac, "--hostname", "node42", "--ip", "192.0.2.42/24", "--dns", "192.0.2.1");
-        await CliAsync(site, "hosts", "build", "node42");
+        string token = (await CliAsync(site, "token", "create")).Trim();
         NetworkNamespace server = _server = await NetworkNamespace.CreateAsync();
         NetworkNamespace client = _client = await NetworkNamespace.CreateAsync();
         await WireAsync(server, client);
         string script = Path.Join(site, "udhcpc.script");
         // busybox udhcpc calls this with the lease in its environment; "bound" means apply it.
-        await File.WriteAllTextAsync(script, "#!/bin/sh\n[ \"$1\" = bound ] && ip addr add \"$ip/$mask\" dev \"$interface\"\nexit 0\n");
+        await File.WriteAllTextAsync(script, "#!/bin/sh\n[ \"$1\" = bound ] && ip addr replace \"$ip/$mask\" dev \"$interface\"\nexit 0\n");
         File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-
         Start(site, [.. server.Exec(ApplianceProcess.BinaryPath), "serve", "--data-dir", "data", "--boot-dir", "boot", "--templates", InventoryAppliance.Templates,
             "--tftp", "192.0.2.1:69", "--http", "http://192.0.2.1:8080", "--interface", "br0"]);
-        await WaitForAsync(async () => (await ProcessRunner.RunAsync("ip", server.Exec("curl", "-sf", "http://192.0.2.1:8080/healthz"), TimeSpan.FromSeconds(10))).ExitCode == 0, "appliance healthy");
+        await WaitForAsync(async () => (await ApiAsync(server, token, "/healthz")).ExitCode == 0, "appliance healthy");
         Start(site, [.. server.Exec("dnsmasq"), "--keep-in-foreground", "--port=0", "--interface=br0", "--bind-interfaces",
             "--dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,10m", $"--dhcp-leasefile={Path.Join(site, "leases")}", $"--pid-file={Path.Join(site, "dnsmasq.pid")}"]);
         await Task.Delay(500);
+        // A UEFI PXE client as far as DHCP goes: vendor class with Arch 00007 (x86-64 EFI).
+        string[] pxeDhcp = client.Exec("busybox", "udhcpc", "-i", "eth0", "-n", "-q", "-t", "5", "-s", script, "-V", "PXEClient:Arch:00007:UNDI:003016");
 
-        ProcessResult unknown = await ProcessRunner.RunAsync("ip", client.Exec("curl", "-s", "--max-time", "5", "http://192.0.2.1:8080/preseed"), TimeSpan.FromSeconds(20));
-        Assert.NotEqual(0, unknown.ExitCode); // no address yet: the client cannot even ask
-        ProcessResult lease = await ProcessRunner.RunAsync("ip", client.Exec("busybox", "udhcpc", "-i", "eth0", "-n", "-q", "-t", "5", "-s", script), TimeSpan.FromSeconds(60));
+        ProcessResult lease = await ProcessRunner.RunAsync("ip", pxeDhcp, TimeSpan.FromSeconds(60));
+        Assert.True(lease.ExitCode == 0, lease.Output);
+        await WaitForAsync(async () => (await ApiAsync(server, token, "/api/discovered")).StandardOutput.Contains(ClientMac, StringComparison.Ordinal), "the client on the discovered list");
+        string listed = (await ApiAsync(server, token, "/api/discovered")).StandardOutput;
+        Assert.Contains("\"architecture\":\"x86-64 EFI\"", listed, StringComparison.Ordinal);
+        Assert.Contains("\"vendorClass\":\"PXEClient:Arch:00007:UNDI:003016\"", listed, StringComparison.Ordinal);
+
+        ProcessResult registered = await ApiAsync(server, token, $"/api/discovered/{ClientMac}/register", "{\"hostname\":\"node42\",\"ip\":\"192.0.2.42/24\",\"dns\":[\"192.0.2.1\"]}");
+        Assert.Contains("\"hostname\":\"node42\"", registered.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain(ClientMac, (await ApiAsync(server, token, "/api/discovered")).StandardOutput, StringComparison.Ordinal);
+        await CliAsync(site, "hosts", "build", "node42");
+        lease = await ProcessRunner.RunAsync("ip", pxeDhcp, TimeSpan.FromSeconds(60));
         Assert.True(lease.ExitCode == 0, lease.Output);
 
         ProcessResult preseed = await ProcessRunner.RunAsync("ip", client.Exec("curl", "-sS", "-f", "http://192.0.2.1:8080/preseed"), TimeSpan.FromSeconds(20));
         Assert.True(preseed.ExitCode == 0, preseed.Output);
         Assert.Contains("d-i netcfg/get_ipaddress string 192.0.2.42", preseed.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("d-i netcfg/hostname string node42", preseed.StandardOutput, StringComparison.Ordinal);
+        await WaitForAsync(async () => (await CliAsync(site, "hosts", "show", "node42")).Contains("capture  pending    PXE DHCP seen, arch x86-64 EFI", StringComparison.Ordinal), "the DHCP step on the timeline");
     }
+
+    /// <summary>curl inside the server namespace, with the API token; a body makes it a POST.</summary>
+    private static Task<ProcessResult> ApiAsync(NetworkNamespace server, string token, string path, string? json = null) =>
+        ProcessRunner.RunAsync("ip", server.Exec(["curl", "-sS", "-H", $"Authorization: Bearer {token}",
+            .. json is null ? Array.Empty<string>() : ["-H", "Content-Type: application/json", "-d", json], $"http://192.0.2.1:8080{path}"]), TimeSpan.FromSeconds(20));
 
     /// <summary>Server: a bridge with 192.0.2.1; client: the other end of a veth, with the test MAC.</summary>
     private static async Task WireAsync(NetworkNamespace server, NetworkNamespace client)
@@ -103,10 +118,11 @@ public sealed class CaptureTests : IAsyncLifetime
     private void Start(string cwd, string[] command) =>
         _processes.Add(ProcessRunner.Start("ip", command, cwd, null, out StringBuilder _, out StringBuilder _));
 
-    private static async Task CliAsync(string cwd, params string[] arguments)
+    private static async Task<string> CliAsync(string cwd, params string[] arguments)
     {
         ProcessResult result = await ProcessRunner.RunAsync(ApplianceProcess.BinaryPath, [.. arguments, "--data-dir", "data", "--templates", InventoryAppliance.Templates], TimeSpan.FromMinutes(1), cwd);
         Assert.True(result.ExitCode == 0, result.Output);
+        return result.StandardOutput;
     }
 
     private static async Task WaitForAsync(Func<Task<bool>> done, string what)

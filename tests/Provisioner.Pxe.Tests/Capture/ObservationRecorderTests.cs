@@ -1,0 +1,108 @@
+using System.Net;
+using Microsoft.Extensions.Logging.Abstractions;
+using Provisioner.Core.Builds;
+using Provisioner.Core.Inventory;
+using Provisioner.Core.Inventory.Data;
+using Provisioner.Core.Network;
+using Provisioner.Pxe.Capture;
+
+namespace Provisioner.Pxe.Tests.Capture;
+
+public sealed class ObservationRecorderTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("provisioner-capture-").FullName;
+    private readonly InMemoryIpMacBindings _bindings = new();
+    private readonly DiscoveredMachines _discovered = new();
+    private InventoryDatabase _database = null!;
+    private TimelineWriter _writer = null!;
+    private HostService _hosts = null!;
+    private BuildTracker _tracker = null!;
+    private ObservationRecorder _recorder = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = InventoryDatabase.Sqlite(Path.Join(_dir, "provisioner.db"));
+        await _database.MigrateAsync(default);
+        var directory = new HostDirectory(_database, TimeProvider.System);
+        _writer = new TimelineWriter(_database, directory, NullLogger<TimelineWriter>.Instance);
+        _hosts = new HostService(_database, new HostValidator(new OneProfile()), directory, TimeProvider.System);
+        _tracker = new BuildTracker(_database, _writer, TimeProvider.System);
+        _recorder = new ObservationRecorder(_bindings, directory, _discovered, _tracker);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _recorder.Dispose();
+        await _writer.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private async Task ReplayAsync(string fixture)
+    {
+        foreach ((byte[] frame, DateTimeOffset at) in PcapFixtures.Read(fixture))
+        {
+            if (FrameDecoder.TryDecode(frame, at, out Observation? observation))
+            {
+                await _recorder.RecordAsync(observation!, default);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task IpxeDhcp_UnknownMac_IsDiscoveredWithArchAndBoundToItsAddress()
+    {
+        await ReplayAsync("ipxe-dhcp.pcap");
+
+        DiscoveredMachine machine = Assert.Single(_discovered.List());
+        Assert.Equal("52:54:00:12:34:56", machine.Mac);
+        Assert.Equal("BIOS", machine.Architecture);
+        Assert.Equal("PXEClient:Arch:00000:UNDI:002001", machine.VendorClass);
+        Assert.Equal(3, machine.Count); // two DISCOVERs and a REQUEST
+        Assert.True(_bindings.TryGetMac(IPAddress.Parse(machine.Ip!), out MacAddress bound));
+        Assert.Equal(machine.Mac, bound.ToString());
+    }
+
+    [Fact]
+    public async Task IpxeDhcp_BuildingHost_IsATimelineStepNotADiscovery()
+    {
+        HostRecord host = await _hosts.CreateAsync(new HostFields { Mac = "52:54:00:12:34:56", Hostname = "web01", Ip = "192.0.2.10/24" }, default);
+        await _tracker.RequestBuildAsync(host.Id, EventSources.Api, default);
+
+        await ReplayAsync("ipxe-dhcp.pcap");
+        await _tracker.FlushAsync();
+
+        Assert.Empty(_discovered.List());
+        List<HostEvent> timeline = await _tracker.TimelineAsync(host.Id, default);
+        Assert.Equal(["build requested (debian12)", "PXE DHCP seen, arch BIOS"], timeline.Select(e => e.Message));
+        Assert.Equal(EventSources.Capture, timeline[1].Source);
+    }
+
+    [Fact]
+    public async Task UdhcpcDhcp_NotPxe_IsBoundButNotDiscovered()
+    {
+        await ReplayAsync("udhcpc-dhcp.pcap");
+
+        Assert.Empty(_discovered.List());
+        Assert.True(_bindings.TryGetMac(IPAddress.Parse("192.0.2.108"), out MacAddress mac));
+        Assert.Equal("02:00:00:00:00:42", mac.ToString());
+    }
+
+    [Fact]
+    public async Task Arp_SendersAreBound_ProbesAreNot()
+    {
+        await ReplayAsync("arp.pcap");
+
+        Assert.True(_bindings.TryGetMac(IPAddress.Parse("192.0.2.42"), out MacAddress client));
+        Assert.Equal("02:00:00:00:00:42", client.ToString());
+        Assert.True(_bindings.TryGetMac(IPAddress.Parse("192.0.2.1"), out _));
+        Assert.False(_bindings.TryGetMac(IPAddress.Any, out _));
+    }
+
+    private sealed class OneProfile : IProfileCatalog
+    {
+        public bool Exists(string profile) => profile == "debian12";
+
+        public IReadOnlyList<string> List() => ["debian12"];
+    }
+}
