@@ -43,6 +43,7 @@ public static class WebServiceCollectionExtensions
         api.MapHostApi();
         api.MapImportApi();
         api.MapDiscoveredApi();
+        api.MapBindingApi();
         return app;
     }
 }

@@ -16,3 +16,9 @@ public sealed record TransferCompleted(DateTimeOffset At, string Protocol, IPEnd
 
 public sealed record TransferFailed(DateTimeOffset At, string Protocol, IPEndPoint Peer, string Path, long Size, long BytesSent, string Reason)
     : TransferEvent(At, Protocol, Peer, Path, Size);
+
+/// <summary>
+/// Capture saw an IP claimed by a second MAC, or a MAC move to another IP: it may be a
+/// misconfiguration (a duplicate static address, two DHCP servers).
+/// </summary>
+public sealed record BindingChanged(DateTimeOffset At, IPAddress Ip, string Mac, string Kind, string Message) : ProvisionerEvent(At);

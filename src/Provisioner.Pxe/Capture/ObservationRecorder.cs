@@ -1,6 +1,8 @@
 using System.Net;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Provisioner.Core.Events;
 using Provisioner.Core.Builds;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Network;
@@ -13,7 +15,8 @@ namespace Provisioner.Pxe.Capture;
 /// DHCP requests of unknown MACs onto the discovered list, and of building hosts onto their
 /// timeline.
 /// </summary>
-internal sealed class ObservationRecorder(IIpMacBindings bindings, HostDirectory hosts, DiscoveredMachines discovered, BuildTracker tracker)
+internal sealed partial class ObservationRecorder(IIpMacBindings bindings, HostDirectory hosts, DiscoveredMachines discovered, BuildTracker tracker,
+    IEventBus bus, ILogger<ObservationRecorder> logger)
     : BackgroundService
 {
     /// <summary>Observations that may wait; a burst beyond this loses the oldest, never blocks capture.</summary>
@@ -41,7 +44,7 @@ internal sealed class ObservationRecorder(IIpMacBindings bindings, HostDirectory
         {
             // An ARP probe (RFC 5227 §2.1.1) has sender IP 0.0.0.0: it claims nothing yet.
             case ArpObservation arp when !arp.SenderIp.Equals(IPAddress.Any):
-                bindings.Record(arp.SenderIp, arp.SenderMac, arp.At);
+                Bind(arp.SenderIp, arp.SenderMac, arp.At, "ARP");
                 break;
             case DhcpObservation { ClientMac: { } client } dhcp:
                 RecordBinding(dhcp, client);
@@ -60,13 +63,30 @@ internal sealed class ObservationRecorder(IIpMacBindings bindings, HostDirectory
         // or an INFORM carries its address in ciaddr.
         if (message.MessageType == DhcpMessageType.Ack && !message.YourAddress.Equals(IPAddress.Any))
         {
-            bindings.Record(message.YourAddress, client, dhcp.At);
+            Bind(message.YourAddress, client, dhcp.At, "DHCP");
         }
         else if (message.Op == 1 && !message.ClientAddress.Equals(IPAddress.Any))
         {
-            bindings.Record(message.ClientAddress, client, dhcp.At);
+            Bind(message.ClientAddress, client, dhcp.At, "DHCP");
         }
     }
+
+    private void Bind(IPAddress ip, MacAddress mac, DateTimeOffset at, string protocol)
+    {
+        BindingChange change = bindings.Record(ip, mac, at, out IpMacBinding? previous);
+        if (change == BindingChange.None || previous is null)
+        {
+            return;
+        }
+        string message = change == BindingChange.IpClaimedByAnotherMac
+            ? $"{ip} is claimed by {mac} ({protocol}), last seen with {previous.Mac} at {previous.LastSeen:u}"
+            : $"{mac} moved from {previous.Ip} to {ip} ({protocol})";
+        LogBindingChanged(message);
+        bus.Publish(new BindingChanged(at, ip, mac.ToString(), change.ToString(), message));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Capture: {Message}; check for a duplicate address or a second DHCP server")]
+    private partial void LogBindingChanged(string message);
 
     private async Task RecordPxeAsync(DhcpObservation dhcp, MacAddress client, CancellationToken cancellationToken)
     {

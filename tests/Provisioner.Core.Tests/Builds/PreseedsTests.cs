@@ -18,7 +18,7 @@ public sealed class PreseedsTests
         await inventory.Tracker.RequestBuildAsync(one.Id, EventSources.Api, default);
         await inventory.Tracker.RequestBuildAsync(two.Id, EventSources.Api, default);
         Assert.True(MacAddress.TryParse(two.Mac, out MacAddress mac));
-        inventory.Bindings.Record(Requester, mac, inventory.Time.GetUtcNow());
+        inventory.Bindings.Record(Requester, mac, inventory.Time.GetUtcNow(), out _);
 
         PreseedResult result = await inventory.Preseeds.ForRequesterAsync(Requester, null, "http://192.0.2.1:8080", default);
 
@@ -45,7 +45,7 @@ public sealed class PreseedsTests
         await using TestInventory inventory = await TestInventory.CreateAsync();
         HostRecord one = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
         Assert.True(MacAddress.TryParse(one.Mac, out MacAddress mac));
-        inventory.Bindings.Record(Requester, mac, inventory.Time.GetUtcNow());
+        inventory.Bindings.Record(Requester, mac, inventory.Time.GetUtcNow(), out _);
 
         PreseedResult result = await inventory.Preseeds.ForRequesterAsync(Requester, null, "http://x", default);
 

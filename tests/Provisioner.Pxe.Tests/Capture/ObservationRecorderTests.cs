@@ -13,6 +13,7 @@ public sealed class ObservationRecorderTests : IAsyncLifetime
     private readonly string _dir = Directory.CreateTempSubdirectory("provisioner-capture-").FullName;
     private readonly InMemoryIpMacBindings _bindings = new();
     private readonly DiscoveredMachines _discovered = new();
+    private readonly RecordingBus _bus = new();
     private InventoryDatabase _database = null!;
     private TimelineWriter _writer = null!;
     private HostService _hosts = null!;
@@ -27,7 +28,7 @@ public sealed class ObservationRecorderTests : IAsyncLifetime
         _writer = new TimelineWriter(_database, directory, NullLogger<TimelineWriter>.Instance);
         _hosts = new HostService(_database, new HostValidator(new OneProfile()), directory, TimeProvider.System);
         _tracker = new BuildTracker(_database, _writer, TimeProvider.System);
-        _recorder = new ObservationRecorder(_bindings, directory, _discovered, _tracker);
+        _recorder = new ObservationRecorder(_bindings, directory, _discovered, _tracker, _bus, NullLogger<ObservationRecorder>.Instance);
     }
 
     public async Task DisposeAsync()
@@ -97,6 +98,30 @@ public sealed class ObservationRecorderTests : IAsyncLifetime
         Assert.Equal("02:00:00:00:00:42", client.ToString());
         Assert.True(_bindings.TryGetMac(IPAddress.Parse("192.0.2.1"), out _));
         Assert.False(_bindings.TryGetMac(IPAddress.Any, out _));
+    }
+
+    [Fact]
+    public async Task Arp_IpClaimedBySecondMac_IsLoggedAsAnEvent()
+    {
+        await ReplayAsync("arp.pcap");
+        Assert.Empty(_bus.Published);
+
+        await _recorder.RecordAsync(new ArpObservation(DateTimeOffset.UtcNow, Mac("02:00:00:00:00:99"), false, Mac("02:00:00:00:00:99"), IPAddress.Parse("192.0.2.42"), IPAddress.Parse("192.0.2.1")), default);
+        await _recorder.RecordAsync(new ArpObservation(DateTimeOffset.UtcNow, Mac("02:00:00:00:00:99"), false, Mac("02:00:00:00:00:99"), IPAddress.Parse("192.0.2.77"), IPAddress.Parse("192.0.2.1")), default);
+
+        Assert.Equal(["IpClaimedByAnotherMac", "MacMoved"], _bus.Published.OfType<Provisioner.Core.Events.BindingChanged>().Select(e => e.Kind));
+        Assert.Contains("192.0.2.42 is claimed by 02:00:00:00:00:99 (ARP), last seen with 02:00:00:00:00:42", ((Provisioner.Core.Events.BindingChanged)_bus.Published[0]).Message, StringComparison.Ordinal);
+    }
+
+    private static MacAddress Mac(string text) => MacAddress.TryParse(text, out MacAddress mac) ? mac : throw new FormatException(text);
+
+    private sealed class RecordingBus : Provisioner.Core.Events.IEventBus
+    {
+        public List<Provisioner.Core.Events.ProvisionerEvent> Published { get; } = [];
+
+        public void Publish(Provisioner.Core.Events.ProvisionerEvent published) => Published.Add(published);
+
+        public IAsyncEnumerable<Provisioner.Core.Events.ProvisionerEvent> SubscribeAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     private sealed class OneProfile : IProfileCatalog

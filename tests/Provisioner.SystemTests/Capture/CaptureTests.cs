@@ -72,6 +72,7 @@ public sealed class CaptureTests : IAsyncLifetime
         Assert.True(lease.ExitCode == 0, lease.Output);
         await WaitForAsync(async () => (await ApiAsync(server, token, "/api/discovered")).StandardOutput.Contains(ClientMac, StringComparison.Ordinal), "the client on the discovered list");
         string listed = (await ApiAsync(server, token, "/api/discovered")).StandardOutput;
+        Assert.Contains($"\"mac\":\"{ClientMac}\"", (await ApiAsync(server, token, "/api/bindings")).StandardOutput, StringComparison.Ordinal);
         Assert.Contains("\"architecture\":\"x86-64 EFI\"", listed, StringComparison.Ordinal);
         Assert.Contains("\"vendorClass\":\"PXEClient:Arch:00007:UNDI:003016\"", listed, StringComparison.Ordinal);
 
