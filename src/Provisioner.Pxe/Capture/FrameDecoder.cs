@@ -54,7 +54,9 @@ public static class FrameDecoder
         if (ethernet.PayloadPacket is not IPv4Packet ip || ip.PayloadPacket is not UdpPacket udp
             || !(udp.DestinationPort is 67 or 68 || udp.SourcePort is 67 or 68)
             || (udp.PayloadData ?? udp.PayloadPacket?.Bytes) is not { } payload
-            || !DhcpWire.TryReadMessage(payload, out DhcpMessage? message))
+            // RFC 768: the length field covers header and data; a capture cut short of it is not trusted.
+            || udp.Length < 8 || udp.Length - 8 > payload.Length
+            || !DhcpWire.TryReadMessage(payload.AsSpan(0, udp.Length - 8), out DhcpMessage? message))
         {
             return null;
         }

@@ -81,6 +81,49 @@ public sealed class FrameDecoderTests
     }
 
     [Fact]
+    public void TryDecode_MalformedFixture_TurnsDownBrokenFramesAndReadsTheWholeOne()
+    {
+        List<(byte[] Frame, DateTimeOffset At)> frames = PcapFixtures.Read("malformed.pcap");
+        bool[] decoded = frames.Select(f => FrameDecoder.TryDecode(f.Frame, f.At, out _)).ToArray();
+
+        // Only the oversized frame (a whole DHCP message with junk after it, which UDP's length
+        // excludes) decodes; the cut, garbled and random ones are turned down.
+        Assert.Equal([false, false, true, false, false, false, false, false, false], decoded);
+    }
+
+    [Fact]
+    public void TryDecode_100000RandomAndMutatedFrames_NoExceptionAndNoMemoryGrowth()
+    {
+        var random = new Random(11);
+        List<byte[]> seeds = new[] { "ipxe-dhcp.pcap", "udhcpc-dhcp.pcap", "arp.pcap" }.SelectMany(PcapFixtures.Read).Select(f => f.Frame).ToList();
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+        int decoded = 0;
+        for (int i = 0; i < 100_000; i++)
+        {
+            byte[] frame;
+            if (i % 2 == 0)
+            {
+                frame = new byte[random.Next(0, 1600)];
+                random.NextBytes(frame);
+            }
+            else
+            {
+                byte[] seed = seeds[random.Next(seeds.Count)];
+                frame = seed[..random.Next(0, seed.Length + 1)];
+                for (int flips = random.Next(1, 8); flips > 0 && frame.Length > 0; flips--)
+                {
+                    frame[random.Next(frame.Length)] = (byte)random.Next(256);
+                }
+            }
+            decoded += FrameDecoder.TryDecode(frame, DateTimeOffset.UnixEpoch, out _) ? 1 : 0;
+        }
+        long after = GC.GetTotalMemory(forceFullCollection: true);
+
+        Assert.InRange(decoded, 1, 99_999);
+        Assert.True(after - before < 8 * 1024 * 1024, $"managed heap grew by {(after - before) / 1024} KiB over 100,000 frames");
+    }
+
+    [Fact]
     public void TryDecode_GarbageAndOversizedFrames_ReturnFalse()
     {
         var random = new Random(7);

@@ -64,3 +64,4 @@ capture arp.pcap "arp" 1 bash -c "
   ip netns exec $ns-client arping -c 2 -U -I eth0 192.0.2.42 >/dev/null
   ip netns exec $ns arping -c 1 -I br0 192.0.2.42 >/dev/null"
 ls -l "$out"/*.pcap
+python3 "$out/make-malformed.py"
