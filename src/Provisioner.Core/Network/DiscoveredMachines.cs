@@ -6,7 +6,11 @@ namespace Provisioner.Core.Network;
 /// <summary>An unregistered machine seen PXE-booting.</summary>
 public sealed record DiscoveredMachine(
     string Mac, string? VendorClass, string? Architecture, string? Ip, string? Hostname, Guid? Uuid,
-    DateTimeOffset FirstSeen, DateTimeOffset LastSeen, int Count);
+    DateTimeOffset FirstSeen, DateTimeOffset LastSeen, int Count)
+{
+    /// <summary>The DHCP server that answered it (option 54 of its OFFER or ACK).</summary>
+    public string? DhcpServer { get; init; }
+}
 
 /// <summary>
 /// Unknown MACs that sent PXE DHCP requests, for one-step registration. Kept in memory: a machine
@@ -37,6 +41,16 @@ public sealed class DiscoveredMachines
                 LastSeen = at > old.LastSeen ? at : old.LastSeen,
                 Count = old.Count + 1,
             });
+    }
+
+    /// <summary>A DHCP server answered a listed machine; machines not listed are left alone.</summary>
+    public void Answered(MacAddress mac, string server)
+    {
+        string key = mac.ToString();
+        while (_machines.TryGetValue(key, out DiscoveredMachine? old) && old.DhcpServer != server
+            && !_machines.TryUpdate(key, old with { DhcpServer = server }, old))
+        {
+        }
     }
 
     /// <summary>Newest first.</summary>

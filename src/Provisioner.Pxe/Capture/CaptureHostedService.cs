@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Provisioner.Core.Hosting;
 using SharpPcap;
 using SharpPcap.LibPcap;
 
@@ -11,7 +12,7 @@ namespace Provisioner.Pxe.Capture;
 /// its own thread per device, so capture never holds up TFTP or HTTP; frames that do not decode are
 /// counted and skipped.
 /// </summary>
-internal sealed partial class CaptureHostedService(IOptions<CaptureOptions> options, ObservationRecorder recorder, ILogger<CaptureHostedService> logger)
+internal sealed partial class CaptureHostedService(IOptions<CaptureOptions> options, ObservationRecorder recorder, ListenerStatus status, ILogger<CaptureHostedService> logger)
     : IHostedService, IDisposable
 {
     private readonly List<LibPcapLiveDevice> _devices = [];
@@ -40,6 +41,7 @@ internal sealed partial class CaptureHostedService(IOptions<CaptureOptions> opti
         {
             device.StopCapture();
             device.Close();
+            status.MarkStopped($"capture {device.Name}");
         }
         _devices.Clear();
         return Task.CompletedTask;
@@ -69,6 +71,7 @@ internal sealed partial class CaptureHostedService(IOptions<CaptureOptions> opti
         }
         device.OnPacketArrival += OnPacket;
         device.StartCapture();
+        status.MarkListening($"capture {name}", CaptureOptions.Filter);
         LogCapturing(name, CaptureOptions.Filter);
         return device;
     }

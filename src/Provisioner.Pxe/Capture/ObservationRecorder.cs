@@ -52,6 +52,10 @@ internal sealed partial class ObservationRecorder(IIpMacBindings bindings, HostD
                 {
                     await RecordPxeAsync(dhcp, client, cancellationToken).ConfigureAwait(false);
                 }
+                else if (dhcp.Message is { Op: 2, ServerIdentifier: { } server })
+                {
+                    discovered.Answered(client, server.ToString());
+                }
                 break;
         }
     }

@@ -60,6 +60,7 @@ public sealed class ObservationRecorderTests : IAsyncLifetime
         Assert.Equal("BIOS", machine.Architecture);
         Assert.Equal("PXEClient:Arch:00000:UNDI:002001", machine.VendorClass);
         Assert.Equal(3, machine.Count); // two DISCOVERs and a REQUEST
+        Assert.Equal("192.0.2.1", machine.DhcpServer);
         Assert.True(_bindings.TryGetMac(IPAddress.Parse(machine.Ip!), out MacAddress bound));
         Assert.Equal(machine.Mac, bound.ToString());
     }

@@ -6,7 +6,7 @@ namespace Provisioner.SystemTests.Capture;
 
 /// <summary>
 /// Live capture in a namespace pair this test creates (192.0.2.0/24, no route out), the way an
-/// operator meets a new machine: it PXE-DHCPs (busybox udhcpc against dnsmasq, with a PXE vendor
+/// operator meets a new machine, captured on the veth that joins the client to the bridge: it PXE-DHCPs (busybox udhcpc against dnsmasq, with a PXE vendor
 /// class) and shows up as discovered; registered from there and put in build mode, its next DHCP
 /// is a build step, and the appliance, having learnt its IP from the capture, answers its generic
 /// <c>/preseed</c> request with its preseed.
@@ -60,7 +60,7 @@ public sealed class CaptureTests : IAsyncLifetime
         await File.WriteAllTextAsync(script, "#!/bin/sh\n[ \"$1\" = bound ] && ip addr replace \"$ip/$mask\" dev \"$interface\"\nexit 0\n");
         File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         Start(site, [.. server.Exec(ApplianceProcess.BinaryPath), "serve", "--data-dir", "data", "--boot-dir", "boot", "--templates", InventoryAppliance.Templates,
-            "--tftp", "192.0.2.1:69", "--http", "http://192.0.2.1:8080", "--interface", "br0"]);
+            "--tftp", "192.0.2.1:69", "--http", "http://192.0.2.1:8080", "--interface", "veth0"]);
         await WaitForAsync(async () => (await ApiAsync(server, token, "/healthz")).ExitCode == 0, "appliance healthy");
         Start(site, [.. server.Exec("dnsmasq"), "--keep-in-foreground", "--port=0", "--interface=br0", "--bind-interfaces",
             "--dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,10m", $"--dhcp-leasefile={Path.Join(site, "leases")}", $"--pid-file={Path.Join(site, "dnsmasq.pid")}"]);
@@ -74,6 +74,8 @@ public sealed class CaptureTests : IAsyncLifetime
         string listed = (await ApiAsync(server, token, "/api/discovered")).StandardOutput;
         Assert.Contains($"\"mac\":\"{ClientMac}\"", (await ApiAsync(server, token, "/api/bindings")).StandardOutput, StringComparison.Ordinal);
         Assert.Contains("\"architecture\":\"x86-64 EFI\"", listed, StringComparison.Ordinal);
+        Assert.Contains("\"dhcpServer\":\"192.0.2.1\"", listed, StringComparison.Ordinal);
+        Assert.Contains("\"capture veth0\"", (await ApiAsync(server, token, "/healthz")).StandardOutput, StringComparison.Ordinal);
         Assert.Contains("\"vendorClass\":\"PXEClient:Arch:00007:UNDI:003016\"", listed, StringComparison.Ordinal);
 
         ProcessResult registered = await ApiAsync(server, token, $"/api/discovered/{ClientMac}/register", "{\"hostname\":\"node42\",\"ip\":\"192.0.2.42/24\",\"dns\":[\"192.0.2.1\"]}");

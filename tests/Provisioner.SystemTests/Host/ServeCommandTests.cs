@@ -24,6 +24,7 @@ public sealed class ServeCommandTests : IDisposable
         string health = await appliance.WaitHealthyAsync(http);
 
         Assert.Contains($"udp 127.0.0.1:{tftp}", health, StringComparison.Ordinal);
+        Assert.Single(appliance.Output.Split('\n'), l => l.Contains("Packet capture is off: no --interface given", StringComparison.Ordinal));
         Assert.True(Directory.Exists(Path.Join(cwd, "data")), "--data-dir default ./data was not created");
         string kernel = _files.Create("site/boot/linux", 100_000);
         string viaTftp = Path.Join(cwd, "linux.tftp");
@@ -72,6 +73,7 @@ public sealed class ServeCommandTests : IDisposable
         string health = await appliance.WaitHealthyAsync(http);
 
         Assert.Contains($"udp 127.0.0.1:{tftp}", health, StringComparison.Ordinal);
+        Assert.Single(appliance.Output.Split('\n'), l => l.Contains("Packet capture is off: no --interface given", StringComparison.Ordinal));
         Assert.True(Directory.Exists(Path.Join(cwd, "json-data")));
         ProcessResult fetched = await ProcessRunner.RunCheckedAsync("curl", "-sSf", $"{http}/boot/which");
         Assert.Equal("command line", fetched.StandardOutput.TrimEnd());
@@ -116,6 +118,36 @@ public sealed class ServeCommandTests : IDisposable
     [InlineData("127.0.0.1:6969", "http://127.0.0.1:80", "HTTP cannot listen on http://127.0.0.1:80")]
     public async Task Serve_PrivilegedPortWithoutPrivilege_OneClearLineAndExit(string tftp, string http, string expected)
     {
+        string line = await StartAsNobodyAndFailAsync(["serve", "--tftp", tftp, "--http", http]);
+
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+        Assert.Contains("CAP_NET_BIND_SERVICE", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_CaptureWithoutPrivilege_OneClearLineAndExit()
+    {
+        string line = await StartAsNobodyAndFailAsync(["serve", "--tftp", "127.0.0.1:6969", "--http", "http://127.0.0.1:8080", "--interface", "lo"]);
+
+        Assert.Contains("capture on 'lo' failed", line, StringComparison.Ordinal);
+        Assert.Contains("CAP_NET_RAW", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_CaptureOnMissingInterface_OneClearLineAndExit()
+    {
+        int tftp = ApplianceProcess.FreePort(SocketType.Dgram);
+        await using ApplianceProcess appliance = ApplianceProcess.Start(
+            ["serve", "--tftp", $"127.0.0.1:{tftp}", "--http", $"http://127.0.0.1:{ApplianceProcess.FreePort(SocketType.Stream)}", "--interface", "nosuch0"], _files.Dir("site"));
+
+        Assert.Equal(StartupFailed, await appliance.WaitForExitAsync());
+
+        Assert.StartsWith("provisioner: capture: no interface 'nosuch0' (available: ", SingleErrorLine(appliance), StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs the real binary as nobody, without capabilities, in a namespace of its own; returns its one error line.</summary>
+    private async Task<string> StartAsNobodyAndFailAsync(string[] arguments)
+    {
         await using NetworkNamespace ns = await NetworkNamespace.CreateAsync();
         string site = _files.Dir("site");
         File.SetUnixFileMode(_files.Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherExecute);
@@ -124,13 +156,10 @@ public sealed class ServeCommandTests : IDisposable
         // nobody must be able to read the binary wherever CI cloned the repo (under /root, say).
         string binary = CopyBinaryReadableByAll(Path.Join(_files.Root, "bin"));
         string[] asNobody = ["ip", .. ns.Exec("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--")];
-        await using ApplianceProcess appliance = ApplianceProcess.Start(["serve", "--tftp", tftp, "--http", http], site, environment, asNobody, binary);
+        await using ApplianceProcess appliance = ApplianceProcess.Start(arguments, site, environment, asNobody, binary);
 
         Assert.Equal(StartupFailed, await appliance.WaitForExitAsync());
-
-        string line = SingleErrorLine(appliance);
-        Assert.Contains(expected, line, StringComparison.Ordinal);
-        Assert.Contains("CAP_NET_BIND_SERVICE", line, StringComparison.Ordinal);
+        return SingleErrorLine(appliance);
     }
 
     [Theory]
