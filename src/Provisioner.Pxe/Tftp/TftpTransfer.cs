@@ -92,6 +92,9 @@ internal sealed class TftpTransfer
         return NextWindow();
     }
 
+    /// <summary>Timeouts in a row without progress (all of them, once the transfer gave up).</summary>
+    public int ConsecutiveTimeouts => _retries;
+
     public TftpStep OnTimeout()
     {
         if (++_retries > _maxRetries)

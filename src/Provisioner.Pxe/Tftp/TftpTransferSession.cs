@@ -74,7 +74,8 @@ internal sealed class TftpTransferSession : IDisposable
                 case TftpStepKind.Completed:
                     return Outcome(failure: null);
                 case TftpStepKind.GaveUp:
-                    return Outcome($"no ACK after {_transfer.Retransmissions} retransmissions and {_settings.Timeout.TotalSeconds:0.#} s timeouts");
+                    // Counted in timeouts, not blocks: a client that never ACKs the OACK got no block at all.
+                    return Outcome($"no ACK after {_transfer.ConsecutiveTimeouts} timeouts of {_settings.Timeout.TotalSeconds:0.#} s");
             }
 
             (step, string? failure) = Receive(stopping);
