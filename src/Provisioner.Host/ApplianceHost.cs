@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Provisioner.Core;
 using Provisioner.Pxe;
 using Provisioner.Web;
@@ -28,6 +29,10 @@ internal static class ApplianceHost
         // Once started, the host's own logs (a faulted background service, say) pass as usual.
         builder.Logging.AddFilter(HostLogCategory, level => Started && level >= LogLevel.Information);
         builder.WebHost.UseUrls(HttpUrl(config[ApplianceSettings.Http]));
+        // Keys for antiforgery and (later) sign-in cookies live with the rest of the appliance's state.
+        builder.Services.AddDataProtection()
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(config[ApplianceSettings.DataDir] ?? "./data", "keys")))
+            .SetApplicationName("provisioner");
         builder.Services.AddBuildTracking(config);
         builder.Services.AddTftpBootServer(config);
         builder.Services.AddPacketCapture(config);
