@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -19,8 +18,7 @@ public static class BootConfigEndpoints
 
     internal static async Task<ContentHttpResult> Get(string name, HttpContext context, BootConfigs configs, CancellationToken cancellationToken)
     {
-        IPAddress peer = context.Connection.RemoteIpAddress ?? IPAddress.None;
-        string? config = await configs.RenderAsync(name, peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer, RequestUrls.BaseFor(context), EventSources.Http, cancellationToken).ConfigureAwait(false);
+        string? config = await configs.RenderAsync(name, RequestClient.Address(context), RequestClient.BaseUrl(context), EventSources.Http, cancellationToken).ConfigureAwait(false);
         return config is null
             ? PlainText.NotFound($"pxelinux.cfg/{name}: no such config\n")
             : PlainText.Ok(config);

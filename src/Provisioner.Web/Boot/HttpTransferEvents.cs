@@ -20,8 +20,7 @@ internal static class HttpTransferEvents
         {
             return;
         }
-        IPAddress address = context.Connection.RemoteIpAddress ?? IPAddress.None;
-        var peer = new IPEndPoint(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address, context.Connection.RemotePort);
+        var peer = new IPEndPoint(RequestClient.Address(context), context.Connection.RemotePort);
         long started = Stopwatch.GetTimestamp();
         bus.Publish(new TransferStarted(time.GetUtcNow(), Protocol, peer, path, size));
         context.Response.OnCompleted(() =>

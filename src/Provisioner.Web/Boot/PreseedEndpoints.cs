@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,19 +21,13 @@ public static class PreseedEndpoints
     }
 
     internal static async Task<ContentHttpResult> ByToken(string token, HttpContext context, Preseeds preseeds, CancellationToken cancellationToken) =>
-        Answer(await preseeds.ForTokenAsync(token, Peer(context), RequestUrls.BaseFor(context), cancellationToken).ConfigureAwait(false));
+        Answer(await preseeds.ForTokenAsync(token, RequestClient.Address(context), RequestClient.BaseUrl(context), cancellationToken).ConfigureAwait(false));
 
     internal static async Task<ContentHttpResult> ByRequester(string? profile, HttpContext context, Preseeds preseeds, CancellationToken cancellationToken) =>
-        Answer(await preseeds.ForRequesterAsync(Peer(context), profile, RequestUrls.BaseFor(context), cancellationToken).ConfigureAwait(false));
+        Answer(await preseeds.ForRequesterAsync(RequestClient.Address(context), profile, RequestClient.BaseUrl(context), cancellationToken).ConfigureAwait(false));
 
     private static ContentHttpResult Answer(PreseedResult result) =>
         result.Text is null
             ? PlainText.NotFound(result.Reason + "\n")
             : PlainText.Ok(result.Text);
-
-    internal static IPAddress Peer(HttpContext context)
-    {
-        IPAddress peer = context.Connection.RemoteIpAddress ?? IPAddress.None;
-        return peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer;
-    }
 }
