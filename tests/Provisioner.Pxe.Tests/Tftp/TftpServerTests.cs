@@ -14,23 +14,28 @@ public class TftpServerTests
         ["text"] = "a\nb"u8.ToArray(),
     };
 
-    [Fact]
-    public async Task Read_NoOptions_LockstepDeliversFileAndReportsEvents()
+    /// <summary>Receives and ACKs blocks 1..<paramref name="blocks"/> in order; returns their payloads.</summary>
+    private static List<byte> ReceiveLockstep(RawTftpClient client, int blocks)
     {
-        await using var server = new TestTftpServer(Files());
-        using RawTftpClient client = server.Client();
-        client.SendRequest("three");
         var received = new List<byte>();
-
-        for (ushort block = 1; block <= 3; block++)
+        for (ushort block = 1; block <= blocks; block++)
         {
             (ushort number, byte[] payload) = client.ReceiveData();
             Assert.Equal(block, number);
             received.AddRange(payload);
             client.Ack(block);
         }
+        return received;
+    }
 
-        Assert.Equal(ThreeBlocks, received);
+    [Fact]
+    public async Task Read_NoOptions_LockstepDeliversFileAndReportsEvents()
+    {
+        await using var server = new TestTftpServer(Files());
+        using RawTftpClient client = server.Client();
+        client.SendRequest("three");
+
+        Assert.Equal(ThreeBlocks, ReceiveLockstep(client, blocks: 3));
         await WaitForEventAsync(server, "completed three");
         Assert.Equal(["started three", "completed three"], server.Events);
     }
@@ -42,17 +47,8 @@ public class TftpServerTests
         using RawTftpClient client = server.Client();
         client.SendRequest("three");
         client.SendRequest("three");
-        var received = new List<byte>();
 
-        for (ushort block = 1; block <= 3; block++)
-        {
-            (ushort number, byte[] payload) = client.ReceiveData();
-            Assert.Equal(block, number);
-            received.AddRange(payload);
-            client.Ack(block);
-        }
-
-        Assert.Equal(ThreeBlocks, received);
+        Assert.Equal(ThreeBlocks, ReceiveLockstep(client, blocks: 3));
         await WaitForEventAsync(server, "completed three");
         Assert.Equal(["started three", "completed three"], server.Events);
         Assert.Null(client.Receive(TimeSpan.FromMilliseconds(200)));

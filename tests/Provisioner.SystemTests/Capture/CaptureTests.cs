@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using Provisioner.SystemTests.Support;
 
 namespace Provisioner.SystemTests.Capture;
@@ -15,35 +13,15 @@ namespace Provisioner.SystemTests.Capture;
 public sealed class CaptureTests : IAsyncLifetime
 {
     private const string ClientMac = "02:00:00:00:00:42";
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
     private readonly TestFiles _files = new();
-    private readonly List<Process> _processes = [];
-    private NetworkNamespace? _server;
-    private NetworkNamespace? _client;
+    private readonly NamespaceLab _lab = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    /// <summary>Stops what the test started, by PID, then deletes the namespaces: also when the test failed.</summary>
     public async Task DisposeAsync()
     {
-        foreach (Process process in _processes)
-        {
-            if (!process.HasExited)
-            {
-                await ProcessRunner.RunAsync("kill", ["-TERM", $"{process.Id}"], TimeSpan.FromSeconds(10));
-                if (!process.WaitForExit(TimeSpan.FromSeconds(10)))
-                {
-                    process.Kill(entireProcessTree: true);
-                }
-            }
-            process.Dispose();
-        }
-        foreach (NetworkNamespace? ns in new[] { _client, _server })
-        {
-            if (ns is not null)
-            {
-                await ns.DisposeAsync();
-            }
-        }
+        await _lab.DisposeAsync();
         _files.Dispose();
     }
 
@@ -51,18 +29,18 @@ public sealed class CaptureTests : IAsyncLifetime
     public async Task UnknownPxeClient_Discovered_RegisteredBuilt_ThenItsDhcpIsOnTheTimelineAndGenericPreseedFindsIt()
     {
         string site = _files.Dir("site");
-        string token = (await CliAsync(site, "token", "create")).Trim();
-        NetworkNamespace server = _server = await NetworkNamespace.CreateAsync();
-        NetworkNamespace client = _client = await NetworkNamespace.CreateAsync();
+        string token = (await NamespaceLab.CliAsync(site, "token", "create")).Trim();
+        NetworkNamespace server = await _lab.CreateNamespaceAsync();
+        NetworkNamespace client = await _lab.CreateNamespaceAsync();
         await WireAsync(server, client);
         string script = Path.Join(site, "udhcpc.script");
         // busybox udhcpc calls this with the lease in its environment; "bound" means apply it.
         await File.WriteAllTextAsync(script, "#!/bin/sh\n[ \"$1\" = bound ] && ip addr replace \"$ip/$mask\" dev \"$interface\"\nexit 0\n");
         File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        Start(site, [.. server.Exec(ApplianceProcess.BinaryPath), "serve", "--data-dir", "data", "--boot-dir", "boot", "--templates", InventoryAppliance.Templates,
+        _lab.Start(server, site, [ApplianceProcess.BinaryPath, "serve", "--data-dir", "data", "--boot-dir", "boot", "--templates", InventoryAppliance.Templates,
             "--tftp", "192.0.2.1:69", "--http", "http://192.0.2.1:8080", "--interface", "veth0"]);
-        await WaitForAsync(async () => (await ApiAsync(server, token, "/healthz")).ExitCode == 0, "appliance healthy");
-        Start(site, [.. server.Exec("dnsmasq"), "--keep-in-foreground", "--port=0", "--interface=br0", "--bind-interfaces",
+        await NamespaceLab.WaitForAsync(async () => (await ApiAsync(server, token, "/healthz")).ExitCode == 0, Limit, "appliance healthy");
+        _lab.Start(server, site, ["dnsmasq", "--keep-in-foreground", "--port=0", "--interface=br0", "--bind-interfaces",
             "--dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,10m", $"--dhcp-leasefile={Path.Join(site, "leases")}", $"--pid-file={Path.Join(site, "dnsmasq.pid")}"]);
         await Task.Delay(500);
         // A UEFI PXE client as far as DHCP goes: vendor class with Arch 00007 (x86-64 EFI).
@@ -70,7 +48,7 @@ public sealed class CaptureTests : IAsyncLifetime
 
         ProcessResult lease = await ProcessRunner.RunAsync("ip", pxeDhcp, TimeSpan.FromSeconds(60));
         Assert.True(lease.ExitCode == 0, lease.Output);
-        await WaitForAsync(async () => (await ApiAsync(server, token, "/api/discovered")).StandardOutput.Contains(ClientMac, StringComparison.Ordinal), "the client on the discovered list");
+        await NamespaceLab.WaitForAsync(async () => (await ApiAsync(server, token, "/api/discovered")).StandardOutput.Contains(ClientMac, StringComparison.Ordinal), Limit, "the client on the discovered list");
         string listed = (await ApiAsync(server, token, "/api/discovered")).StandardOutput;
         Assert.Contains($"\"mac\":\"{ClientMac}\"", (await ApiAsync(server, token, "/api/bindings")).StandardOutput, StringComparison.Ordinal);
         Assert.Contains("\"architecture\":\"x86-64 EFI\"", listed, StringComparison.Ordinal);
@@ -81,14 +59,14 @@ public sealed class CaptureTests : IAsyncLifetime
         ProcessResult registered = await ApiAsync(server, token, $"/api/discovered/{ClientMac}/register", "{\"hostname\":\"node42\",\"ip\":\"192.0.2.42/24\",\"dns\":[\"192.0.2.1\"]}");
         Assert.Contains("\"hostname\":\"node42\"", registered.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain(ClientMac, (await ApiAsync(server, token, "/api/discovered")).StandardOutput, StringComparison.Ordinal);
-        await CliAsync(site, "hosts", "build", "node42");
+        await NamespaceLab.CliAsync(site, "hosts", "build", "node42");
         lease = await ProcessRunner.RunAsync("ip", pxeDhcp, TimeSpan.FromSeconds(60));
         Assert.True(lease.ExitCode == 0, lease.Output);
 
         ProcessResult preseed = await ProcessRunner.RunAsync("ip", client.Exec("curl", "-sS", "-f", "http://192.0.2.1:8080/preseed"), TimeSpan.FromSeconds(20));
         Assert.True(preseed.ExitCode == 0, preseed.Output);
         Assert.Contains("d-i netcfg/get_ipaddress string 192.0.2.42", preseed.StandardOutput, StringComparison.Ordinal);
-        await WaitForAsync(async () => (await CliAsync(site, "hosts", "show", "node42")).Contains("capture  pending    PXE DHCP seen, arch x86-64 EFI", StringComparison.Ordinal), "the DHCP step on the timeline");
+        await NamespaceLab.WaitForAsync(async () => (await NamespaceLab.CliAsync(site, "hosts", "show", "node42")).Contains("capture  pending    PXE DHCP seen, arch x86-64 EFI", StringComparison.Ordinal), Limit, "the DHCP step on the timeline");
     }
 
     /// <summary>curl inside the server namespace, with the API token; a body makes it a POST.</summary>
@@ -115,26 +93,6 @@ public sealed class CaptureTests : IAsyncLifetime
         foreach (string[] step in steps)
         {
             await ProcessRunner.RunCheckedAsync("ip", step);
-        }
-    }
-
-    private void Start(string cwd, string[] command) =>
-        _processes.Add(ProcessRunner.Start("ip", command, cwd, null, out StringBuilder _, out StringBuilder _));
-
-    private static async Task<string> CliAsync(string cwd, params string[] arguments)
-    {
-        ProcessResult result = await ProcessRunner.RunAsync(ApplianceProcess.BinaryPath, [.. arguments, "--data-dir", "data", "--templates", InventoryAppliance.Templates], TimeSpan.FromMinutes(1), cwd);
-        Assert.True(result.ExitCode == 0, result.Output);
-        return result.StandardOutput;
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> done, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await done())
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"no {what} within 60 s");
-            await Task.Delay(TimeSpan.FromMilliseconds(300));
         }
     }
 }

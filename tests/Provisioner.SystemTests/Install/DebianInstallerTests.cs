@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using Provisioner.SystemTests.Support;
 
 namespace Provisioner.SystemTests.Install;
@@ -18,31 +16,13 @@ public sealed class DebianInstallerTests : IAsyncLifetime
     private const string Installer = "/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64";
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(8);
     private readonly TestFiles _files = new();
-    private readonly List<Process> _processes = [];
-    private NetworkNamespace? _ns;
+    private readonly NamespaceLab _lab = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    /// <summary>Stops what the test started, by PID, then deletes the namespace: also when the test failed.</summary>
     public async Task DisposeAsync()
     {
-        foreach (Process process in _processes)
-        {
-            if (!process.HasExited)
-            {
-                await ProcessRunner.RunAsync("kill", ["-TERM", $"{process.Id}"], TimeSpan.FromSeconds(10));
-                if (!process.WaitForExit(TimeSpan.FromSeconds(10)))
-                {
-                    process.Kill(entireProcessTree: true);
-                }
-            }
-            process.Dispose();
-        }
-        // The namespace goes once nothing runs in it any more, whether the test passed or not.
-        if (_ns is not null)
-        {
-            await _ns.DisposeAsync();
-        }
+        await _lab.DisposeAsync();
         _files.Dispose();
     }
 
@@ -54,28 +34,28 @@ public sealed class DebianInstallerTests : IAsyncLifetime
         File.Copy(Path.Join(Installer, "linux"), Path.Join(site, "boot", "debian12", "linux"));
         File.Copy(Path.Join(Installer, "initrd.gz"), Path.Join(site, "boot", "debian12", "initrd.gz"));
         // No router here: the installer's first (DHCP) network setup needs these on the kernel line (shared/notes/pxe-facts.md).
-        await CliAsync(site, "hosts", "add", "--mac", Mac, "--hostname", "test01.example.org", "--ip", $"{StaticIp}/24",
+        await NamespaceLab.CliAsync(site, "hosts", "add", "--mac", Mac, "--hostname", "test01.example.org", "--ip", $"{StaticIp}/24",
             "--dns", "192.0.2.1", "--console", "ttyS0,115200n8", "--kernel-args", "netcfg/no_default_route=true netcfg/get_nameservers=192.0.2.1");
-        await CliAsync(site, "hosts", "build", "test01");
+        await NamespaceLab.CliAsync(site, "hosts", "build", "test01");
 
-        NetworkNamespace ns = _ns = await NetworkNamespace.CreateAsync();
+        NetworkNamespace ns = await _lab.CreateNamespaceAsync();
         await BridgeWithTapAsync(ns);
-        Start(site, [.. ns.Exec(ApplianceProcess.BinaryPath), "serve", "--data-dir", "data", "--boot-dir", "boot",
+        _lab.Start(ns, site, [ApplianceProcess.BinaryPath, "serve", "--data-dir", "data", "--boot-dir", "boot",
             "--templates", InventoryAppliance.Templates, "--tftp", "192.0.2.1:69", "--http", "http://192.0.2.1:8080"]);
-        await WaitForAsync(async () => (await ProcessRunner.RunAsync("ip", ns.Exec("curl", "-sf", "http://192.0.2.1:8080/healthz"), TimeSpan.FromSeconds(10))).ExitCode == 0, TimeSpan.FromSeconds(60), "appliance healthy");
-        Start(site, [.. ns.Exec("dnsmasq"), "--keep-in-foreground", "--port=0", "--interface=br0", "--bind-interfaces",
+        await NamespaceLab.WaitForAsync(async () => (await ProcessRunner.RunAsync("ip", ns.Exec("curl", "-sf", "http://192.0.2.1:8080/healthz"), TimeSpan.FromSeconds(10))).ExitCode == 0, TimeSpan.FromSeconds(60), "appliance healthy");
+        _lab.Start(ns, site, ["dnsmasq", "--keep-in-foreground", "--port=0", "--interface=br0", "--bind-interfaces",
             "--dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,10m", "--dhcp-boot=pxelinux.0,,192.0.2.1", "--dhcp-option=3",
             "--dhcp-option=6,192.0.2.1", $"--dhcp-leasefile={Path.Join(site, "leases")}", $"--pid-file={Path.Join(site, "dnsmasq.pid")}"]);
-        Start(site, [.. ns.Exec("qemu-system-x86_64"), "-accel", "tcg", "-m", "1024", "-display", "none", "-monitor", "none",
+        _lab.Start(ns, site, ["qemu-system-x86_64", "-accel", "tcg", "-m", "1024", "-display", "none", "-monitor", "none",
             "-serial", $"file:{Path.Join(site, "serial.log")}", "-netdev", "tap,id=n0,ifname=tap0,script=no,downscript=no",
             "-device", $"e1000,netdev=n0,mac={Mac}", "-boot", "n"]);
 
         // The installer runs early_command (callback, then netcfg again with the static settings) and
         // then speaks from the static address: the namespace learns it from the guest's ARP.
-        await WaitForAsync(async () => (await CliAsync(site, "hosts", "show", "test01")).Contains("installer started (early_command)", StringComparison.Ordinal), Limit, "the early_command callback");
-        await WaitForAsync(async () => (await ProcessRunner.RunAsync("ip", ["-n", ns.Name, "neigh", "show", StaticIp], TimeSpan.FromSeconds(10))).StandardOutput.Contains(Mac, StringComparison.Ordinal), TimeSpan.FromMinutes(2), $"traffic from {StaticIp}");
+        await NamespaceLab.WaitForAsync(async () => (await NamespaceLab.CliAsync(site, "hosts", "show", "test01")).Contains("installer started (early_command)", StringComparison.Ordinal), Limit, "the early_command callback");
+        await NamespaceLab.WaitForAsync(async () => (await ProcessRunner.RunAsync("ip", ["-n", ns.Name, "neigh", "show", StaticIp], TimeSpan.FromSeconds(10))).StandardOutput.Contains(Mac, StringComparison.Ordinal), TimeSpan.FromMinutes(2), $"traffic from {StaticIp}");
 
-        string timeline = await CliAsync(site, "hosts", "show", "test01");
+        string timeline = await NamespaceLab.CliAsync(site, "hosts", "show", "test01");
         Assert.Contains("boot config pxelinux.cfg/01-52-54-00-12-34-56 served to 192.0.2.1", timeline, StringComparison.Ordinal);
         Assert.Contains("debian12/linux transferred", timeline, StringComparison.Ordinal);
         Assert.Contains("debian12/initrd.gz transferred", timeline, StringComparison.Ordinal);
@@ -98,26 +78,6 @@ public sealed class DebianInstallerTests : IAsyncLifetime
         foreach (string[] step in steps)
         {
             await ProcessRunner.RunCheckedAsync("ip", ns.Exec(step));
-        }
-    }
-
-    private void Start(string cwd, string[] command) =>
-        _processes.Add(ProcessRunner.Start("ip", command, cwd, null, out StringBuilder _, out StringBuilder _));
-
-    private static async Task<string> CliAsync(string cwd, params string[] arguments)
-    {
-        ProcessResult result = await ProcessRunner.RunAsync(ApplianceProcess.BinaryPath, [.. arguments, "--data-dir", "data", "--templates", InventoryAppliance.Templates], TimeSpan.FromMinutes(1), cwd);
-        Assert.True(result.ExitCode == 0, result.Output);
-        return result.StandardOutput;
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> done, TimeSpan limit, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await done())
-        {
-            Assert.True(clock.Elapsed < limit, $"no {what} within {limit}");
-            await Task.Delay(TimeSpan.FromSeconds(2));
         }
     }
 }
