@@ -6,6 +6,7 @@ using Provisioner.Core.Inventory;
 using Provisioner.Core.Inventory.Data;
 using Provisioner.Core.Network;
 using Provisioner.Core.Templates;
+using Provisioner.Core.Users;
 
 namespace Provisioner.Core;
 
@@ -25,6 +26,8 @@ public static class InventoryServiceCollectionExtensions
         services.TryAddSingleton<HostDirectory>();
         services.TryAddSingleton<HostService>();
         services.TryAddSingleton<ApiTokens>();
+        services.AddOptions<UserOptions>().Configure(o => o.DataDir = configuration["DataDir"] ?? o.DataDir);
+        services.TryAddSingleton<UserService>();
         services.TryAddSingleton<TimelineWriter>();
         services.TryAddSingleton<BuildTracker>();
         services.TryAddSingleton<BootConfigs>();
@@ -39,7 +42,10 @@ public static class InventoryServiceCollectionExtensions
     {
         services.AddInventory(configuration);
         services.AddHostedService<DatabaseMigrator>();
+        services.AddHostedService<InitialAdmin>();
         services.AddHostedService<TransferTimeline>();
+        services.TryAddSingleton<TransfersInFlight>();
+        services.AddHostedService(sp => sp.GetRequiredService<TransfersInFlight>());
         services.AddHostedService<BuildWatchdog>();
         return services;
     }

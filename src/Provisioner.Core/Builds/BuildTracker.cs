@@ -31,6 +31,7 @@ public sealed class BuildTracker(InventoryDatabase database, TimelineWriter writ
         {
             host.BuildToken = BuildTokens.New();
             host.StateReason = null;
+            BuildProgress.Restart(host);
             return (BuildState.Pending, $"build requested ({host.Profile})");
         }, cancellationToken).ConfigureAwait(false) ?? throw InventoryException.NotFound($"with id {hostId}");
     }
@@ -40,6 +41,7 @@ public sealed class BuildTracker(InventoryDatabase database, TimelineWriter writ
         return await ChangeAsync(hostId, source, host =>
         {
             host.BuildToken = null;
+            BuildProgress.Clear(host);
             return (BuildState.Idle, host.State.IsBuilding() ? "build cancelled" : "build cancelled (none was running)");
         }, cancellationToken).ConfigureAwait(false) ?? throw InventoryException.NotFound($"with id {hostId}");
     }
@@ -51,25 +53,46 @@ public sealed class BuildTracker(InventoryDatabase database, TimelineWriter writ
         // Keyed by build token: the first fetch of a new build is never a repeat.
         if (!IsRepeat(host.Id, "config " + host.BuildToken))
         {
-            Report(host.Id, source, h => (h.State == BuildState.Pending ? BuildState.Booting : h.State, $"boot config {name} served to {peer}"));
+            Report(host.Id, source, h =>
+            {
+                BuildProgress.Advance(h, "boot config served", BuildProgress.ConfigServed);
+                return (h.State == BuildState.Pending ? BuildState.Booting : h.State, $"boot config {name} served to {peer}");
+            });
         }
     }
 
-    /// <summary>A file went to an address that recently fetched a building host's boot config; recorded in the background.</summary>
-    public void Transfer(IPAddress peer, string source, string message)
+    /// <summary>
+    /// A file went (or failed to go, <paramref name="completed"/> false) to an address that recently
+    /// fetched a building host's boot config; recorded in the background.
+    /// </summary>
+    public void Transfer(IPAddress peer, string source, string path, bool completed, string message)
     {
         if (_bootingPeers.TryGetValue(peer, out int hostId))
         {
-            Report(hostId, source, host => (host.State, message), onlyWhileBuilding: true);
+            Report(hostId, source, host =>
+            {
+                if (completed)
+                {
+                    BuildProgress.FileTransferred(host, path);
+                }
+                return (host.State, message);
+            }, onlyWhileBuilding: true);
         }
     }
+
+    /// <summary>The building host that fetched its boot config from <paramref name="peer"/>, if any.</summary>
+    public int? HostAt(IPAddress peer) => _bootingPeers.TryGetValue(peer, out int hostId) ? hostId : null;
 
     /// <summary>The building host's PXE DHCP request was seen on the wire: the first step of its boot; recorded in the background.</summary>
     public void PxeDhcpSeen(HostRecord host, string architecture, DateTimeOffset at)
     {
         if (host.State.IsBuilding() && !IsRepeat(host.Id, "dhcp " + host.BuildToken))
         {
-            writer.Post(new BuildStep(host.Id, at.UtcDateTime, Inventory.EventSources.Capture, h => (h.State, $"PXE DHCP seen, arch {architecture}"), OnlyWhileBuilding: true));
+            writer.Post(new BuildStep(host.Id, at.UtcDateTime, Inventory.EventSources.Capture, h =>
+            {
+                BuildProgress.Advance(h, "PXE DHCP seen", BuildProgress.DhcpSeen);
+                return (h.State, $"PXE DHCP seen, arch {architecture}");
+            }, OnlyWhileBuilding: true));
         }
     }
 
@@ -78,7 +101,11 @@ public sealed class BuildTracker(InventoryDatabase database, TimelineWriter writ
     {
         if (!IsRepeat(host.Id, "preseed " + host.BuildToken))
         {
-            Report(host.Id, source, _ => (BuildState.Installing, $"preseed fetched by {peer}"), onlyWhileBuilding: true);
+            Report(host.Id, source, h =>
+            {
+                BuildProgress.Advance(h, "preseed fetched", BuildProgress.PreseedFetched);
+                return (BuildState.Installing, $"preseed fetched by {peer}");
+            }, onlyWhileBuilding: true);
         }
     }
 
@@ -134,6 +161,18 @@ public sealed class BuildTracker(InventoryDatabase database, TimelineWriter writ
             if (kind == CallbackKind.Failed)
             {
                 host.StateReason = said.Length > 0 ? said : "installer reported failure";
+            }
+            switch (kind)
+            {
+                case CallbackKind.Early:
+                    BuildProgress.Advance(host, "installing", BuildProgress.InstallerStarted);
+                    break;
+                case CallbackKind.Late:
+                    BuildProgress.Advance(host, "finishing", BuildProgress.InstallerFinishing);
+                    break;
+                case CallbackKind.Finished:
+                    BuildProgress.Advance(host, "installed", BuildProgress.Done);
+                    break;
             }
             // A stall verdict is overruled by a later callback (the install did go on), but a
             // retried early/late wget after "finished" must not undo the installed state.

@@ -21,7 +21,7 @@ internal sealed class TransferTimeline(IEventBus bus, BuildTracker tracker) : Ba
             if (message is not null && published is TransferEvent transfer)
             {
                 string source = transfer.Protocol == "tftp" ? EventSources.Tftp : EventSources.Http;
-                tracker.Transfer(transfer.Peer.Address, source, message);
+                tracker.Transfer(transfer.Peer.Address, source, transfer.Path, transfer is TransferCompleted, message);
             }
         }
     }

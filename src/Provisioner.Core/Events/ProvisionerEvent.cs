@@ -5,11 +5,18 @@ namespace Provisioner.Core.Events;
 /// <summary>Something that happened on the appliance that build tracking, the UI or alerts may care about.</summary>
 public abstract record ProvisionerEvent(DateTimeOffset At);
 
-/// <summary>A file transfer to a client (TFTP now, HTTP later), identified by the client's address.</summary>
+/// <summary>A file transfer to a client over TFTP or HTTP, identified by the client's address.</summary>
 public abstract record TransferEvent(DateTimeOffset At, string Protocol, IPEndPoint Peer, string Path, long Size) : ProvisionerEvent(At);
 
 public sealed record TransferStarted(DateTimeOffset At, string Protocol, IPEndPoint Peer, string Path, long Size)
-    : TransferEvent(At, Protocol, Peer, Path, Size);
+    : TransferEvent(At, Protocol, Peer, Path, Size)
+{
+    /// <summary>Bytes delivered so far, read on demand for progress displays; null when the protocol cannot tell.</summary>
+    public Func<long>? BytesSent { get; init; }
+}
+
+/// <summary>A host's record or timeline changed (created, edited, deleted, a build step): for live views.</summary>
+public sealed record HostChanged(DateTimeOffset At, int HostId) : ProvisionerEvent(At);
 
 public sealed record TransferCompleted(DateTimeOffset At, string Protocol, IPEndPoint Peer, string Path, long Size, TimeSpan Elapsed)
     : TransferEvent(At, Protocol, Peer, Path, Size);

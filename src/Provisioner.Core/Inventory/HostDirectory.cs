@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
+using Provisioner.Core.Events;
 using Provisioner.Core.Inventory.Data;
 
 namespace Provisioner.Core.Inventory;
@@ -10,9 +11,10 @@ namespace Provisioner.Core.Inventory;
 /// made elsewhere (the CLI, or another appliance on a shared PostgreSQL) are noticed within
 /// <see cref="RevalidateInterval"/>: a cheap aggregate over the hosts table (row count and sum of
 /// revisions) that differs from what this process's own changes explain empties the directory.
-/// Returned hosts are snapshots: never modify them.
+/// Returned hosts are snapshots: never modify them. Every change made in this process passes
+/// here, so this is also where live views hear of it (<see cref="HostChanged"/> on the bus).
 /// </summary>
-public sealed class HostDirectory(InventoryDatabase database, TimeProvider time)
+public sealed class HostDirectory(InventoryDatabase database, TimeProvider time, IEventBus? bus = null)
 {
     public static readonly TimeSpan RevalidateInterval = TimeSpan.FromSeconds(1);
 
@@ -72,6 +74,7 @@ public sealed class HostDirectory(InventoryDatabase database, TimeProvider time)
         foreach (HostRecord host in hosts)
         {
             Forget(host);
+            Announce(host.Id);
         }
         Expect(hosts.Count, 0);
     }
@@ -81,7 +84,10 @@ public sealed class HostDirectory(InventoryDatabase database, TimeProvider time)
     {
         Forget(host);
         Expect(0, 1);
+        Announce(host.Id);
     }
+
+    private void Announce(int hostId) => bus?.Publish(new HostChanged(time.GetUtcNow(), hostId));
 
     /// <summary>After a host was removed in this process.</summary>
     public void Deleted(int id, long revision)
@@ -96,6 +102,7 @@ public sealed class HostDirectory(InventoryDatabase database, TimeProvider time)
             }
         }
         Expect(-1, -revision);
+        Announce(id);
     }
 
     /// <summary>Drops the host as it was cached and whatever is cached under its new MAC and token.</summary>

@@ -39,6 +39,12 @@ public sealed class HostRecord
     /// <summary>The secret in this build's preseed and callback URLs; a new one per build.</summary>
     public string? BuildToken { get; set; }
 
+    /// <summary>What the current (or last) build is doing, in words: see <see cref="Builds.BuildProgress"/>.</summary>
+    public string? Step { get; set; }
+
+    /// <summary>The current build's rough percentage, 0–100.</summary>
+    public int Progress { get; set; }
+
     /// <summary>
     /// Raised by one on every change. The sum over all hosts (with the row count) tells an
     /// appliance sharing the database that another one changed something.

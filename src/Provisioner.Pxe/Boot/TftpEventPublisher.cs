@@ -9,7 +9,7 @@ internal sealed class TftpEventPublisher(IEventBus bus, TimeProvider time) : ITf
     private const string Protocol = "tftp";
 
     public void OnStarted(TftpTransferInfo transfer) =>
-        bus.Publish(new TransferStarted(time.GetUtcNow(), Protocol, transfer.Peer, transfer.Path, transfer.Size));
+        bus.Publish(new TransferStarted(time.GetUtcNow(), Protocol, transfer.Peer, transfer.Path, transfer.Size) { BytesSent = transfer.BytesAcknowledged });
 
     public void OnCompleted(TftpTransferInfo transfer, TimeSpan elapsed, long retransmittedBlocks) =>
         bus.Publish(new TransferCompleted(time.GetUtcNow(), Protocol, transfer.Peer, transfer.Path, transfer.Size, elapsed));

@@ -211,12 +211,12 @@ public sealed partial class TftpServer : IAsyncDisposable
     private async Task SendAsync(Socket socket, TftpRequest request, IPEndPoint peer, ITftpSource source, CancellationToken stopping)
     {
         TftpTransferSettings settings = TftpNegotiation.Negotiate(request.Options, source.Length, _options);
-        var info = new TftpTransferInfo(peer, request.Filename, source.Length, settings.BlockSize, settings.WindowSize);
+        using var session = new TftpTransferSession(socket, peer, source, settings, _options.MaxRetries, _time, MaySpin);
+        var info = new TftpTransferInfo(peer, request.Filename, source.Length, settings.BlockSize, settings.WindowSize) { BytesAcknowledged = () => session.BytesAcknowledged };
         Log.Started(_logger, peer, request.Filename, source.Length, settings.BlockSize, settings.WindowSize);
         Notify(o => o.OnStarted(info));
 
         long started = _time.GetTimestamp();
-        using var session = new TftpTransferSession(socket, peer, source, settings, _options.MaxRetries, _time, MaySpin);
         TftpOutcome outcome = await RunOnOwnThreadAsync(session, stopping).ConfigureAwait(false);
         TimeSpan elapsed = _time.GetElapsedTime(started);
         if (outcome.Completed)

@@ -46,7 +46,7 @@ internal sealed class TftpTransfer
 
     public long LastBlock { get; }
 
-    public long BlocksAcknowledged => _acked;
+    public long BlocksAcknowledged => Volatile.Read(ref _acked);
 
     /// <summary>How many blocks were sent again after a timeout or a partial-window ACK.</summary>
     public long Retransmissions { get; private set; }

@@ -188,9 +188,8 @@ internal sealed class TftpTransferSession : IDisposable
         }
     }
 
-    private TftpOutcome Outcome(string? failure)
-    {
-        long bytes = Math.Min(_transfer.BlocksAcknowledged * _settings.BlockSize, _source.Length);
-        return new TftpOutcome(failure is null, failure, bytes, _transfer.Retransmissions);
-    }
+    /// <summary>Bytes acknowledged so far; read by progress displays on other threads.</summary>
+    public long BytesAcknowledged => Math.Min(_transfer.BlocksAcknowledged * _settings.BlockSize, _source.Length);
+
+    private TftpOutcome Outcome(string? failure) => new(failure is null, failure, BytesAcknowledged, _transfer.Retransmissions);
 }

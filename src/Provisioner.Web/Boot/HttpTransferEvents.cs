@@ -22,7 +22,9 @@ internal static class HttpTransferEvents
         }
         var peer = new IPEndPoint(RequestClient.Address(context), context.Connection.RemotePort);
         long started = Stopwatch.GetTimestamp();
-        bus.Publish(new TransferStarted(time.GetUtcNow(), Protocol, peer, path, size));
+        var counted = new CountingStream(context.Response.Body);
+        context.Response.Body = counted;
+        bus.Publish(new TransferStarted(time.GetUtcNow(), Protocol, peer, path, size) { BytesSent = () => counted.Written });
         context.Response.OnCompleted(() =>
         {
             ProvisionerEvent done = context.RequestAborted.IsCancellationRequested

@@ -21,19 +21,25 @@ public sealed class BuildTrackerTests
         Assert.Equal(BuildState.Pending, pending.State);
         Assert.NotNull(await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-01", Peer, "http://192.0.2.1:8080", EventSources.Tftp, default));
         Assert.Equal(BuildState.Booting, await StateAsync(inventory, host));
-        tracker.Transfer(Peer, EventSources.Tftp, "debian12/linux transferred");
+        tracker.Transfer(Peer, EventSources.Tftp, "debian12/linux", completed: true, "debian12/linux transferred");
+        Assert.Equal(("linux transferred", BuildProgress.FirstFileTransferred), await ProgressAsync(inventory, host));
         Assert.NotNull((await inventory.Preseeds.ForTokenAsync(token, Peer, "http://192.0.2.1:8080", default)).Text);
         Assert.Equal(BuildState.Installing, await StateAsync(inventory, host));
         Assert.True(await tracker.CallbackAsync(token, CallbackKind.Early, null, default));
+        Assert.Equal(("installing", BuildProgress.InstallerStarted), await ProgressAsync(inventory, host));
         Assert.True(await tracker.CallbackAsync(token, CallbackKind.Late, "packages in", default));
+        // A retried early callback after late does not move the bar back.
+        Assert.True(await tracker.CallbackAsync(token, CallbackKind.Early, null, default));
+        Assert.Equal(("finishing", BuildProgress.InstallerFinishing), await ProgressAsync(inventory, host));
         Assert.True(await tracker.CallbackAsync(token, CallbackKind.Finished, null, default));
         Assert.Equal(BuildState.Installed, await StateAsync(inventory, host));
+        Assert.Equal(("installed", 100), await ProgressAsync(inventory, host));
 
         List<HostEvent> timeline = await tracker.TimelineAsync(host.Id, default);
         Assert.Equal(
-            ["pending", "booting", "booting", "installing", "installing", "installing", "installed"],
+            ["pending", "booting", "booting", "installing", "installing", "installing", "installing", "installed"],
             timeline.Select(e => e.State.Name()));
-        Assert.Equal([EventSources.Api, EventSources.Tftp, EventSources.Tftp, EventSources.Http, EventSources.Callback, EventSources.Callback, EventSources.Callback], timeline.Select(e => e.Source));
+        Assert.Equal([EventSources.Api, EventSources.Tftp, EventSources.Tftp, EventSources.Http, EventSources.Callback, EventSources.Callback, EventSources.Callback, EventSources.Callback], timeline.Select(e => e.Source));
         Assert.Contains("packages in", timeline[5].Message, StringComparison.Ordinal);
         Assert.All(timeline, e => Assert.Equal(inventory.Time.GetUtcNow().UtcDateTime, e.At));
     }
@@ -143,13 +149,20 @@ public sealed class BuildTrackerTests
         HostRecord host = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
         await inventory.Tracker.RequestBuildAsync(host.Id, EventSources.Api, default);
 
-        inventory.Tracker.Transfer(IPAddress.Parse("192.0.2.99"), EventSources.Tftp, "linux transferred");
+        inventory.Tracker.Transfer(IPAddress.Parse("192.0.2.99"), EventSources.Tftp, "linux", completed: true, "linux transferred");
         await inventory.Tracker.FlushAsync();
 
         Assert.Single(await inventory.Tracker.TimelineAsync(host.Id, default));
     }
 
     /// <summary>The stored state once every reported step is written.</summary>
+    private static async Task<(string? Step, int Progress)> ProgressAsync(TestInventory inventory, HostRecord host)
+    {
+        await inventory.Tracker.FlushAsync();
+        HostRecord now = (await inventory.Hosts.FindAsync(host.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), default))!;
+        return (now.Step, now.Progress);
+    }
+
     private static async Task<BuildState> StateAsync(TestInventory inventory, HostRecord host)
     {
         await inventory.Tracker.FlushAsync();

@@ -28,6 +28,9 @@ internal sealed class TestInventory : IAsyncDisposable
     }
 
     /// <summary>The repository's templates/, copied beside the tests.</summary>
+    /// <summary>The fresh directory holding the database: a data dir.</summary>
+    public string Dir => _dir;
+
     public static string ShippedTemplates => Path.Join(AppContext.BaseDirectory, "shipped-templates");
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));

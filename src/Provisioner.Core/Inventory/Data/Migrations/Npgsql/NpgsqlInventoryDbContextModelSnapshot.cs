@@ -153,6 +153,9 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Npgsql
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<int>("Progress")
+                        .HasColumnType("integer");
+
                     b.Property<long>("Revision")
                         .HasColumnType("bigint");
 
@@ -164,6 +167,10 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Npgsql
                     b.Property<string>("StateReason")
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)");
+
+                    b.Property<string>("Step")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -185,6 +192,43 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Npgsql
                     b.HasIndex("State");
 
                     b.ToTable("hosts", (string)null);
+                });
+
+            modelBuilder.Entity("Provisioner.Core.Users.UserAccount", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("PasswordChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PasswordHash")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("users", (string)null);
                 });
 
             modelBuilder.Entity("Provisioner.Core.Inventory.HostEvent", b =>

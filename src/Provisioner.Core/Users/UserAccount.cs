@@ -1,0 +1,29 @@
+namespace Provisioner.Core.Users;
+
+/// <summary>Someone who signs in to the web UI.</summary>
+public sealed class UserAccount
+{
+    public int Id { get; set; }
+
+    /// <summary>Lower case, unique; see <see cref="UserService.IsValidName"/>.</summary>
+    public required string Name { get; set; }
+
+    /// <summary><see cref="PasswordHashing"/>'s encoded PBKDF2 hash; never the password.</summary>
+    public required string PasswordHash { get; set; }
+
+    public UserRole Role { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime PasswordChangedAt { get; set; }
+}
+
+/// <summary>What a user may do. Stored by name.</summary>
+public enum UserRole
+{
+    /// <summary>Reads everything, changes nothing but their own password.</summary>
+    Viewer,
+
+    /// <summary>Changes hosts, builds and users.</summary>
+    Admin,
+}

@@ -1,0 +1,168 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Provisioner.Core.Inventory;
+using Provisioner.Core.Inventory.Data;
+
+namespace Provisioner.Core.Users;
+
+public sealed class UserOptions
+{
+    /// <summary>Where <see cref="UserService.InitialPasswordFile"/> is written. Default <c>./data</c>.</summary>
+    public string DataDir { get; set; } = "./data";
+}
+
+/// <summary>The web UI's accounts: the first admin, sign-in checks, password changes, new users.</summary>
+public sealed partial class UserService(InventoryDatabase database, IOptions<UserOptions> options, TimeProvider time)
+{
+    public const string InitialPasswordFile = "initial-admin-password";
+    public const string FirstAdmin = "admin";
+    public const int MaxNameLength = 64;
+    public const int MinPasswordLength = 10;
+    public const int MaxPasswordLength = 256;
+
+    // Hashed when the user does not exist, so a wrong name costs as long as a wrong password.
+    private static readonly Lazy<string> Decoy = new(() => PasswordHashing.Hash(Convert.ToHexString(RandomNumberGenerator.GetBytes(16))));
+
+    public string InitialPasswordPath => Path.GetFullPath(Path.Join(options.Value.DataDir, InitialPasswordFile));
+
+    /// <summary>
+    /// On a database with no users, creates <c>admin</c> with a random password and writes it to
+    /// <see cref="InitialPasswordPath"/> (mode 0600); returns that path. Null when users exist:
+    /// the file is written once, never again.
+    /// </summary>
+    public async Task<string?> EnsureAdminAsync(CancellationToken cancellationToken)
+    {
+        await using InventoryDbContext db = database.CreateContext();
+        if (await db.Users.AnyAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+        string password = NewPassword();
+        string path = InitialPasswordPath;
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        // Created 0600 from the start: the password is never readable by others, not even briefly.
+        var fileOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
+        await using (var file = new StreamWriter(path, fileOptions))
+        {
+            await file.WriteLineAsync(password.AsMemory(), cancellationToken).ConfigureAwait(false);
+        }
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        DateTime now = time.GetUtcNow().UtcDateTime;
+        db.Users.Add(new UserAccount { Name = FirstAdmin, PasswordHash = PasswordHashing.Hash(password), Role = UserRole.Admin, CreatedAt = now, PasswordChangedAt = now });
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return path;
+    }
+
+    /// <summary>The user when the name and password match; null otherwise (either wrong, not said which).</summary>
+    public async Task<UserAccount?> CheckPasswordAsync(string name, string password, CancellationToken cancellationToken)
+    {
+        UserAccount? user = await FindAsync(name, cancellationToken).ConfigureAwait(false);
+        if (user is null || password.Length > MaxPasswordLength)
+        {
+            PasswordHashing.Verify(password.Length > MaxPasswordLength ? string.Empty : password, Decoy.Value);
+            return null;
+        }
+        return PasswordHashing.Verify(password, user.PasswordHash) ? user : null;
+    }
+
+    public async Task<UserAccount?> FindAsync(string name, CancellationToken cancellationToken)
+    {
+        string key = name.Trim().ToLowerInvariant();
+        await using InventoryDbContext db = database.CreateContext();
+        return await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Name == key, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<List<UserAccount>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using InventoryDbContext db = database.CreateContext();
+        return await db.Users.AsNoTracking().OrderBy(u => u.Name).ToListAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds a user; <see cref="InventoryException"/> naming the field when the name or password will not do.</summary>
+    public async Task<UserAccount> AddAsync(string name, string password, UserRole role, CancellationToken cancellationToken)
+    {
+        string key = name.Trim().ToLowerInvariant();
+        var errors = new List<FieldError>();
+        if (!IsValidName(key))
+        {
+            errors.Add(new FieldError("name", $"'{name}' is not a user name: 1–{MaxNameLength} of a-z, 0-9, '.', '_', '-', starting with a letter or digit"));
+        }
+        errors.AddRange(PasswordProblems(password));
+        if (errors.Count > 0)
+        {
+            throw new InventoryException(InventoryErrorKind.Invalid, errors);
+        }
+        await using InventoryDbContext db = database.CreateContext();
+        if (await db.Users.AnyAsync(u => u.Name == key, cancellationToken).ConfigureAwait(false))
+        {
+            throw new InventoryException(InventoryErrorKind.Conflict, [new FieldError("name", $"user '{key}' exists already")]);
+        }
+        DateTime now = time.GetUtcNow().UtcDateTime;
+        var user = new UserAccount { Name = key, PasswordHash = PasswordHashing.Hash(password), Role = role, CreatedAt = now, PasswordChangedAt = now };
+        db.Users.Add(user);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return user;
+    }
+
+    /// <summary>
+    /// Changes a user's own password after checking the current one. The first admin's password
+    /// file has served its purpose then and is removed.
+    /// </summary>
+    public async Task ChangePasswordAsync(string name, string current, string replacement, CancellationToken cancellationToken)
+    {
+        if (await CheckPasswordAsync(name, current, cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw new InventoryException(InventoryErrorKind.Invalid, [new FieldError("current", "the current password is not right")]);
+        }
+        await SetPasswordAsync(name, replacement, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sets a password without the current one: for <c>provisioner users passwd</c> on the appliance itself.</summary>
+    public async Task SetPasswordAsync(string name, string password, CancellationToken cancellationToken)
+    {
+        List<FieldError> errors = PasswordProblems(password).ToList();
+        if (errors.Count > 0)
+        {
+            throw new InventoryException(InventoryErrorKind.Invalid, errors);
+        }
+        string key = name.Trim().ToLowerInvariant();
+        await using InventoryDbContext db = database.CreateContext();
+        UserAccount user = await db.Users.FirstOrDefaultAsync(u => u.Name == key, cancellationToken).ConfigureAwait(false)
+            ?? throw new InventoryException(InventoryErrorKind.NotFound, [new FieldError("name", $"no user '{key}'")]);
+        user.PasswordHash = PasswordHashing.Hash(password);
+        user.PasswordChangedAt = time.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        if (key == FirstAdmin)
+        {
+            File.Delete(InitialPasswordPath);
+        }
+    }
+
+    public static bool IsValidName(string name) => name.Length <= MaxNameLength && NamePattern().IsMatch(name);
+
+    private static IEnumerable<FieldError> PasswordProblems(string password)
+    {
+        if (password.Length < MinPasswordLength || password.Length > MaxPasswordLength)
+        {
+            yield return new FieldError("password", $"a password has {MinPasswordLength}–{MaxPasswordLength} characters");
+        }
+    }
+
+    /// <summary>20 characters from an alphabet without look-alikes (0/O, 1/l/I): about 100 bits.</summary>
+    private static string NewPassword()
+    {
+        const string alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        return string.Create(20, alphabet, (chars, a) =>
+        {
+            for (int i = 0; i < chars.Length; i++)
+            {
+                chars[i] = a[RandomNumberGenerator.GetInt32(a.Length)];
+            }
+        });
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9._-]*$")]
+    private static partial Regex NamePattern();
+}
