@@ -22,6 +22,7 @@ public static class InventoryServiceCollectionExtensions
         services.AddOptions<BuildOptions>().Bind(configuration.GetSection("Builds"));
         services.TryAddSingleton<TemplateStore>();
         services.TryAddSingleton<IProfileCatalog>(sp => sp.GetRequiredService<TemplateStore>());
+        services.TryAddSingleton<TemplatePreview>();
         services.TryAddSingleton<HostValidator>();
         services.TryAddSingleton<HostDirectory>();
         services.TryAddSingleton<HostService>();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Provisioner.Core;
 using Provisioner.Web.Api;
 using Provisioner.Web.Boot;
+using Provisioner.Web.Ui;
 
 namespace Provisioner.Web;
 
@@ -12,7 +13,7 @@ public static class WebServiceCollectionExtensions
 {
     private const string ApiPolicy = "api";
 
-    /// <summary>The HTTP side: health, boot files and configs, preseeds, callbacks and the API.</summary>
+    /// <summary>The HTTP side: health, boot files and configs, preseeds, callbacks, the API and the web UI.</summary>
     public static IServiceCollection AddProvisionerWeb(this IServiceCollection services)
     {
         services.AddProvisionerCore();
@@ -21,8 +22,9 @@ public static class WebServiceCollectionExtensions
         // Malformed JSON and wrong content types reach ErrorHandlers as exceptions, so they get problem details too.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ErrorHandlers>();
-        services.AddAuthentication(BearerTokenHandler.SchemeName)
+        AuthenticationBuilder authentication = services.AddAuthentication(UiRoles.Scheme)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        services.AddProvisionerUi(authentication);
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(BearerTokenHandler.SchemeName).RequireAuthenticatedUser());
         return services;
@@ -32,6 +34,7 @@ public static class WebServiceCollectionExtensions
     public static WebApplication UseProvisionerWeb(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealth();
@@ -44,6 +47,7 @@ public static class WebServiceCollectionExtensions
         api.MapImportApi();
         api.MapDiscoveredApi();
         api.MapBindingApi();
+        app.MapProvisionerUi();
         return app;
     }
 }

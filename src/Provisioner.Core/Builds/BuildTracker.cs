@@ -217,6 +217,16 @@ public sealed class BuildTracker(InventoryDatabase database, TimelineWriter writ
         return await db.Events.AsNoTracking().Where(e => e.HostId == hostId).OrderBy(e => e.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The newest timeline events of all hosts, newest first, with each host's name.</summary>
+    public async Task<List<(HostEvent Event, string Hostname)>> RecentEventsAsync(int count, CancellationToken cancellationToken)
+    {
+        await using InventoryDbContext db = database.CreateContext();
+        var recent = await db.Events.AsNoTracking().OrderByDescending(e => e.Id).Take(count)
+            .Join(db.Hosts, e => e.HostId, h => h.Id, (e, h) => new { Event = e, h.Hostname })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return recent.OrderByDescending(r => r.Event.Id).Select(r => (r.Event, r.Hostname)).ToList();
+    }
+
     /// <summary>Applies <paramref name="apply"/> to the host and appends its event; waits until it is saved.</summary>
     private Task<HostRecord?> ChangeAsync(int hostId, string source, Func<HostRecord, (BuildState State, string Message)> apply,
         CancellationToken cancellationToken, bool onlyWhileBuilding = false) =>

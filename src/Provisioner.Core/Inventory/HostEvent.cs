@@ -26,5 +26,6 @@ public static class EventSources
     public const string Callback = "callback";
     public const string Capture = "capture";
     public const string Api = "api";
+    public const string Web = "web";
     public const string Watchdog = "watchdog";
 }

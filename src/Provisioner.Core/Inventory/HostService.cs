@@ -31,6 +31,14 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
         return await hosts.OrderBy(h => h.Hostname).ToListAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>How many hosts are in each state; every state is present, with 0 when none is.</summary>
+    public async Task<Dictionary<BuildState, int>> CountByStateAsync(CancellationToken cancellationToken)
+    {
+        await using InventoryDbContext db = database.CreateContext();
+        var counts = await db.Hosts.GroupBy(h => h.State).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return Enum.GetValues<BuildState>().ToDictionary(s => s, s => counts.FirstOrDefault(c => c.Key == s)?.Count ?? 0);
+    }
+
     /// <summary>A host by id, MAC (any spelling) or hostname; null when there is none.</summary>
     public async Task<HostRecord?> FindAsync(string key, CancellationToken cancellationToken)
     {

@@ -21,6 +21,10 @@ public sealed class DiscoveredMachines
 {
     private readonly ConcurrentDictionary<string, DiscoveredMachine> _machines = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _dismissed = new(StringComparer.Ordinal);
+    private long _version;
+
+    /// <summary>Raised by every change, so a live page can tell that the list moved without comparing it.</summary>
+    public long Version => Interlocked.Read(ref _version);
 
     public void Seen(MacAddress mac, string? vendorClass, string? architecture, string? ip, string? hostname, Guid? uuid, DateTimeOffset at)
     {
@@ -29,6 +33,7 @@ public sealed class DiscoveredMachines
         {
             return;
         }
+        Interlocked.Increment(ref _version);
         _machines.AddOrUpdate(key,
             _ => new DiscoveredMachine(key, vendorClass, architecture, ip, hostname, uuid, at, at, 1),
             (_, old) => old with
@@ -59,7 +64,11 @@ public sealed class DiscoveredMachines
     public DiscoveredMachine? Find(MacAddress mac) => _machines.TryGetValue(mac.ToString(), out DiscoveredMachine? machine) ? machine : null;
 
     /// <summary>Takes a machine off the list (it was registered); false when it was not listed.</summary>
-    public bool Remove(MacAddress mac) => _machines.TryRemove(mac.ToString(), out _);
+    public bool Remove(MacAddress mac)
+    {
+        Interlocked.Increment(ref _version);
+        return _machines.TryRemove(mac.ToString(), out _);
+    }
 
     /// <summary>Takes a machine off the list and keeps it off.</summary>
     public bool Dismiss(MacAddress mac)

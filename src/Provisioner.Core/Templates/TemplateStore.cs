@@ -104,6 +104,20 @@ public sealed partial class TemplateStore : IProfileCatalog
             : [];
     }
 
+    /// <summary>Every template file, relative to <see cref="Root"/> (<c>pxelinux/debian12.liquid</c>), pxelinux first.</summary>
+    public IReadOnlyList<string> ListFiles() =>
+        new[] { PxelinuxDir, PreseedDir }
+            .Where(d => Directory.Exists(Path.Combine(Root, d)))
+            .SelectMany(d => Directory.EnumerateFiles(Path.Combine(Root, d), "*" + Extension)
+                .Select(f => $"{d}/{Path.GetFileName(f)}")
+                .Where(f => IsProfileName(Path.GetFileNameWithoutExtension(f)))
+                .Order(StringComparer.Ordinal))
+            .ToList();
+
+    /// <summary>The text of one of <see cref="ListFiles"/>, as it is on disk (even when it does not parse); null for any other name.</summary>
+    public string? Source(string file) =>
+        ListFiles().Contains(file, StringComparer.Ordinal) ? File.ReadAllText(Path.Combine(Root, file)) : null;
+
     /// <summary>
     /// The parsed template, re-read when the file's modification time or size changed. The file is
     /// looked at again at most every <see cref="RecheckInterval"/>, so edits apply within a second.

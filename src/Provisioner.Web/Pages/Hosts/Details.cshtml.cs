@@ -1,0 +1,115 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Provisioner.Core.Builds;
+using Provisioner.Core.Inventory;
+using Provisioner.Core.Templates;
+using Provisioner.Web.Boot;
+using Provisioner.Web.Ui;
+
+namespace Provisioner.Web.Pages.Hosts;
+
+/// <summary>One host: fields (edited in place), live build status and timeline, rendered config and preseed, build/cancel/delete.</summary>
+public sealed class DetailsModel(HostService hosts, BuildTracker tracker, TemplateStore templates, TemplatePreview preview, TransfersInFlight transfers) : PageModel
+{
+    [BindProperty]
+    public HostForm Form { get; set; } = new();
+
+    public HostRecord Host { get; private set; } = null!;
+
+    public List<HostEvent> Timeline { get; private set; } = [];
+
+    public IReadOnlyList<TransferProgress> Transfers { get; private set; } = [];
+
+    public IReadOnlyList<string> Profiles => templates.List();
+
+    /// <summary>What the host's pxelinux config and preseed look like with its profile, or the template error.</summary>
+    public (string File, string Text, bool Failed)[] Rendered { get; private set; } = [];
+
+    [TempData]
+    public string? Message { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(id, cancellationToken))
+        {
+            return NotFound();
+        }
+        Form = HostForm.From(Host);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostSaveAsync(int id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await hosts.UpdateAsync(id, Form.ToFields(), partial: false, cancellationToken);
+            Message = "Saved.";
+            return Redirect($"/hosts/{id}");
+        }
+        catch (InventoryException refused) when (refused.Kind != InventoryErrorKind.NotFound)
+        {
+            UiErrors.Show(ModelState, nameof(Form), refused);
+            return await LoadAsync(id, cancellationToken) ? Page() : NotFound();
+        }
+    }
+
+    public Task<IActionResult> OnPostBuildAsync(int id, CancellationToken cancellationToken) =>
+        ChangeAsync(id, () => tracker.RequestBuildAsync(id, EventSources.Web, cancellationToken), "Build requested: the host installs at its next PXE boot.");
+
+    public Task<IActionResult> OnPostCancelAsync(int id, CancellationToken cancellationToken) =>
+        ChangeAsync(id, () => tracker.CancelBuildAsync(id, EventSources.Web, cancellationToken), "Build cancelled: the host boots from local disk.");
+
+    public async Task<IActionResult> OnPostDeleteAsync(int id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await hosts.DeleteAsync(id, cancellationToken);
+        }
+        catch (InventoryException)
+        {
+            // Already gone: the outcome the operator wanted.
+        }
+        return Redirect("/hosts");
+    }
+
+    private async Task<IActionResult> ChangeAsync(int id, Func<Task<HostRecord>> change, string message)
+    {
+        try
+        {
+            await change();
+        }
+        catch (InventoryException)
+        {
+            return NotFound();
+        }
+        Message = message;
+        return Redirect($"/hosts/{id}");
+    }
+
+    private async Task<bool> LoadAsync(int id, CancellationToken cancellationToken)
+    {
+        if (await hosts.FindAsync(id.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken) is not { } host)
+        {
+            return false;
+        }
+        Host = host;
+        Timeline = await tracker.TimelineAsync(id, cancellationToken);
+        Timeline.Reverse();
+        Transfers = transfers.List(id);
+        string baseUrl = RequestClient.BaseUrl(HttpContext);
+        Rendered = [await RenderAsync(TemplateStore.PxelinuxFile(host.Profile), baseUrl), await RenderAsync(TemplateStore.PreseedFile(host.Profile), baseUrl)];
+        return true;
+    }
+
+    private async Task<(string, string, bool)> RenderAsync(string file, string baseUrl)
+    {
+        try
+        {
+            return (file, await preview.RenderAsync(file, Host, baseUrl), false);
+        }
+        catch (TemplateException broken)
+        {
+            return (file, broken.Message, true);
+        }
+    }
+}

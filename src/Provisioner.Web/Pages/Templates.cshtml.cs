@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Provisioner.Core.Inventory;
+using Provisioner.Core.Templates;
+using Provisioner.Web.Boot;
+
+namespace Provisioner.Web.Pages;
+
+/// <summary>The template files, read-only, each with a preview rendered for a chosen host (or template errors with file and line).</summary>
+public sealed class TemplatesModel(TemplateStore templates, TemplatePreview preview, HostService hosts) : PageModel
+{
+    [BindProperty(SupportsGet = true, Name = "file")]
+    public string? Selected { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "host")]
+    public int? HostId { get; set; }
+
+    public IReadOnlyList<string> Files { get; private set; } = [];
+
+    public List<HostRecord> Hosts { get; private set; } = [];
+
+    public string? Source { get; private set; }
+
+    public string? Preview { get; private set; }
+
+    public TemplateException? Error { get; private set; }
+
+    public string TemplatesDir => templates.Root;
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        Files = templates.ListFiles();
+        Hosts = await hosts.ListAsync(new HostQuery(), cancellationToken);
+        Selected ??= Files.Count > 0 ? Files[0] : null;
+        if (Selected is null)
+        {
+            return Page();
+        }
+        Source = templates.Source(Selected);
+        if (Source is null)
+        {
+            return NotFound();
+        }
+        HostRecord? host = Hosts.FirstOrDefault(h => h.Id == HostId);
+        try
+        {
+            Preview = await preview.RenderAsync(Selected, host, RequestClient.BaseUrl(HttpContext));
+        }
+        catch (TemplateException broken)
+        {
+            Error = broken;
+        }
+        return Page();
+    }
+}

@@ -1,0 +1,54 @@
+// Live parts of the pages. The server says what changed over Server-Sent Events (/live); the page
+// fetches itself again and swaps in its live regions (elements with data-live and an id), so all
+// HTML, and all escaping, comes from the server. No framework, no build step.
+(() => {
+  "use strict";
+  const regions = () => document.querySelectorAll("[data-live][id]");
+  if (!regions().length || !window.EventSource) return;
+  const wants = (document.body.dataset.live || "").split(" ").filter(Boolean);
+  const hostId = document.body.dataset.hostId;
+  let busy = false;
+  let again = false;
+
+  // A region the operator is typing in is left alone until they are done.
+  const editing = (region) => {
+    const active = document.activeElement;
+    return region.contains(active) && /^(INPUT|SELECT|TEXTAREA)$/.test(active.tagName);
+  };
+
+  // Checked boxes (hosts chosen for a build) survive the swap.
+  const checked = (region) => new Set([...region.querySelectorAll("input[type=checkbox]:checked")].map((c) => c.name + "=" + c.value));
+
+  async function refresh() {
+    if (busy) { again = true; return; }
+    busy = true;
+    try {
+      const response = await fetch(location.href, { credentials: "same-origin", headers: { "X-Live": "1" } });
+      if (!response.ok || response.redirected) return;
+      const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+      for (const region of regions()) {
+        const next = fresh.getElementById(region.id);
+        if (!next || next.innerHTML === region.innerHTML || editing(region)) continue;
+        const keep = checked(region);
+        region.innerHTML = next.innerHTML;
+        for (const box of region.querySelectorAll("input[type=checkbox]")) {
+          if (keep.has(box.name + "=" + box.value)) box.checked = true;
+        }
+      }
+      document.body.dataset.refreshed = String(Date.now());
+    } catch (e) {
+      // Network blip: the next event tries again.
+    } finally {
+      busy = false;
+      if (again) { again = false; refresh(); }
+    }
+  }
+
+  const events = new EventSource("/live");
+  events.addEventListener("open", () => { document.body.dataset.liveConnected = "true"; });
+  events.addEventListener("host", (e) => {
+    if (wants.includes("host") && (!hostId || e.data === hostId)) refresh();
+  });
+  events.addEventListener("transfers", () => { if (wants.includes("transfers")) refresh(); });
+  events.addEventListener("discovered", () => { if (wants.includes("discovered")) refresh(); });
+})();

@@ -1,0 +1,73 @@
+using System.ComponentModel.DataAnnotations;
+using Provisioner.Core.Inventory;
+
+namespace Provisioner.Web.Ui;
+
+/// <summary>
+/// A host's fields as the add and edit forms post them: plain strings, checked by
+/// <see cref="HostValidator"/> (through <see cref="HostService"/>), whose errors name the same fields.
+/// </summary>
+public sealed class HostForm
+{
+    public string? Mac { get; set; }
+
+    public string? Hostname { get; set; }
+
+    public string? Domain { get; set; }
+
+    /// <summary>Address with prefix, <c>192.0.2.10/24</c>.</summary>
+    [Display(Name = "IP address/prefix")]
+    public string? Ip { get; set; }
+
+    public string? Gateway { get; set; }
+
+    /// <summary>Up to three, separated by spaces or commas.</summary>
+    public string? Dns { get; set; }
+
+    public string? Profile { get; set; }
+
+    /// <summary>Like <c>ttyS1,115200n8</c>; empty for none.</summary>
+    public string? Console { get; set; }
+
+    public string? KernelArgs { get; set; }
+
+    public string? Notes { get; set; }
+
+    public HostFields ToFields() => new()
+    {
+        Mac = Mac?.Trim(),
+        Hostname = Hostname?.Trim(),
+        Domain = Blank(Domain),
+        Ip = Ip?.Trim(),
+        Gateway = Blank(Gateway),
+        Dns = (Dns ?? string.Empty).Split([' ', ',', ';', '\t'], StringSplitOptions.RemoveEmptyEntries),
+        Profile = Profile?.Trim(),
+        Console = Blank(Console),
+        KernelArgs = Blank(KernelArgs),
+        Notes = string.IsNullOrWhiteSpace(Notes) ? null : Notes,
+    };
+
+    public static HostForm From(HostRecord host) => new()
+    {
+        Mac = host.Mac,
+        Hostname = host.Hostname,
+        Domain = host.Domain,
+        Ip = $"{host.Ip}/{host.PrefixLength}",
+        Gateway = host.Gateway,
+        Dns = string.Join(' ', host.Dns),
+        Profile = host.Profile,
+        Console = host.Console,
+        KernelArgs = host.KernelArgs,
+        Notes = host.Notes,
+    };
+
+    /// <summary>The form field a validator error belongs to (errors are named as in the JSON API).</summary>
+    public static string FieldName(FieldError error) => error.Field switch
+    {
+        "kernelArgs" => nameof(KernelArgs),
+        var f when f.Length > 0 => char.ToUpperInvariant(f[0]) + f[1..],
+        _ => string.Empty,
+    };
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

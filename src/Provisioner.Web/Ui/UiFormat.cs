@@ -1,0 +1,23 @@
+using System.Globalization;
+using Provisioner.Core.Inventory;
+
+namespace Provisioner.Web.Ui;
+
+/// <summary>How the pages write times, sizes and states.</summary>
+public static class UiFormat
+{
+    /// <summary>UTC, to the second, sortable: operators compare these with syslog and DHCP logs.</summary>
+    public static string Time(DateTime utc) => DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+
+    public static string Time(DateTimeOffset at) => Time(at.UtcDateTime);
+
+    public static string Size(long bytes) => bytes switch
+    {
+        >= 1_000_000 => (bytes / 1e6).ToString("0.0 MB", CultureInfo.InvariantCulture),
+        >= 1_000 => (bytes / 1e3).ToString("0.0 kB", CultureInfo.InvariantCulture),
+        _ => bytes.ToString("0 B", CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The badge's CSS class: one colour per state.</summary>
+    public static string Badge(BuildState state) => "badge badge-" + state.Name();
+}
