@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/apt-ensure.sh
 . scripts/postgres-test.sh
+. scripts/axe-core.sh
 
 require_dotnet
 # Real peers: syslinux boot loaders, TFTP clients (tftp-hpa, atftp, curl, busybox), namespaces (iproute2).
@@ -16,6 +17,9 @@ apt_ensure libpcap0.8
 apt_ensure qemu-system-x86 ipxe-qemu debian-installer-12-netboot-amd64 dnsmasq-base
 # The inventory tests run on SQLite and on a real PostgreSQL server.
 postgres_for_tests
+# The web UI tests: Debian's Chromium driven by Playwright, and axe-core for accessibility.
+apt_ensure chromium
+axe_for_tests
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -14,6 +14,8 @@ internal sealed class AdminWritesFilter : IAsyncPageFilter
 {
     private static readonly HashSet<string> OpenToAll = new(StringComparer.OrdinalIgnoreCase) { "/Login", "/Logout", "/Account" };
 
+    public const string Denied = "403 Forbidden: your account is a viewer's; ask an admin to make this change.\n";
+
     public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
 
     public Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
@@ -22,7 +24,7 @@ internal sealed class AdminWritesFilter : IAsyncPageFilter
         bool writes = !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method);
         if (writes && !OpenToAll.Contains(context.ActionDescriptor.ViewEnginePath) && !context.HttpContext.User.IsInRole(UiRoles.Admin))
         {
-            context.Result = new StatusCodeResult(StatusCodes.Status403Forbidden);
+            context.Result = new ContentResult { StatusCode = StatusCodes.Status403Forbidden, ContentType = "text/plain; charset=utf-8", Content = Denied };
             return Task.CompletedTask;
         }
         return next();

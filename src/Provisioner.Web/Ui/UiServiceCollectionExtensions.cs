@@ -22,7 +22,11 @@ internal static class UiServiceCollectionExtensions
         })
             // The pages live in this library, not in the entry assembly where discovery looks.
             .AddApplicationPart(typeof(UiServiceCollectionExtensions).Assembly)
-            .AddMvcOptions(o => o.Filters.Add<AdminWritesFilter>());
+            .AddMvcOptions(o =>
+            {
+                o.Filters.Add<AdminWritesFilter>();
+                o.Filters.Add<LiveRequestFilter>();
+            });
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "provisioner.antiforgery";
@@ -49,16 +53,14 @@ internal static class UiServiceCollectionExtensions
     /// <summary>Pages send people to the sign-in page; the event stream and fragments fetched by script get a status.</summary>
     private static Task Refuse(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
-        bool page = status == StatusCodes.Status401Unauthorized && HttpMethods.IsGet(context.Request.Method) && context.Request.Path != "/live";
-        if (page)
+        if (status == StatusCodes.Status401Unauthorized && HttpMethods.IsGet(context.Request.Method) && context.Request.Path != "/live")
         {
             context.Response.Redirect(context.RedirectUri);
+            return Task.CompletedTask;
         }
-        else
-        {
-            context.Response.StatusCode = status;
-        }
-        return Task.CompletedTask;
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(status == StatusCodes.Status403Forbidden ? AdminWritesFilter.Denied : "401 Unauthorized: sign in at /login\n");
     }
 
     public static WebApplication MapProvisionerUi(this WebApplication app)

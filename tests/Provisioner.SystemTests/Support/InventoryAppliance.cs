@@ -12,9 +12,10 @@ internal sealed class InventoryAppliance : IAsyncDisposable
     private readonly TestFiles _files = new();
     private ApplianceProcess? _process;
 
-    private InventoryAppliance(TestDatabase database)
+    private InventoryAppliance(TestDatabase database, string? templates)
     {
         Database = database;
+        TemplatesDir = templates ?? Templates;
         Cwd = _files.Dir("site");
         Tftp = ApplianceProcess.FreePort(SocketType.Dgram);
         HttpBase = $"http://127.0.0.1:{ApplianceProcess.FreePort(SocketType.Stream)}";
@@ -40,9 +41,12 @@ internal sealed class InventoryAppliance : IAsyncDisposable
 
     public static string Templates => Path.Join(AppContext.BaseDirectory, "shipped-templates");
 
-    public static async Task<InventoryAppliance> StartAsync(TestDatabase database)
+    /// <summary>The templates this appliance serves: <see cref="Templates"/> unless the test gave its own.</summary>
+    public string TemplatesDir { get; }
+
+    public static async Task<InventoryAppliance> StartAsync(TestDatabase database, string? templates = null)
     {
-        var appliance = new InventoryAppliance(database);
+        var appliance = new InventoryAppliance(database, templates);
         await appliance.RestartAsync();
         ProcessResult token = await appliance.CliAsync("token", "create", "--name", "tests");
         Assert.True(token.ExitCode == 0, token.Output);
@@ -60,7 +64,7 @@ internal sealed class InventoryAppliance : IAsyncDisposable
             await _process.DisposeAsync();
         }
         _process = ApplianceProcess.Start(
-            ["serve", "--tftp", $"127.0.0.1:{Tftp}", "--http", HttpBase, "--templates", Templates, "--boot-dir", Path.Join(Cwd, "boot"), .. Database.Arguments(DataDir)],
+            ["serve", "--tftp", $"127.0.0.1:{Tftp}", "--http", HttpBase, "--templates", TemplatesDir, "--boot-dir", Path.Join(Cwd, "boot"), .. Database.Arguments(DataDir)],
             Cwd);
         await _process.WaitHealthyAsync(HttpBase);
     }
@@ -71,7 +75,7 @@ internal sealed class InventoryAppliance : IAsyncDisposable
 
     /// <summary>Runs a <c>provisioner</c> command on the same database.</summary>
     public Task<ProcessResult> CliAsync(params string[] arguments) =>
-        ProcessRunner.RunAsync(ApplianceProcess.BinaryPath, [.. arguments, "--templates", Templates, .. Database.Arguments(DataDir)], TimeSpan.FromMinutes(1), Cwd);
+        ProcessRunner.RunAsync(ApplianceProcess.BinaryPath, [.. arguments, "--templates", TemplatesDir, .. Database.Arguments(DataDir)], TimeSpan.FromMinutes(1), Cwd);
 
     public async ValueTask DisposeAsync()
     {

@@ -9,6 +9,9 @@
   const hostId = document.body.dataset.hostId;
   let busy = false;
   let again = false;
+  // Once a form is sent the page is on its way out; a refresh now would only race the next page.
+  let leaving = false;
+  document.addEventListener("submit", () => { leaving = true; });
 
   // A region the operator is typing in is left alone until they are done.
   const editing = (region) => {
@@ -20,6 +23,7 @@
   const checked = (region) => new Set([...region.querySelectorAll("input[type=checkbox]:checked")].map((c) => c.name + "=" + c.value));
 
   async function refresh() {
+    if (leaving) return;
     if (busy) { again = true; return; }
     busy = true;
     try {
@@ -45,6 +49,7 @@
   }
 
   const events = new EventSource("/live");
+  window.addEventListener("pagehide", () => events.close());
   events.addEventListener("open", () => { document.body.dataset.liveConnected = "true"; });
   events.addEventListener("host", (e) => {
     if (wants.includes("host") && (!hostId || e.data === hostId)) refresh();

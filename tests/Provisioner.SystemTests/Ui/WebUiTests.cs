@@ -1,0 +1,311 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Provisioner.SystemTests.Support;
+
+namespace Provisioner.SystemTests.Ui;
+
+/// <summary>
+/// The web UI in Debian's Chromium, driven by Playwright, against the real appliance on 127.0.0.1
+/// with its shipped templates (copied, so one test can break one) and a SQLite inventory.
+/// </summary>
+[Trait("Category", "System")]
+public sealed partial class WebUiTests : IAsyncLifetime
+{
+    private const string Mac = "52:54:00:aa:00:01";
+    private readonly TestFiles _files = new();
+    private InventoryAppliance _appliance = null!;
+    private UiBrowser _browser = null!;
+
+    public async Task InitializeAsync()
+    {
+        string templates = _files.Dir("templates");
+        foreach (string file in Directory.EnumerateFiles(InventoryAppliance.Templates, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Join(templates, Path.GetRelativePath(InventoryAppliance.Templates, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        _appliance = await InventoryAppliance.StartAsync(TestDatabase.Sqlite(), templates);
+        _browser = await UiBrowser.LaunchAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        await _appliance.DisposeAsync();
+        _files.Dispose();
+    }
+
+    private string AdminPassword => File.ReadAllText(Path.Join(_appliance.DataDir, "initial-admin-password")).Trim();
+
+    private async Task<IPage> AdminPageAsync(int width = 1280)
+    {
+        IPage page = await _browser.NewPageAsync(_appliance.HttpBase, width);
+        await UiBrowser.SignInAsync(page, "admin", AdminPassword);
+        return page;
+    }
+
+    private async Task<int> CreateHostAsync(string hostname = "web01", string mac = Mac, string ip = "192.0.2.21/24")
+    {
+        using HttpResponseMessage created = await _appliance.Api.PostAsJsonAsync("/api/hosts",
+            new { mac, hostname, ip, gateway = "192.0.2.1", dns = new[] { "192.0.2.53" }, profile = "debian12", console = "ttyS1,115200n8" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.Content.ReadFromJsonAsync<HostJson>())!.Id;
+    }
+
+    private async Task<HostJson> HostAsync(int id) => (await _appliance.Api.GetFromJsonAsync<HostJson>($"/api/hosts/{id}"))!;
+
+    private sealed record HostJson(int Id, string Hostname, string State, string? Step, int Progress);
+
+    [Fact]
+    public async Task SignIn_WrongPasswordRefused_AdminPasswordFileWorks_SignOutEndsSession()
+    {
+        string file = Path.Join(_appliance.DataDir, "initial-admin-password");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        Assert.Contains(file, _appliance.Output, StringComparison.Ordinal);
+        IPage page = await _browser.NewPageAsync(_appliance.HttpBase);
+
+        await page.GotoAsync("/hosts");
+        Assert.Contains("/login", page.Url, StringComparison.Ordinal);
+        await page.FillAsync("#Name", "admin");
+        await page.FillAsync("#Password", "not the password");
+        await page.ClickAsync("button[type=submit]");
+        Assert.Equal("Wrong user name or password.", await page.InnerTextAsync("[role=alert]"));
+        await UiBrowser.ScreenshotAsync(page, "signin-refused");
+
+        await page.FillAsync("#Name", "admin");
+        await page.FillAsync("#Password", AdminPassword);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync("**/hosts");
+        IReadOnlyList<BrowserContextCookiesResult> cookies = await page.Context.CookiesAsync();
+        BrowserContextCookiesResult session = cookies.Single(c => c.Name == "provisioner.session");
+        Assert.True(session.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Strict, session.SameSite);
+        await UiBrowser.ScreenshotAsync(page, "signin-hosts");
+
+        await page.ClickAsync("text=Sign out");
+        await page.WaitForURLAsync("**/login");
+        await page.GotoAsync("/");
+        Assert.Contains("/login", page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddHost_BadMac_ErrorNextToFieldAndNothingSaved_ThenFixedAndSaved()
+    {
+        IPage page = await AdminPageAsync();
+        await page.GotoAsync("/hosts/new");
+        await page.FillAsync("#Form_Mac", "52:54:00:zz:00:01");
+        await page.FillAsync("#Form_Hostname", "db01");
+        await page.FillAsync("#Form_Ip", "192.0.2.31/24");
+        await page.FillAsync("#Form_Gateway", "192.0.2.1");
+        await page.ClickAsync("button:has-text('Add host')");
+
+        string error = await page.InnerTextAsync("#Form_Mac ~ .field-error");
+        Assert.Contains("MAC", error, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("true", await page.GetAttributeAsync("#Form_Mac", "aria-invalid"));
+        Assert.Equal(string.Empty, (await page.InnerTextAsync("#Form_Hostname ~ .field-error")).Trim());
+        Assert.Equal("db01", await page.InputValueAsync("#Form_Hostname"));
+        await UiBrowser.ScreenshotAsync(page, "add-host-bad-mac");
+        Assert.Equal("[]", await _appliance.Api.GetStringAsync("/api/hosts"));
+
+        await page.FillAsync("#Form_Mac", "5254.00AA.0002");
+        await page.ClickAsync("button:has-text('Add host')");
+        await page.WaitForURLAsync(new Regex("/hosts/[0-9]+$"));
+        Assert.Equal("52:54:00:aa:00:02", await page.InputValueAsync("#Form_Mac"));
+        Assert.Contains("\"hostname\":\"db01\"", await _appliance.Api.GetStringAsync("/api/hosts"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_FileWithOneBadLine_LineReportedAndNothingSaved()
+    {
+        IPage page = await AdminPageAsync();
+        await page.GotoAsync("/hosts/import");
+        string file = Path.Join(_files.Root, "ip2mac.txt");
+        await File.WriteAllTextAsync(file, "ip|mac|hostname\n192.0.2.41|52:54:00:aa:00:41|node41\n192.0.2.42|52:54:00:aa:00:4|node42\n192.0.2.43|52:54:00:aa:00:43|node43\n");
+        await page.SetInputFilesAsync("#Upload", file);
+        await page.FillAsync("#Gateway", "192.0.2.1");
+        await page.ClickAsync("button:has-text('Import')");
+
+        string report = await page.InnerTextAsync("[role=alert]");
+        Assert.Contains("Nothing was imported: 1 problem", report, StringComparison.Ordinal);
+        Assert.Contains("line 3", report, StringComparison.Ordinal);
+        Assert.Contains("mac", report, StringComparison.Ordinal);
+        await UiBrowser.ScreenshotAsync(page, "import-bad-line");
+        Assert.Equal("[]", await _appliance.Api.GetStringAsync("/api/hosts"));
+    }
+
+    [Fact]
+    public async Task Build_RequestedInUi_TimelineAndProgressUpdateLive_OnHostPageAndDashboard()
+    {
+        int id = await CreateHostAsync();
+        IPage host = await AdminPageAsync();
+        await host.GotoAsync($"/hosts/{id}");
+        await host.ClickAsync("button:has-text('Build')");
+        await host.WaitForSelectorAsync("#status .badge-pending");
+        IPage dashboard = await _browser.NewPageAsync(_appliance.HttpBase);
+        await UiBrowser.SignInAsync(dashboard, "admin", AdminPassword);
+        await dashboard.WaitForSelectorAsync("#builds >> text=web01");
+        // Marks on both pages: a reload would lose them, so finding them later proves the update came live.
+        await host.EvaluateAsync("() => window.notReloaded = true");
+        await dashboard.EvaluateAsync("() => window.notReloaded = true");
+        await host.WaitForFunctionAsync("() => document.body.dataset.liveConnected === 'true'");
+        await dashboard.WaitForFunctionAsync("() => document.body.dataset.liveConnected === 'true'");
+
+        // The machine PXE-boots: pxelinux fetches its config over TFTP.
+        string config = Path.Join(_files.Root, "config");
+        ProcessResult tftp = await ProcessRunner.RunAsync("curl", ["-sS", "-o", config, $"tftp://127.0.0.1:{_appliance.Tftp}/pxelinux.cfg/01-52-54-00-aa-00-01"], TimeSpan.FromSeconds(30));
+        Assert.True(tftp.ExitCode == 0, tftp.Output);
+        string token = TokenPattern().Match(await File.ReadAllTextAsync(config)).Groups[1].Value;
+        await host.WaitForSelectorAsync("#timeline >> text=boot config pxelinux.cfg/01-52-54-00-aa-00-01 served");
+        await host.WaitForSelectorAsync("#status .badge-booting");
+        Assert.Equal("15", await host.GetAttributeAsync("#build-progress", "value"));
+
+        // The installer calls back.
+        using (HttpResponseMessage early = await _appliance.Anonymous.PostAsync(new Uri($"/build/{token}/early", UriKind.Relative), null))
+        {
+            Assert.Equal(HttpStatusCode.OK, early.StatusCode);
+        }
+        await host.WaitForSelectorAsync("#timeline >> text=installer started (early_command)");
+        await host.WaitForFunctionAsync("() => document.querySelector('#build-progress').value === 50");
+        Assert.Contains("installing", await host.InnerTextAsync("#status"), StringComparison.Ordinal);
+        await dashboard.WaitForSelectorAsync("#events >> text=installer started (early_command)");
+        await dashboard.WaitForFunctionAsync("() => document.querySelector('#builds progress').value === 50");
+        Assert.True(await host.EvaluateAsync<bool>("() => window.notReloaded === true"));
+        Assert.True(await dashboard.EvaluateAsync<bool>("() => window.notReloaded === true"));
+        await UiBrowser.ScreenshotAsync(host, "build-host-live");
+        await UiBrowser.ScreenshotAsync(dashboard, "build-dashboard-live");
+
+        // The rendered config and preseed are on the page, with the token masked.
+        string rendered = await host.InnerTextAsync("main");
+        Assert.Contains("d-i netcfg/get_ipaddress string 192.0.2.21", rendered, StringComparison.Ordinal);
+        Assert.Contains("/build/********/preseed", rendered, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, rendered, StringComparison.Ordinal);
+        HostJson json = await HostAsync(id);
+        Assert.Equal(("installing", 50), (json.Step, json.Progress));
+    }
+
+    [Fact]
+    public async Task Hosts_SelectSeveral_BuildAll_ThenFilterAndSearch()
+    {
+        await CreateHostAsync("web01", "52:54:00:aa:00:01", "192.0.2.21/24");
+        await CreateHostAsync("web02", "52:54:00:aa:00:02", "192.0.2.22/24");
+        int db = await CreateHostAsync("db01", "52:54:00:aa:00:03", "192.0.2.23/24");
+        IPage page = await AdminPageAsync();
+        await page.GotoAsync("/hosts?q=web");
+        Assert.Equal(2, await page.Locator("table.hosts tbody tr").CountAsync());
+        await page.Locator("input[name=ids]").Nth(0).CheckAsync();
+        await page.Locator("input[name=ids]").Nth(1).CheckAsync();
+        await page.ClickAsync("button:has-text('Build selected')");
+        Assert.Contains("Build requested for 2 host(s): web01, web02.", await page.InnerTextAsync("[role=status]"), StringComparison.Ordinal);
+
+        await page.GotoAsync("/hosts?state=pending&sort=ip&desc=true");
+        Assert.Equal(["web02", "web01"], await page.Locator("table.hosts tbody tr td:nth-child(2)").AllInnerTextsAsync());
+        Assert.Equal("idle", (await HostAsync(db)).State);
+        await page.GotoAsync("/hosts?q=52:54:00:AA:00:03");
+        Assert.Equal(["db01"], await page.Locator("table.hosts tbody tr td:nth-child(2)").AllInnerTextsAsync());
+        await UiBrowser.ScreenshotAsync(page, "hosts-filtered");
+    }
+
+    [Fact]
+    public async Task Viewer_SeesNoChangeButtons_AndTheirPostIsRefused()
+    {
+        int id = await CreateHostAsync();
+        IPage admin = await AdminPageAsync();
+        await admin.GotoAsync("/users");
+        await admin.FillAsync("#Name", "watcher");
+        await admin.FillAsync("#Password", "watching only 1");
+        await admin.SelectOptionAsync("#Role", "Viewer");
+        await admin.ClickAsync("button:has-text('Add user')");
+        Assert.Contains("User watcher added as viewer.", await admin.InnerTextAsync("[role=status]"), StringComparison.Ordinal);
+
+        IPage viewer = await _browser.NewPageAsync(_appliance.HttpBase);
+        await UiBrowser.SignInAsync(viewer, "watcher", "watching only 1");
+        await viewer.GotoAsync($"/hosts/{id}");
+        Assert.Equal(0, await viewer.Locator("button:has-text('Build'), button:has-text('Save'), summary:has-text('Delete')").CountAsync());
+        Assert.NotNull(await viewer.GetAttributeAsync("#Form_Hostname", "readonly"));
+        await viewer.GotoAsync("/hosts");
+        Assert.Equal(0, await viewer.Locator("input[name=ids], a:has-text('Add host')").CountAsync());
+        await UiBrowser.ScreenshotAsync(viewer, "viewer-hosts");
+
+        // The viewer's own valid antiforgery token (from the sign-out form): the POST is still refused.
+        int status = await viewer.EvaluateAsync<int>(@"async (id) => {
+            const token = document.querySelector('input[name=__RequestVerificationToken]').value;
+            const body = new URLSearchParams({ __RequestVerificationToken: token });
+            return (await fetch(`/hosts/${id}?handler=Build`, { method: 'POST', body })).status;
+        }", id);
+        Assert.Equal(403, status);
+        Assert.Equal("idle", (await HostAsync(id)).State);
+        Assert.Equal(403, (await viewer.GotoAsync("/users"))!.Status);
+    }
+
+    [Fact]
+    public async Task Post_WithoutAntiforgeryToken_RefusedAndNothingChanged()
+    {
+        int id = await CreateHostAsync();
+        IPage admin = await AdminPageAsync();
+        await admin.GotoAsync($"/hosts/{id}");
+        int status = await admin.EvaluateAsync<int>(
+            "async (id) => (await fetch(`/hosts/${id}?handler=Delete`, { method: 'POST', body: new URLSearchParams({ x: '1' }) })).status", id);
+        Assert.Equal(400, status);
+        Assert.Equal("web01", (await HostAsync(id)).Hostname);
+    }
+
+    [Fact]
+    public async Task Templates_PreviewForAHost_AndABrokenTemplateNamesFileAndLine()
+    {
+        await CreateHostAsync();
+        IPage page = await AdminPageAsync();
+        await page.GotoAsync("/templates?file=preseed/debian12.liquid");
+        await page.SelectOptionAsync("#host", new SelectOptionValue { Label = "web01 (52:54:00:aa:00:01)" });
+        await page.ClickAsync("button:has-text('Preview')");
+        Assert.Contains("d-i netcfg/get_hostname string web01", await page.InnerTextAsync("#preview-title + form + pre"), StringComparison.Ordinal);
+
+        string broken = Path.Join(_appliance.TemplatesDir, "preseed", "debian12.liquid");
+        await File.AppendAllTextAsync(broken, "\n{{ host.no_such_field }}\n");
+        int lines = File.ReadAllLines(broken).Length;
+        string? error = null;
+        // Templates are re-read within a second of a change.
+        for (int attempt = 0; attempt < 50 && error is null; attempt++)
+        {
+            await page.ReloadAsync();
+            error = await page.Locator("[role=alert]").CountAsync() > 0 ? await page.InnerTextAsync("[role=alert]") : null;
+            if (error is null)
+            {
+                await Task.Delay(200);
+            }
+        }
+        Assert.NotNull(error);
+        Assert.Contains($"preseed/debian12.liquid line {lines}", error, StringComparison.Ordinal);
+        Assert.Contains("no_such_field", error, StringComparison.Ordinal);
+        await UiBrowser.ScreenshotAsync(page, "templates-broken");
+    }
+
+    [Fact]
+    public async Task EveryPage_NoCriticalAxeViolations_AndFitsAPhoneScreen()
+    {
+        int id = await CreateHostAsync();
+        string[] pages = ["/", "/hosts", $"/hosts/{id}", "/hosts/new", "/hosts/import", "/discovered", "/templates", "/account", "/users"];
+        foreach ((int width, string label) in new[] { (1280, "desktop"), (390, "phone") })
+        {
+            IPage page = await AdminPageAsync(width);
+            foreach (string path in pages)
+            {
+                await page.GotoAsync(path);
+                List<string> critical = await UiBrowser.CriticalViolationsAsync(page);
+                Assert.True(critical.Count == 0, $"{path} at {width}px: {string.Join("; ", critical)}");
+                // Nothing sticks out sideways: the page scrolls only down (wide tables scroll inside their box).
+                int overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+                Assert.True(overflow <= 0, $"{path} at {width}px is {overflow}px wider than the screen");
+                await UiBrowser.ScreenshotAsync(page, $"page-{label}{path.Replace('/', '-').TrimEnd('-')}");
+            }
+        }
+        IPage login = await _browser.NewPageAsync(_appliance.HttpBase, 390);
+        await login.GotoAsync("/login");
+        Assert.Empty(await UiBrowser.CriticalViolationsAsync(login));
+    }
+
+    [GeneratedRegex("/build/([A-Za-z0-9_-]+)/preseed")]
+    private static partial Regex TokenPattern();
+}
