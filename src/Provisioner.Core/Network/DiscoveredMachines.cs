@@ -52,9 +52,13 @@ public sealed class DiscoveredMachines
     public void Answered(MacAddress mac, string server)
     {
         string key = mac.ToString();
-        while (_machines.TryGetValue(key, out DiscoveredMachine? old) && old.DhcpServer != server
-            && !_machines.TryUpdate(key, old with { DhcpServer = server }, old))
+        while (_machines.TryGetValue(key, out DiscoveredMachine? old) && old.DhcpServer != server)
         {
+            if (_machines.TryUpdate(key, old with { DhcpServer = server }, old))
+            {
+                Interlocked.Increment(ref _version);
+                return;
+            }
         }
     }
 

@@ -50,5 +50,22 @@ public sealed class DiscoveredMachinesTests
         Assert.Equal("192.0.2.1", Assert.Single(machines.List()).DhcpServer);
     }
 
+    [Fact]
+    public void Version_RaisedByEveryChangeOfTheList_NotByAnswersThatChangeNothing()
+    {
+        var machines = new DiscoveredMachines();
+        long v0 = machines.Version;
+        machines.Seen(Mac("02:00:00:00:00:01"), null, "BIOS", null, null, null, T0);
+        long v1 = machines.Version;
+        machines.Answered(Mac("02:00:00:00:00:01"), "192.0.2.1");
+        long v2 = machines.Version;
+        machines.Answered(Mac("02:00:00:00:00:01"), "192.0.2.1");
+        machines.Answered(Mac("02:00:00:00:00:09"), "192.0.2.1");
+        long v3 = machines.Version;
+        machines.Remove(Mac("02:00:00:00:00:01"));
+
+        Assert.True(v0 < v1 && v1 < v2 && v2 == v3 && v3 < machines.Version);
+    }
+
     private static MacAddress Mac(string text) => MacAddress.TryParse(text, out MacAddress mac) ? mac : throw new FormatException(text);
 }

@@ -32,19 +32,13 @@ public sealed class CaptureTests : IAsyncLifetime
         string token = (await NamespaceLab.CliAsync(site, "token", "create")).Trim();
         NetworkNamespace server = await _lab.CreateNamespaceAsync();
         NetworkNamespace client = await _lab.CreateNamespaceAsync();
-        await WireAsync(server, client);
-        string script = Path.Join(site, "udhcpc.script");
-        // busybox udhcpc calls this with the lease in its environment; "bound" means apply it.
-        await File.WriteAllTextAsync(script, "#!/bin/sh\n[ \"$1\" = bound ] && ip addr replace \"$ip/$mask\" dev \"$interface\"\nexit 0\n");
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        await NamespaceLab.WireClientAsync(server, client, ClientMac);
         _lab.Start(server, site, [ApplianceProcess.BinaryPath, "serve", "--data-dir", "data", "--boot-dir", "boot", "--templates", InventoryAppliance.Templates,
             "--tftp", "192.0.2.1:69", "--http", "http://192.0.2.1:8080", "--interface", "veth0"]);
         await NamespaceLab.WaitForAsync(async () => (await ApiAsync(server, token, "/healthz")).ExitCode == 0, Limit, "appliance healthy");
-        _lab.Start(server, site, ["dnsmasq", "--keep-in-foreground", "--port=0", "--interface=br0", "--bind-interfaces",
-            "--dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,10m", $"--dhcp-leasefile={Path.Join(site, "leases")}", $"--pid-file={Path.Join(site, "dnsmasq.pid")}"]);
-        await Task.Delay(500);
+        await _lab.StartDhcpServerAsync(server, site);
         // A UEFI PXE client as far as DHCP goes: vendor class with Arch 00007 (x86-64 EFI).
-        string[] pxeDhcp = client.Exec("busybox", "udhcpc", "-i", "eth0", "-n", "-q", "-t", "5", "-s", script, "-V", "PXEClient:Arch:00007:UNDI:003016");
+        string[] pxeDhcp = await NamespaceLab.PxeDhcpAsync(client, site, "PXEClient:Arch:00007:UNDI:003016");
 
         ProcessResult lease = await ProcessRunner.RunAsync("ip", pxeDhcp, TimeSpan.FromSeconds(60));
         Assert.True(lease.ExitCode == 0, lease.Output);
@@ -73,26 +67,4 @@ public sealed class CaptureTests : IAsyncLifetime
     private static Task<ProcessResult> ApiAsync(NetworkNamespace server, string token, string path, string? json = null) =>
         ProcessRunner.RunAsync("ip", server.Exec(["curl", "-sS", "-H", $"Authorization: Bearer {token}",
             .. json is null ? Array.Empty<string>() : ["-H", "Content-Type: application/json", "-d", json], $"http://192.0.2.1:8080{path}"]), TimeSpan.FromSeconds(20));
-
-    /// <summary>Server: a bridge with 192.0.2.1; client: the other end of a veth, with the test MAC.</summary>
-    private static async Task WireAsync(NetworkNamespace server, NetworkNamespace client)
-    {
-        string[][] steps =
-        [
-            [.. server.Exec("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1")],
-            [.. client.Exec("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1")],
-            ["-n", server.Name, "link", "add", "br0", "type", "bridge", "mcast_snooping", "0"],
-            ["-n", server.Name, "addr", "add", "192.0.2.1/24", "dev", "br0"],
-            ["-n", server.Name, "link", "add", "veth0", "type", "veth", "peer", "name", "eth0", "netns", client.Name],
-            ["-n", server.Name, "link", "set", "veth0", "master", "br0"],
-            ["-n", server.Name, "link", "set", "veth0", "up"],
-            ["-n", server.Name, "link", "set", "br0", "up"],
-            ["-n", client.Name, "link", "set", "eth0", "address", ClientMac],
-            ["-n", client.Name, "link", "set", "eth0", "up"],
-        ];
-        foreach (string[] step in steps)
-        {
-            await ProcessRunner.RunCheckedAsync("ip", step);
-        }
-    }
 }

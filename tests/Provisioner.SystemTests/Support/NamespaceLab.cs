@@ -44,6 +44,52 @@ internal sealed class NamespaceLab : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Server: a bridge <c>br0</c> with 192.0.2.1/24 and the veth <c>veth0</c> on it (capture there);
+    /// client: the other end, <c>eth0</c>, with <paramref name="clientMac"/>. No route out of either.
+    /// </summary>
+    public static async Task WireClientAsync(NetworkNamespace server, NetworkNamespace client, string clientMac)
+    {
+        string[][] steps =
+        [
+            [.. server.Exec("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1")],
+            [.. client.Exec("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1")],
+            ["-n", server.Name, "link", "add", "br0", "type", "bridge", "mcast_snooping", "0"],
+            ["-n", server.Name, "addr", "add", "192.0.2.1/24", "dev", "br0"],
+            ["-n", server.Name, "link", "add", "veth0", "type", "veth", "peer", "name", "eth0", "netns", client.Name],
+            ["-n", server.Name, "link", "set", "veth0", "master", "br0"],
+            ["-n", server.Name, "link", "set", "veth0", "up"],
+            ["-n", server.Name, "link", "set", "br0", "up"],
+            ["-n", client.Name, "link", "set", "eth0", "address", clientMac],
+            ["-n", client.Name, "link", "set", "eth0", "up"],
+        ];
+        foreach (string[] step in steps)
+        {
+            await ProcessRunner.RunCheckedAsync("ip", step);
+        }
+    }
+
+    /// <summary>dnsmasq as the site's DHCP server on <c>br0</c> (leases from 192.0.2.100), no DNS.</summary>
+    public async Task StartDhcpServerAsync(NetworkNamespace server, string cwd)
+    {
+        Start(server, cwd, ["dnsmasq", "--keep-in-foreground", "--port=0", "--interface=br0", "--bind-interfaces",
+            "--dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,10m", $"--dhcp-leasefile={Path.Join(cwd, "leases")}", $"--pid-file={Path.Join(cwd, "dnsmasq.pid")}"]);
+        await Task.Delay(500);
+    }
+
+    /// <summary>
+    /// The <c>ip</c> arguments of one DHCP exchange from the client's <c>eth0</c> by busybox udhcpc
+    /// with <paramref name="vendorClass"/> (a PXE ROM's <c>PXEClient:Arch:…</c>); the lease is applied.
+    /// </summary>
+    public static async Task<string[]> PxeDhcpAsync(NetworkNamespace client, string cwd, string vendorClass)
+    {
+        string script = Path.Join(cwd, "udhcpc.script");
+        // busybox udhcpc calls this with the lease in its environment; "bound" means apply it.
+        await File.WriteAllTextAsync(script, "#!/bin/sh\n[ \"$1\" = bound ] && ip addr replace \"$ip/$mask\" dev \"$interface\"\nexit 0\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return client.Exec("busybox", "udhcpc", "-i", "eth0", "-n", "-q", "-t", "5", "-s", script, "-V", vendorClass);
+    }
+
     /// <summary>Runs a <c>provisioner</c> command on the data dir under <paramref name="cwd"/>, with the shipped templates; fails the test on a non-zero exit.</summary>
     public static async Task<string> CliAsync(string cwd, params string[] arguments)
     {
