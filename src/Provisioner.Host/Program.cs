@@ -6,4 +6,5 @@ var root = new RootCommand("Provisioner: a bare-metal provisioning appliance (TF
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(HostsCommand.Create());
 root.Subcommands.Add(TokenCommand.Create());
+root.Subcommands.Add(UsersCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -150,8 +150,8 @@ public sealed partial class UserService(InventoryDatabase database, IOptions<Use
         }
     }
 
-    /// <summary>20 characters from an alphabet without look-alikes (0/O, 1/l/I): about 100 bits.</summary>
-    private static string NewPassword()
+    /// <summary>A generated password: 20 characters from an alphabet without look-alikes (0/O, 1/l/I), about 115 bits.</summary>
+    public static string NewPassword()
     {
         const string alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
         return string.Create(20, alphabet, (chars, a) =>
