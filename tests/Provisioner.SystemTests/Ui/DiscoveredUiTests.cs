@@ -68,6 +68,7 @@ public sealed class DiscoveredUiTests : IAsyncLifetime
         // The site's DHCP server's answer, seen by capture too, follows live.
         await page.WaitForSelectorAsync("#discovered dd:has-text('192.0.2.1')");
         await UiBrowser.ScreenshotAsync(page, "discovered-live");
+        Assert.Empty(await UiBrowser.CriticalViolationsAsync(page));
 
         // A refused address is shown next to its field; the machine stays listed.
         await page.FillAsync("#m-020000000043-Ip", "192.0.2.300/24");

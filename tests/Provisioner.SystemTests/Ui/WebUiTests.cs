@@ -250,6 +250,67 @@ public sealed partial class WebUiTests : IAsyncLifetime
             "async (id) => (await fetch(`/hosts/${id}?handler=Delete`, { method: 'POST', body: new URLSearchParams({ x: '1' }) })).status", id);
         Assert.Equal(400, status);
         Assert.Equal("web01", (await HostAsync(id)).Hostname);
+        await UiBrowser.ScreenshotAsync(admin, "antiforgery-refused");
+    }
+
+    [Fact]
+    public async Task HostPage_EditInPlace_ErrorNextToField_TextEscaped_DeleteAfterConfirmation()
+    {
+        int id = await CreateHostAsync();
+        IPage page = await AdminPageAsync();
+        await page.GotoAsync($"/hosts/{id}");
+        await page.FillAsync("#Form_Gateway", "198.51.100.1");
+        await page.FillAsync("#Form_Notes", "<script>window.injected = true</script><b>rack 4</b>");
+        await page.ClickAsync("button:has-text('Save')");
+        Assert.Equal("true", await page.GetAttributeAsync("#Form_Gateway", "aria-invalid"));
+        Assert.Contains("192.0.2.0/24", await page.InnerTextAsync("#Form_Gateway ~ .field-error"), StringComparison.Ordinal);
+        Assert.Equal("192.0.2.1", (await _appliance.Api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/hosts/{id}")).GetProperty("gateway").GetString());
+
+        await page.FillAsync("#Form_Gateway", "192.0.2.254");
+        await page.ClickAsync("button:has-text('Save')");
+        Assert.Equal("Saved.", await page.InnerTextAsync("[role=status]"));
+        Assert.Equal("192.0.2.254", await page.InputValueAsync("#Form_Gateway"));
+        // What was typed is shown as text: no script ran, no element was made.
+        Assert.Equal("<script>window.injected = true</script><b>rack 4</b>", await page.InputValueAsync("#Form_Notes"));
+        Assert.False(await page.EvaluateAsync<bool>("() => window.injected === true"));
+        Assert.Equal(0, await page.Locator("main b").CountAsync());
+        await UiBrowser.ScreenshotAsync(page, "host-edited");
+
+        await page.ClickAsync("summary:has-text('Delete')");
+        await UiBrowser.ScreenshotAsync(page, "host-delete-confirm");
+        await page.ClickAsync("button:has-text('Delete web01')");
+        await page.WaitForURLAsync("**/hosts");
+        Assert.Equal("[]", await _appliance.Api.GetStringAsync("/api/hosts"));
+    }
+
+    [Fact]
+    public async Task Account_ChangePassword_NewOneSignsIn_OldOneAndPasswordFileGone()
+    {
+        string initial = AdminPassword;
+        IPage page = await AdminPageAsync();
+        await page.GotoAsync("/account");
+        await page.FillAsync("#Current", initial);
+        await page.FillAsync("#Password", "a new admin password");
+        await page.FillAsync("#Repeat", "a new admin passworD");
+        await page.ClickAsync("button:has-text('Change password')");
+        Assert.Contains("differ", await page.InnerTextAsync("#Repeat ~ .field-error"), StringComparison.Ordinal);
+
+        await page.FillAsync("#Current", initial);
+        await page.FillAsync("#Password", "a new admin password");
+        await page.FillAsync("#Repeat", "a new admin password");
+        await page.ClickAsync("button:has-text('Change password')");
+        Assert.Equal("Password changed.", await page.InnerTextAsync("[role=status]"));
+        Assert.False(File.Exists(Path.Join(_appliance.DataDir, "initial-admin-password")));
+        await UiBrowser.ScreenshotAsync(page, "account-changed");
+
+        IPage other = await _browser.NewPageAsync(_appliance.HttpBase);
+        await other.GotoAsync("/login");
+        await other.FillAsync("#Name", "admin");
+        await other.FillAsync("#Password", initial);
+        await other.ClickAsync("button[type=submit]");
+        Assert.Equal("Wrong user name or password.", await other.InnerTextAsync("[role=alert]"));
+        await UiBrowser.SignInAsync(other, "admin", "a new admin password");
+        Assert.EndsWith("/", other.Url, StringComparison.Ordinal);
     }
 
     [Fact]
