@@ -46,7 +46,8 @@ internal sealed class UiBrowser : IAsyncDisposable
             BypassCSP = true,
         });
         IPage page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
+        // Generous: CI runs these beside a QEMU install on two cores.
+        page.SetDefaultTimeout(30_000);
         return page;
     }
 
@@ -56,7 +57,8 @@ internal sealed class UiBrowser : IAsyncDisposable
         await page.FillAsync("#Name", name);
         await page.FillAsync("#Password", password);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+        // The sign-out button is on every page for a signed-in user, and only then.
+        await page.WaitForSelectorAsync("form.signout");
     }
 
     public static async Task ScreenshotAsync(IPage page, string name)

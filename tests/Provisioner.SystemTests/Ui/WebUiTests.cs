@@ -162,6 +162,19 @@ public sealed partial class WebUiTests : IAsyncLifetime
         await host.WaitForSelectorAsync("#status .badge-booting");
         Assert.Equal("15", await host.GetAttributeAsync("#build-progress", "value"));
 
+        // An initrd goes out slowly over HTTP (curl holds the rate down, as a congested link would;
+        // curl's TFTP does not): its percentage moves on the open page. 40 MB, so the sockets' buffers
+        // (a few MB on loopback) cannot take it all at once.
+        string initrd = Path.Join(_appliance.Cwd, "boot", "debian12", "big-initrd.gz");
+        await File.WriteAllBytesAsync(initrd, new byte[40_000_000]);
+        Task<ProcessResult> slow = ProcessRunner.RunAsync("curl", ["-sS", "-o", "/dev/null", "--limit-rate", "4M", $"{_appliance.HttpBase}/boot/debian12/big-initrd.gz"], TimeSpan.FromSeconds(60));
+        await host.WaitForSelectorAsync("#status .transfers >> text=debian12/big-initrd.gz");
+        await host.WaitForFunctionAsync("() => /^[1-9][0-9]? %$/.test(document.querySelector('#status .transfers .percent')?.textContent ?? '')");
+        await UiBrowser.ScreenshotAsync(host, "build-transfer-live");
+        Assert.True((await slow).ExitCode == 0, (await slow).Output);
+        await host.WaitForSelectorAsync("#timeline >> text=debian12/big-initrd.gz transferred");
+        await host.WaitForFunctionAsync("() => document.querySelector('#status .transfers') === null");
+
         // The installer calls back.
         using (HttpResponseMessage early = await _appliance.Anonymous.PostAsync(new Uri($"/build/{token}/early", UriKind.Relative), null))
         {
