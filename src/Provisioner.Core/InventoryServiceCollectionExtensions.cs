@@ -31,6 +31,10 @@ public static class InventoryServiceCollectionExtensions
         services.TryAddSingleton<UserService>();
         services.TryAddSingleton<TimelineWriter>();
         services.TryAddSingleton<BuildTracker>();
+        services.TryAddSingleton<HostResolver>();
+        services.TryAddSingleton<InstallerLogWriter>();
+        services.TryAddSingleton<InstallerLogs>();
+        services.AddOptions<InstallerLogOptions>().Bind(configuration.GetSection("Syslog")).Configure(o => o.Port = SyslogPort(configuration["Syslog:Endpoint"], o.Port));
         services.TryAddSingleton<BootConfigs>();
         services.TryAddSingleton<Preseeds>();
         services.TryAddSingleton<IIpMacBindings, InMemoryIpMacBindings>();
@@ -48,6 +52,13 @@ public static class InventoryServiceCollectionExtensions
         services.TryAddSingleton<TransfersInFlight>();
         services.AddHostedService(sp => sp.GetRequiredService<TransfersInFlight>());
         services.AddHostedService<BuildWatchdog>();
+        services.AddHostedService(sp => sp.GetRequiredService<InstallerLogWriter>());
         return services;
     }
+
+    /// <summary>The port of <c>Syslog:Endpoint</c> (<c>ADDR:PORT</c>), null for <c>off</c>; unparsable values are the listener's to report.</summary>
+    private static int? SyslogPort(string? endpoint, int? fallback) =>
+        string.IsNullOrWhiteSpace(endpoint) ? fallback
+        : endpoint.Trim().Equals("off", StringComparison.OrdinalIgnoreCase) ? null
+        : System.Net.IPEndPoint.TryParse(endpoint, out System.Net.IPEndPoint? parsed) ? parsed.Port : fallback;
 }

@@ -36,6 +36,7 @@ internal static class ApplianceHost
         builder.Services.AddBuildTracking(config);
         builder.Services.AddTftpBootServer(config);
         builder.Services.AddPacketCapture(config);
+        builder.Services.AddInstallerSyslog(config);
         builder.Services.AddProvisionerWeb();
 
         WebApplication app = builder.Build();

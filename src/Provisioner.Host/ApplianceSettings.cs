@@ -16,4 +16,5 @@ internal static class ApplianceSettings
     public const string Database = "Database";
     public const string PublicUrl = "PublicUrl";
     public const string CaptureInterfaces = "Capture:Interfaces";
+    public const string SyslogEndpoint = "Syslog:Endpoint";
 }

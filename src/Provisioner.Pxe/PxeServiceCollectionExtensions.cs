@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Provisioner.Core;
 using Provisioner.Pxe.Boot;
 using Provisioner.Pxe.Capture;
+using Provisioner.Pxe.Syslog;
 using Provisioner.Pxe.Tftp;
 
 namespace Provisioner.Pxe;
@@ -29,6 +30,17 @@ public static class PxeServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>The syslog receiver for installer logs, on <c>Syslog:Endpoint</c> (<c>off</c> to disable).</summary>
+    public static IServiceCollection AddInstallerSyslog(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddInventory(configuration);
+        services.AddOptions<SyslogServerOptions>().Configure(o => o.Endpoint = ParseSyslogEndpoint(configuration["Syslog:Endpoint"], o.Endpoint));
+        services.AddSingleton<ISyslogHandler, InstallerSyslogHandler>();
+        services.AddSingleton<SyslogServer>();
+        services.AddHostedService<SyslogHostedService>();
+        return services;
+    }
+
     /// <summary>ARP and DHCP capture on the interfaces in <c>Capture:Interfaces</c>; off when there are none.</summary>
     public static IServiceCollection AddPacketCapture(this IServiceCollection services, IConfiguration configuration)
     {
@@ -38,6 +50,21 @@ public static class PxeServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ObservationRecorder>());
         services.AddHostedService<CaptureHostedService>();
         return services;
+    }
+
+    private static IPEndPoint? ParseSyslogEndpoint(string? value, IPEndPoint? fallback)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+        if (value.Trim().Equals("off", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        return IPEndPoint.TryParse(value, out IPEndPoint? endpoint) && endpoint.Port != 0
+            ? endpoint
+            : throw new FormatException($"syslog address '{value}' is not ADDR:PORT (for example 0.0.0.0:514) or off");
     }
 
     private static IPEndPoint ParseEndpoint(string? value, IPEndPoint fallback)

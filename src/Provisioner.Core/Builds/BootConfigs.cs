@@ -10,7 +10,7 @@ namespace Provisioner.Core.Builds;
 /// config, any other registered host the local-boot config, and an unknown machine (after its
 /// <c>01-&lt;mac&gt;</c> miss) <c>default</c>. Every other name pxelinux tries is a miss at once.
 /// </summary>
-public sealed class BootConfigs(HostDirectory hosts, BuildTracker tracker, TemplateStore templates, IOptions<PreseedOptions> secrets)
+public sealed class BootConfigs(HostDirectory hosts, BuildTracker tracker, TemplateStore templates, IOptions<PreseedOptions> secrets, IOptions<InstallerLogOptions>? logs = null)
 {
     public const string Directory = "pxelinux.cfg/";
 
@@ -37,7 +37,7 @@ public sealed class BootConfigs(HostDirectory hosts, BuildTracker tracker, Templ
         bool building = host.State.IsBuilding() && host.BuildToken is not null;
         string file = TemplateStore.PxelinuxFile(building ? host.Profile : TemplateStore.LocalBoot);
         string config = await templates.RenderCachedAsync(file, host, baseUrl,
-            () => TemplateModel.ForHost(host, new BuildUrls(baseUrl, host.BuildToken), secrets.Value)).ConfigureAwait(false);
+            () => TemplateModel.ForHost(host, new BuildUrls(baseUrl, host.BuildToken) { LogPort = logs?.Value.Port }, secrets.Value)).ConfigureAwait(false);
         if (building)
         {
             tracker.ConfigServed(host, peer, source, Directory + name);

@@ -11,6 +11,7 @@ public static class BuildProgress
 {
     public const string Waiting = "waiting for PXE boot";
     public const int DhcpSeen = 5;
+    public const int BootLoaderTransferred = 10;
     public const int ConfigServed = 15;
     public const int FirstFileTransferred = 20;
     public const int LastFileTransferred = 35;
@@ -42,10 +43,15 @@ public static class BuildProgress
         }
     }
 
-    /// <summary>Each installer file (kernel, initrd, modules) moves the bar a little, up to the preseed.</summary>
+    /// <summary>
+    /// Files before the boot config are the boot loader's (pxelinux.0, ldlinux.c32); after it, each
+    /// installer file (kernel, initrd) moves the bar a little, up to the preseed.
+    /// </summary>
     public static void FileTransferred(HostRecord host, string path)
     {
-        int percent = host.Progress < FirstFileTransferred ? FirstFileTransferred : Math.Min(host.Progress + 5, LastFileTransferred);
+        int percent = host.Progress < ConfigServed ? BootLoaderTransferred
+            : host.Progress < FirstFileTransferred ? FirstFileTransferred
+            : Math.Min(host.Progress + 5, LastFileTransferred);
         Advance(host, $"{Path.GetFileName(path)} transferred", percent);
     }
 }

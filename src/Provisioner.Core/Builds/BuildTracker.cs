@@ -11,7 +11,7 @@ namespace Provisioner.Core.Builds;
 /// idle/installed → pending (build requested) → booting (boot config served) → installing
 /// (preseed fetched, or an installer callback) → installed or failed.
 /// </summary>
-public sealed class BuildTracker(InventoryDatabase database, TimelineWriter writer, TimeProvider time)
+public sealed class BuildTracker(InventoryDatabase database, TimelineWriter writer, TimeProvider time, InstallerLogWriter? installerLog = null)
 {
     public const int MaxMessageLength = 1024;
 
@@ -25,8 +25,14 @@ public sealed class BuildTracker(InventoryDatabase database, TimelineWriter writ
 
     private const int MaxRecorded = 100_000;
 
+    /// <summary>Starts a new build: new token, progress from zero, and a new installer log (the last build's is deleted).</summary>
     public async Task<HostRecord> RequestBuildAsync(int hostId, string source, CancellationToken cancellationToken)
     {
+        await using (InventoryDbContext db = database.CreateContext())
+        {
+            await db.InstallerLog.Where(l => l.HostId == hostId).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+        installerLog?.Restart(hostId);
         return await ChangeAsync(hostId, source, host =>
         {
             host.BuildToken = BuildTokens.New();
@@ -61,24 +67,16 @@ public sealed class BuildTracker(InventoryDatabase database, TimelineWriter writ
         }
     }
 
-    /// <summary>
-    /// A file went (or failed to go, <paramref name="completed"/> false) to an address that recently
-    /// fetched a building host's boot config; recorded in the background.
-    /// </summary>
-    public void Transfer(IPAddress peer, string source, string path, bool completed, string message)
-    {
-        if (_bootingPeers.TryGetValue(peer, out int hostId))
+    /// <summary>A file went (or failed to go, <paramref name="completed"/> false) to the host; recorded in the background while it builds.</summary>
+    public void Transfer(int hostId, string source, string path, bool completed, string message) =>
+        Report(hostId, source, host =>
         {
-            Report(hostId, source, host =>
+            if (completed)
             {
-                if (completed)
-                {
-                    BuildProgress.FileTransferred(host, path);
-                }
-                return (host.State, message);
-            }, onlyWhileBuilding: true);
-        }
-    }
+                BuildProgress.FileTransferred(host, path);
+            }
+            return (host.State, message);
+        }, onlyWhileBuilding: true);
 
     /// <summary>The building host that fetched its boot config from <paramref name="peer"/>, if any.</summary>
     public int? HostAt(IPAddress peer) => _bootingPeers.TryGetValue(peer, out int hostId) ? hostId : null;
@@ -99,6 +97,8 @@ public sealed class BuildTracker(InventoryDatabase database, TimelineWriter writ
     /// <summary>The host's preseed went out to <paramref name="peer"/>; recorded in the background.</summary>
     public void PreseedFetched(HostRecord host, IPAddress peer, string source)
     {
+        // The installer's own DHCP lease may differ from the PXE ROM's: its syslog lines come from this address.
+        _bootingPeers[peer] = host.Id;
         if (!IsRepeat(host.Id, "preseed " + host.BuildToken))
         {
             Report(host.Id, source, h =>
@@ -107,6 +107,21 @@ public sealed class BuildTracker(InventoryDatabase database, TimelineWriter writ
                 return (BuildState.Installing, $"preseed fetched by {peer}");
             }, onlyWhileBuilding: true);
         }
+    }
+
+    /// <summary>The installer moved to menu item <paramref name="item"/> (from its log); recorded in the background.</summary>
+    public void InstallerStep(int hostId, string item)
+    {
+        if (IsRepeat(hostId, "step " + item))
+        {
+            return;
+        }
+        (string name, int? percent) = InstallerSteps.Describe(item);
+        Report(hostId, Inventory.EventSources.Syslog, host =>
+        {
+            BuildProgress.Advance(host, name, percent ?? host.Progress);
+            return (host.State is BuildState.Pending or BuildState.Booting ? BuildState.Installing : host.State, $"installer step {item}");
+        }, onlyWhileBuilding: true);
     }
 
     /// <summary>

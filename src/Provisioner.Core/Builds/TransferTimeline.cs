@@ -6,7 +6,7 @@ using Provisioner.Core.Inventory;
 namespace Provisioner.Core.Builds;
 
 /// <summary>Writes finished and failed file transfers into the timeline of the building host that fetched them.</summary>
-internal sealed class TransferTimeline(IEventBus bus, BuildTracker tracker) : BackgroundService
+internal sealed class TransferTimeline(IEventBus bus, BuildTracker tracker, HostResolver resolver) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -18,10 +18,11 @@ internal sealed class TransferTimeline(IEventBus bus, BuildTracker tracker) : Ba
                 TransferFailed failed when !IsConfig(failed.Path) => $"{failed.Path} transfer failed after {Size(failed.BytesSent)}: {failed.Reason}",
                 _ => null,
             };
-            if (message is not null && published is TransferEvent transfer)
+            if (message is not null && published is TransferEvent transfer
+                && await resolver.FindAsync(transfer.Peer.Address, stoppingToken).ConfigureAwait(false) is { } hostId)
             {
                 string source = transfer.Protocol == "tftp" ? EventSources.Tftp : EventSources.Http;
-                tracker.Transfer(transfer.Peer.Address, source, transfer.Path, transfer is TransferCompleted, message);
+                tracker.Transfer(hostId, source, transfer.Path, transfer is TransferCompleted, message);
             }
         }
     }

@@ -28,4 +28,5 @@ public static class EventSources
     public const string Api = "api";
     public const string Web = "web";
     public const string Watchdog = "watchdog";
+    public const string Syslog = "syslog";
 }

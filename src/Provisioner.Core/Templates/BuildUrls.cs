@@ -9,6 +9,12 @@ public sealed record BuildUrls(string Base, string? Token)
 {
     public string Boot => $"{Base}/boot";
 
+    /// <summary>The syslog receiver's UDP port for installers' <c>log_port</c>; null when it is off.</summary>
+    public int? LogPort { get; init; }
+
+    /// <summary>The appliance's address as in <see cref="Base"/>, for installers' <c>log_host</c>.</summary>
+    public string LogHost => Uri.TryCreate(Base, UriKind.Absolute, out Uri? uri) ? uri.Host : string.Empty;
+
     public string Preseed => Token is null ? $"{Base}/preseed" : $"{Base}/build/{Token}/preseed";
 
     /// <summary><c>{base}/build/{token}/{kind}</c>; empty without a token.</summary>

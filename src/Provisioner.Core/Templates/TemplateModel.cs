@@ -45,6 +45,8 @@ public static class TemplateModel
             ["base"] = urls.Base,
             ["boot"] = urls.Boot,
             ["preseed"] = urls.Preseed,
+            ["log_host"] = urls.LogHost,
+            ["log_port"] = urls.LogPort?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
             ["early"] = urls.Callback("early"),
             ["late"] = urls.Callback("late"),
             ["finished"] = urls.Callback("finished"),

@@ -13,6 +13,7 @@ internal static class ServeCommand
         (new Option<string>("--templates") { Description = "Liquid templates for boot configs and preseeds. Default ./templates", HelpName = "DIR" }, ApplianceSettings.Templates),
         (new Option<string>("--http") { Description = "HTTP listen URL (UI, API, boot files). Default http://0.0.0.0:8080", HelpName = "URL" }, ApplianceSettings.Http),
         (new Option<string>("--tftp") { Description = "TFTP listen address. Default 0.0.0.0:69", HelpName = "ADDR:PORT" }, ApplianceSettings.TftpEndpoint),
+        (new Option<string>("--syslog") { Description = "Syslog receiver for installer logs (UDP), or off. Default 0.0.0.0:514", HelpName = "ADDR:PORT" }, ApplianceSettings.SyslogEndpoint),
         (new Option<string>("--database") { Description = "PostgreSQL connection string. Default: SQLite file DATA_DIR/provisioner.db", HelpName = "CONNSTR" }, ApplianceSettings.Database),
         (new Option<string>("--public-url") { Description = "Base URL clients use to reach the HTTP side, written into boot configs and preseeds. Default: the address each request arrived on", HelpName = "URL" }, ApplianceSettings.PublicUrl),
     ];

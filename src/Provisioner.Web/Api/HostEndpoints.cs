@@ -22,6 +22,7 @@ public static class HostEndpoints
         hosts.MapPost("/{id:int}/build", Build);
         hosts.MapPost("/{id:int}/cancel", Cancel);
         hosts.MapGet("/{id:int}/events", Events);
+        hosts.MapGet("/{id:int}/log", Log);
         return hosts;
     }
 
@@ -66,6 +67,20 @@ public static class HostEndpoints
 
     internal static async Task<Ok<HostDto>> Cancel(int id, BuildTracker tracker, CancellationToken ct) =>
         TypedResults.Ok(HostDto.From(await tracker.CancelBuildAsync(id, EventSources.Api, ct).ConfigureAwait(false)));
+
+    /// <summary>The installer log of the host's current or last build, as text; <c>?tail=N</c> for the last N lines.</summary>
+    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> Log(int id, int? tail, HostService service, InstallerLogs logs, CancellationToken ct)
+    {
+        if (await service.FindAsync(id.ToString(System.Globalization.CultureInfo.InvariantCulture), ct).ConfigureAwait(false) is null)
+        {
+            return TypedResults.Problem($"no host with id {id}", statusCode: 404, title: "Not found");
+        }
+        if (tail is < 1)
+        {
+            return TypedResults.Problem("tail must be at least 1", statusCode: 400, title: "Invalid query");
+        }
+        return TypedResults.Text(InstallerLogs.Format(await logs.ReadAsync(id, tail, ct).ConfigureAwait(false)), "text/plain; charset=utf-8");
+    }
 
     internal static async Task<Ok<List<HostEventDto>>> Events(int id, BuildTracker tracker, CancellationToken ct) =>
         TypedResults.Ok((await tracker.TimelineAsync(id, ct).ConfigureAwait(false)).Select(HostEventDto.From).ToList());

@@ -21,7 +21,7 @@ public sealed class BuildTrackerTests
         Assert.Equal(BuildState.Pending, pending.State);
         Assert.NotNull(await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-01", Peer, "http://192.0.2.1:8080", EventSources.Tftp, default));
         Assert.Equal(BuildState.Booting, await StateAsync(inventory, host));
-        tracker.Transfer(Peer, EventSources.Tftp, "debian12/linux", completed: true, "debian12/linux transferred");
+        tracker.Transfer(host.Id, EventSources.Tftp, "debian12/linux", completed: true, "debian12/linux transferred");
         Assert.Equal(("linux transferred", BuildProgress.FirstFileTransferred), await ProgressAsync(inventory, host));
         Assert.NotNull((await inventory.Preseeds.ForTokenAsync(token, Peer, "http://192.0.2.1:8080", default)).Text);
         Assert.Equal(BuildState.Installing, await StateAsync(inventory, host));
@@ -140,19 +140,6 @@ public sealed class BuildTrackerTests
 
         await inventory.Tracker.FlushAsync();
         Assert.Equal(["pending", "booting", "booting"], (await inventory.Tracker.TimelineAsync(host.Id, default)).Select(e => e.State.Name()));
-    }
-
-    [Fact]
-    public async Task Transfer_FromAnAddressThatFetchedNoConfig_IsNotAttributed()
-    {
-        await using TestInventory inventory = await TestInventory.CreateAsync();
-        HostRecord host = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
-        await inventory.Tracker.RequestBuildAsync(host.Id, EventSources.Api, default);
-
-        inventory.Tracker.Transfer(IPAddress.Parse("192.0.2.99"), EventSources.Tftp, "linux", completed: true, "linux transferred");
-        await inventory.Tracker.FlushAsync();
-
-        Assert.Single(await inventory.Tracker.TimelineAsync(host.Id, default));
     }
 
     /// <summary>The stored state once every reported step is written.</summary>

@@ -25,6 +25,7 @@ internal sealed class TestInventory : IAsyncDisposable
         var secrets = Options.Create(new PreseedOptions { RootPasswordHash = "$6$salt$hash" });
         Configs = new BootConfigs(Lookup, Tracker, Templates, secrets);
         Preseeds = new Preseeds(Lookup, Tracker, Templates, Bindings, secrets);
+        Resolver = new HostResolver(Bindings, Lookup, Tracker, Database, Time);
     }
 
     /// <summary>The repository's templates/, copied beside the tests.</summary>
@@ -52,6 +53,8 @@ internal sealed class TestInventory : IAsyncDisposable
     public BootConfigs Configs { get; }
 
     public Preseeds Preseeds { get; }
+
+    public HostResolver Resolver { get; }
 
     public static async Task<TestInventory> CreateAsync()
     {

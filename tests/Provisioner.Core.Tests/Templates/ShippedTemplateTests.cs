@@ -12,7 +12,7 @@ namespace Provisioner.Core.Tests.Templates;
 public sealed class ShippedTemplateTests
 {
     private const string Token = "TOKEN_abcdefghijklmnopqrstuvwxyz";
-    private static readonly BuildUrls Urls = new("http://192.0.2.1:8080", Token);
+    private static readonly BuildUrls Urls = new("http://192.0.2.1:8080", Token) { LogPort = 514 };
 
     public static TheoryData<string, string> Cases()
     {

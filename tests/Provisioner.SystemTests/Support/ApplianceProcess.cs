@@ -50,7 +50,14 @@ public sealed class ApplianceProcess : IAsyncDisposable
 
     public static ApplianceProcess Start(IEnumerable<string> arguments, string workingDirectory, IDictionary<string, string>? environment = null, string[]? prefix = null, string? binary = null)
     {
-        string[] command = [.. prefix ?? [], binary ?? BinaryPath, .. arguments];
+        // The syslog receiver's default, 0.0.0.0:514, would listen on this machine's real interfaces:
+        // a serve started here (the root namespace) gets a free loopback port unless the test chose.
+        string[] given = [.. arguments];
+        if (given is ["serve", ..] && !given.Contains("--syslog"))
+        {
+            given = [.. given, "--syslog", $"127.0.0.1:{FreePort(SocketType.Dgram)}"];
+        }
+        string[] command = [.. prefix ?? [], binary ?? BinaryPath, .. given];
         Process process = ProcessRunner.Start(command[0], command[1..], workingDirectory, environment, out StringBuilder stdout, out StringBuilder stderr);
         return new ApplianceProcess(process, stdout, stderr);
     }

@@ -18,6 +18,7 @@ internal sealed class InventoryAppliance : IAsyncDisposable
         TemplatesDir = templates ?? Templates;
         Cwd = _files.Dir("site");
         Tftp = ApplianceProcess.FreePort(SocketType.Dgram);
+        Syslog = ApplianceProcess.FreePort(SocketType.Dgram);
         HttpBase = $"http://127.0.0.1:{ApplianceProcess.FreePort(SocketType.Stream)}";
         Kernel = _files.Create("site/boot/debian12/linux", 300_000);
         _files.Create("site/boot/debian12/initrd.gz", 500_000);
@@ -28,6 +29,9 @@ internal sealed class InventoryAppliance : IAsyncDisposable
     public string Cwd { get; }
 
     public int Tftp { get; }
+
+    /// <summary>The syslog receiver's UDP port on 127.0.0.1.</summary>
+    public int Syslog { get; }
 
     public string HttpBase { get; }
 
@@ -64,7 +68,7 @@ internal sealed class InventoryAppliance : IAsyncDisposable
             await _process.DisposeAsync();
         }
         _process = ApplianceProcess.Start(
-            ["serve", "--tftp", $"127.0.0.1:{Tftp}", "--http", HttpBase, "--templates", TemplatesDir, "--boot-dir", Path.Join(Cwd, "boot"), .. Database.Arguments(DataDir)],
+            ["serve", "--tftp", $"127.0.0.1:{Tftp}", "--syslog", $"127.0.0.1:{Syslog}", "--http", HttpBase, "--templates", TemplatesDir, "--boot-dir", Path.Join(Cwd, "boot"), .. Database.Arguments(DataDir)],
             Cwd);
         await _process.WaitHealthyAsync(HttpBase);
     }

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Provisioner.SystemTests.Support;
@@ -187,6 +189,23 @@ public sealed partial class WebUiTests : IAsyncLifetime
         await dashboard.WaitForFunctionAsync("() => document.querySelector('#builds progress').value === 50");
         Assert.True(await host.EvaluateAsync<bool>("() => window.notReloaded === true"));
         Assert.True(await dashboard.EvaluateAsync<bool>("() => window.notReloaded === true"));
+
+        // The installer streams its log (as d-i's busybox syslogd does, from the address that booted):
+        // the lines tail live on the host page, and its menu steps move the progress.
+        using (var syslog = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0)))
+        {
+            var receiver = new IPEndPoint(IPAddress.Loopback, _appliance.Syslog);
+            await syslog.SendAsync(Encoding.UTF8.GetBytes("<14>Nov 25 02:00:01 main-menu[213]: INFO: Menu item 'partman-base' selected"), receiver);
+            await syslog.SendAsync(Encoding.UTF8.GetBytes("<14>Nov 25 02:00:02 partman: <b>disk</b> sda found"), receiver);
+        }
+        await host.WaitForSelectorAsync("#log >> text=partman: <b>disk</b> sda found");
+        await host.WaitForFunctionAsync("() => document.querySelector('#build-progress').value === 62");
+        Assert.Contains("installer: partitioning (partman-base)", await host.InnerTextAsync("#status"), StringComparison.Ordinal);
+        await dashboard.WaitForSelectorAsync("#builds >> text=installer: partitioning (partman-base)");
+        IDownload download = await host.RunAndWaitForDownloadAsync(() => host.ClickAsync("a:has-text('Download')"));
+        string downloaded = await File.ReadAllTextAsync((await download.PathAsync())!);
+        Assert.Matches(@"^20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z main-menu\[213\]: INFO: Menu item 'partman-base' selected\n20.* partman: <b>disk</b> sda found\n$", downloaded);
+        Assert.EndsWith("partman: <b>disk</b> sda found\n", await _appliance.Api.GetStringAsync($"/api/hosts/{id}/log?tail=1"), StringComparison.Ordinal);
         await UiBrowser.ScreenshotAsync(host, "build-host-live");
         await UiBrowser.ScreenshotAsync(dashboard, "build-dashboard-live");
 
@@ -196,7 +215,7 @@ public sealed partial class WebUiTests : IAsyncLifetime
         Assert.Contains("/build/********/preseed", rendered, StringComparison.Ordinal);
         Assert.DoesNotContain(token, rendered, StringComparison.Ordinal);
         HostJson json = await HostAsync(id);
-        Assert.Equal(("installing", 50), (json.Step, json.Progress));
+        Assert.Equal(("installer: partitioning (partman-base)", 62), (json.Step, json.Progress));
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Provisioner.Core.Inventory.Data;
 
 /// <summary>
-/// The inventory: hosts, their timelines, API tokens and UI users. One subclass per database provider holds
+/// The inventory: hosts, their timelines and installer logs, API tokens and UI users. One subclass per database provider holds
 /// that provider's migrations (EF migrations are provider-specific); the model is the same.
 /// </summary>
 public abstract class InventoryDbContext(DbContextOptions options) : DbContext(options)
@@ -11,6 +11,8 @@ public abstract class InventoryDbContext(DbContextOptions options) : DbContext(o
     public DbSet<HostRecord> Hosts => Set<HostRecord>();
 
     public DbSet<HostEvent> Events => Set<HostEvent>();
+
+    public DbSet<InstallerLogLine> InstallerLog => Set<InstallerLogLine>();
 
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 

@@ -9,8 +9,13 @@ using Provisioner.Web.Ui;
 namespace Provisioner.Web.Pages.Hosts;
 
 /// <summary>One host: fields (edited in place), live build status and timeline, rendered config and preseed, build/cancel/delete.</summary>
-public sealed class DetailsModel(HostService hosts, BuildTracker tracker, TemplateStore templates, TemplatePreview preview, TransfersInFlight transfers) : PageModel
+public sealed class DetailsModel(HostService hosts, BuildTracker tracker, TemplateStore templates, TemplatePreview preview, TransfersInFlight transfers, InstallerLogs logs) : PageModel
 {
+    /// <summary>Installer log lines shown (and live-tailed) on the page; the download has them all.</summary>
+    public const int LogTail = 200;
+
+    public List<InstallerLogLine> Log { get; private set; } = [];
+
     [BindProperty]
     public HostForm Form { get; set; } = new();
 
@@ -36,6 +41,17 @@ public sealed class DetailsModel(HostService hosts, BuildTracker tracker, Templa
         }
         Form = HostForm.From(Host);
         return Page();
+    }
+
+    /// <summary>The whole installer log of the current or last build as a text file with arrival times.</summary>
+    public async Task<IActionResult> OnGetLogAsync(int id, CancellationToken cancellationToken)
+    {
+        if (await hosts.FindAsync(id.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken) is not { } host)
+        {
+            return NotFound();
+        }
+        string text = InstallerLogs.Format(await logs.ReadAsync(id, tail: null, cancellationToken));
+        return File(System.Text.Encoding.UTF8.GetBytes(text), "text/plain; charset=utf-8", $"{host.Hostname}-installer.log");
     }
 
     public async Task<IActionResult> OnPostSaveAsync(int id, CancellationToken cancellationToken)
@@ -96,6 +112,7 @@ public sealed class DetailsModel(HostService hosts, BuildTracker tracker, Templa
         Timeline = await tracker.TimelineAsync(id, cancellationToken);
         Timeline.Reverse();
         Transfers = transfers.List(id);
+        Log = await logs.ReadAsync(id, LogTail, cancellationToken);
         string baseUrl = RequestClient.BaseUrl(HttpContext);
         Rendered = [await RenderAsync(TemplateStore.PxelinuxFile(host.Profile), baseUrl), await RenderAsync(TemplateStore.PreseedFile(host.Profile), baseUrl)];
         return true;

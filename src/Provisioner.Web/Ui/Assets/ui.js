@@ -34,7 +34,12 @@
         const next = fresh.getElementById(region.id);
         if (!next || next.innerHTML === region.innerHTML || editing(region)) continue;
         const keep = checked(region);
+        // A log scrolled to its end follows new lines; one scrolled up stays where the reader is.
+        const tail = region.querySelector("pre.log");
+        const following = !tail || tail.scrollTop + tail.clientHeight >= tail.scrollHeight - 4;
         region.innerHTML = next.innerHTML;
+        const newLog = region.querySelector("pre.log");
+        if (newLog && following) newLog.scrollTop = newLog.scrollHeight;
         for (const box of region.querySelectorAll("input[type=checkbox]")) {
           if (keep.has(box.name + "=" + box.value)) box.checked = true;
         }
@@ -47,6 +52,8 @@
       if (again) { again = false; refresh(); }
     }
   }
+
+  for (const log of document.querySelectorAll("pre.log")) log.scrollTop = log.scrollHeight;
 
   const events = new EventSource("/live");
   window.addEventListener("pagehide", () => events.close());

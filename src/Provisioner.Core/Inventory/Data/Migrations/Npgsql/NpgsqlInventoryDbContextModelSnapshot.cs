@@ -194,6 +194,32 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Npgsql
                     b.ToTable("hosts", (string)null);
                 });
 
+            modelBuilder.Entity("Provisioner.Core.Inventory.InstallerLogLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("HostId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HostId", "Id");
+
+                    b.ToTable("installer_log", (string)null);
+                });
+
             modelBuilder.Entity("Provisioner.Core.Users.UserAccount", b =>
                 {
                     b.Property<int>("Id")
@@ -235,6 +261,15 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Npgsql
                 {
                     b.HasOne("Provisioner.Core.Inventory.HostRecord", null)
                         .WithMany("Events")
+                        .HasForeignKey("HostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Provisioner.Core.Inventory.InstallerLogLine", b =>
+                {
+                    b.HasOne("Provisioner.Core.Inventory.HostRecord", null)
+                        .WithMany()
                         .HasForeignKey("HostId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();

@@ -182,6 +182,30 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Sqlite
                     b.ToTable("hosts", (string)null);
                 });
 
+            modelBuilder.Entity("Provisioner.Core.Inventory.InstallerLogLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("HostId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HostId", "Id");
+
+                    b.ToTable("installer_log", (string)null);
+                });
+
             modelBuilder.Entity("Provisioner.Core.Users.UserAccount", b =>
                 {
                     b.Property<int>("Id")
@@ -221,6 +245,15 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Sqlite
                 {
                     b.HasOne("Provisioner.Core.Inventory.HostRecord", null)
                         .WithMany("Events")
+                        .HasForeignKey("HostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Provisioner.Core.Inventory.InstallerLogLine", b =>
+                {
+                    b.HasOne("Provisioner.Core.Inventory.HostRecord", null)
+                        .WithMany()
                         .HasForeignKey("HostId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();

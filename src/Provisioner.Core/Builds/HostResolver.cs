@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Provisioner.Core.Inventory;
+using Provisioner.Core.Inventory.Data;
+using Provisioner.Core.Network;
+
+namespace Provisioner.Core.Builds;
+
+/// <summary>
+/// Which registered host an address belongs to, for traffic that carries no token (TFTP of the boot
+/// loader, syslog lines): first the IP→MAC binding learnt from the wire, then the address that
+/// fetched the host's boot config or preseed, then the host's own static address (the installer
+/// switches to it in early_command).
+/// </summary>
+public sealed class HostResolver(IIpMacBindings bindings, HostDirectory directory, BuildTracker tracker, InventoryDatabase database, TimeProvider time)
+{
+    /// <summary>How long a static-address look-up (hit or miss) is reused.</summary>
+    public static readonly TimeSpan StaticAddressCache = TimeSpan.FromSeconds(30);
+
+    private const int MaxCached = 10_000;
+
+    private readonly ConcurrentDictionary<IPAddress, (int? HostId, long At)> _byStaticIp = new();
+
+    public async ValueTask<int?> FindAsync(IPAddress peer, CancellationToken cancellationToken)
+    {
+        if (peer.IsIPv4MappedToIPv6)
+        {
+            peer = peer.MapToIPv4();
+        }
+        if (bindings.TryGetMac(peer, out MacAddress mac) && await directory.FindByMacAsync(mac, cancellationToken).ConfigureAwait(false) is { } bound)
+        {
+            return bound.Id;
+        }
+        if (tracker.HostAt(peer) is { } booting)
+        {
+            return booting;
+        }
+        long now = time.GetTimestamp();
+        if (_byStaticIp.TryGetValue(peer, out var cached) && time.GetElapsedTime(cached.At, now) < StaticAddressCache)
+        {
+            return cached.HostId;
+        }
+        string ip = peer.ToString();
+        int? hostId;
+        await using (InventoryDbContext db = database.CreateContext())
+        {
+            hostId = await db.Hosts.Where(h => h.Ip == ip).Select(h => (int?)h.Id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        }
+        if (_byStaticIp.Count >= MaxCached)
+        {
+            _byStaticIp.Clear();
+        }
+        _byStaticIp[peer] = (hostId, now);
+        return hostId;
+    }
+}

@@ -1,0 +1,24 @@
+using System.Net;
+using Provisioner.Core.Inventory;
+using Provisioner.Core.Tests.Support;
+
+namespace Provisioner.Core.Tests.Builds;
+
+public sealed class HostResolverTests
+{
+    [Fact]
+    public async Task FindAsync_ByCaptureBinding_ByBootRequest_ByStaticAddress_ElseNull()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        HostRecord one = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
+        HostRecord two = await inventory.Hosts.CreateAsync(TestInventory.Sample(2), default);
+        await inventory.Tracker.RequestBuildAsync(two.Id, EventSources.Api, default);
+        inventory.Bindings.Record(IPAddress.Parse("192.0.2.101"), MacAddress.TryParse(one.Mac, out MacAddress mac) ? mac : default, inventory.Time.GetUtcNow(), out _);
+        Assert.NotNull(await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-02", IPAddress.Parse("192.0.2.102"), "http://192.0.2.1:8080", EventSources.Tftp, default));
+
+        Assert.Equal(one.Id, await inventory.Resolver.FindAsync(IPAddress.Parse("192.0.2.101"), default));
+        Assert.Equal(two.Id, await inventory.Resolver.FindAsync(IPAddress.Parse("::ffff:192.0.2.102"), default));
+        Assert.Equal(one.Id, await inventory.Resolver.FindAsync(IPAddress.Parse(one.Ip), default));
+        Assert.Null(await inventory.Resolver.FindAsync(IPAddress.Parse("192.0.2.99"), default));
+    }
+}
