@@ -7,7 +7,7 @@ using Provisioner.Web.Api;
 
 namespace Provisioner.Host.Cli;
 
-/// <summary><c>provisioner hosts add|list|show|remove|build|cancel|import|export</c>, on the same database as <c>serve</c>.</summary>
+/// <summary><c>provisioner hosts add|list|show|log|remove|build|cancel|import|export</c>, on the same database as <c>serve</c>.</summary>
 internal static class HostsCommand
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
@@ -16,7 +16,7 @@ internal static class HostsCommand
     {
         var command = new Command("hosts", "Register and manage hosts.")
         {
-            Add(), List(), Show(), Remove(), Build(), Cancel(), Import(), Export(),
+            Add(), List(), Show(), Log(), Remove(), Build(), Cancel(), Import(), Export(),
         };
         InventoryCommandContext.AddOptions(command);
         return command;
@@ -103,6 +103,25 @@ internal static class HostsCommand
             return 0;
         }, ct));
         return show;
+    }
+
+    private static Command Log()
+    {
+        Argument<string> key = Key();
+        var tail = new Option<int?>("--tail") { Description = "Only the last N lines" };
+        var log = new Command("log", "Print the installer log of the host's current or last build (arrival time, line).") { key, tail };
+        log.SetAction((parse, ct) => InventoryCommandContext.RunAsync(parse, async services =>
+        {
+            HostRecord host = await Resolve(services, parse.GetValue(key)!, ct).ConfigureAwait(false);
+            int? last = parse.GetValue(tail);
+            if (last is < 1)
+            {
+                return await InventoryCommandContext.Fail(InventoryCommandContext.Refused, "--tail must be at least 1").ConfigureAwait(false);
+            }
+            Console.Write(InstallerLogs.Format(await services.GetRequiredService<InstallerLogs>().ReadAsync(host.Id, last, ct).ConfigureAwait(false)));
+            return 0;
+        }, ct));
+        return log;
     }
 
     private static Command Remove() => OnHost("remove", "Remove a host and its timeline.", async (services, host, ct) =>

@@ -20,9 +20,18 @@ internal sealed class NamespaceLab : IAsyncDisposable
         return ns;
     }
 
-    /// <summary>Starts <paramref name="command"/> inside <paramref name="ns"/> and keeps it running until disposal.</summary>
-    public void Start(NetworkNamespace ns, string cwd, params string[] command) =>
-        _processes.Add(ProcessRunner.Start("ip", ns.Exec(command), cwd, null, out StringBuilder _, out StringBuilder _));
+    /// <summary>Starts <paramref name="command"/> inside <paramref name="ns"/> and keeps it running until disposal; its standard output so far.</summary>
+    public Func<string> Start(NetworkNamespace ns, string cwd, params string[] command)
+    {
+        _processes.Add(ProcessRunner.Start("ip", ns.Exec(command), cwd, null, out StringBuilder stdout, out StringBuilder _));
+        return () =>
+        {
+            lock (stdout)
+            {
+                return stdout.ToString();
+            }
+        };
+    }
 
     public async ValueTask DisposeAsync()
     {
