@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Provisioner.Core.Alerts;
 using Provisioner.Core.Builds;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Inventory.Data;
@@ -53,6 +54,11 @@ public static class InventoryServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<TransfersInFlight>());
         services.AddHostedService<BuildWatchdog>();
         services.AddHostedService(sp => sp.GetRequiredService<InstallerLogWriter>());
+        services.AddOptions<AlertOptions>().Bind(configuration.GetSection("Alerts"));
+        services.TryAddSingleton<RecentAlerts>();
+        services.TryAddSingleton<WebhookSender>();
+        services.TryAddSingleton<AlertCommand>();
+        services.AddHostedService<AlertDispatcher>();
         return services;
     }
 

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Provisioner.Core.Events;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Inventory.Data;
 
@@ -32,11 +33,14 @@ public sealed partial class TimelineWriter : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Task _loop;
 
-    public TimelineWriter(InventoryDatabase database, HostDirectory directory, ILogger<TimelineWriter> logger)
+    private readonly IEventBus? _bus;
+
+    public TimelineWriter(InventoryDatabase database, HostDirectory directory, ILogger<TimelineWriter> logger, IEventBus? bus = null)
     {
         _database = database;
         _directory = directory;
         _logger = logger;
+        _bus = bus;
         _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
@@ -95,6 +99,7 @@ public sealed partial class TimelineWriter : IAsyncDisposable
         Dictionary<int, HostRecord> hosts = await db.Hosts.Where(h => ids.Contains(h.Id)).ToDictionaryAsync(h => h.Id).ConfigureAwait(false);
         var results = new HostRecord?[batch.Count];
         var changed = new HashSet<HostRecord>();
+        var ended = new List<BuildEnded>();
         for (int i = 0; i < batch.Count; i++)
         {
             BuildStep step = batch[i];
@@ -102,7 +107,12 @@ public sealed partial class TimelineWriter : IAsyncDisposable
             {
                 continue;
             }
+            BuildState before = host.State;
             (BuildState state, string message) = step.Apply(host);
+            if (state != before && state is BuildState.Failed or BuildState.Installed)
+            {
+                ended.Add(new BuildEnded(new DateTimeOffset(step.At, TimeSpan.Zero), host.Id, state, step.Source, state == BuildState.Failed ? host.StateReason : null));
+            }
             host.State = state;
             host.LastProgressAt = step.At;
             host.UpdatedAt = step.At;
@@ -122,6 +132,10 @@ public sealed partial class TimelineWriter : IAsyncDisposable
         foreach (HostRecord host in changed)
         {
             _directory.Updated(host);
+        }
+        foreach (BuildEnded end in ended)
+        {
+            _bus?.Publish(end);
         }
         for (int i = 0; i < batch.Count; i++)
         {

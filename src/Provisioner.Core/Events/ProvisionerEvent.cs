@@ -29,3 +29,9 @@ public sealed record TransferFailed(DateTimeOffset At, string Protocol, IPEndPoi
 /// misconfiguration (a duplicate static address, two DHCP servers).
 /// </summary>
 public sealed record BindingChanged(DateTimeOffset At, IPAddress Ip, string Mac, string Kind, string Message) : ProvisionerEvent(At);
+
+/// <summary>
+/// A build ended: <see cref="Inventory.BuildState.Failed"/> (the installer said so, or the watchdog
+/// found it stalled: <paramref name="Source"/> <c>watchdog</c>) or <see cref="Inventory.BuildState.Installed"/>.
+/// </summary>
+public sealed record BuildEnded(DateTimeOffset At, int HostId, Inventory.BuildState State, string Source, string? Reason) : ProvisionerEvent(At);

@@ -12,8 +12,11 @@ internal sealed class InventoryAppliance : IAsyncDisposable
     private readonly TestFiles _files = new();
     private ApplianceProcess? _process;
 
-    private InventoryAppliance(TestDatabase database, string? templates)
+    private readonly IReadOnlyList<string> _extra;
+
+    private InventoryAppliance(TestDatabase database, string? templates, IReadOnlyList<string>? extra)
     {
+        _extra = extra ?? [];
         Database = database;
         TemplatesDir = templates ?? Templates;
         Cwd = _files.Dir("site");
@@ -48,9 +51,10 @@ internal sealed class InventoryAppliance : IAsyncDisposable
     /// <summary>The templates this appliance serves: <see cref="Templates"/> unless the test gave its own.</summary>
     public string TemplatesDir { get; }
 
-    public static async Task<InventoryAppliance> StartAsync(TestDatabase database, string? templates = null)
+    /// <param name="extra">More <c>serve</c> arguments (a <c>--config</c> file, say).</param>
+    public static async Task<InventoryAppliance> StartAsync(TestDatabase database, string? templates = null, IReadOnlyList<string>? extra = null)
     {
-        var appliance = new InventoryAppliance(database, templates);
+        var appliance = new InventoryAppliance(database, templates, extra);
         await appliance.RestartAsync();
         ProcessResult token = await appliance.CliAsync("token", "create", "--name", "tests");
         Assert.True(token.ExitCode == 0, token.Output);
@@ -68,7 +72,7 @@ internal sealed class InventoryAppliance : IAsyncDisposable
             await _process.DisposeAsync();
         }
         _process = ApplianceProcess.Start(
-            ["serve", "--tftp", $"127.0.0.1:{Tftp}", "--syslog", $"127.0.0.1:{Syslog}", "--http", HttpBase, "--templates", TemplatesDir, "--boot-dir", Path.Join(Cwd, "boot"), .. Database.Arguments(DataDir)],
+            ["serve", "--tftp", $"127.0.0.1:{Tftp}", "--syslog", $"127.0.0.1:{Syslog}", "--http", HttpBase, "--templates", TemplatesDir, "--boot-dir", Path.Join(Cwd, "boot"), .. Database.Arguments(DataDir), .. _extra],
             Cwd);
         await _process.WaitHealthyAsync(HttpBase);
     }
