@@ -215,7 +215,7 @@ public sealed class BuildTracker(InventoryDatabase database, TimelineWriter writ
         {
             await ChangeAsync(id, Inventory.EventSources.Watchdog, host =>
             {
-                host.StateReason = $"stalled: no progress for {timeout.TotalMinutes:0} minutes while {host.State.Name()}";
+                host.StateReason = $"stalled: no progress for {Duration(timeout)} while {host.State.Name()}";
                 return (BuildState.Failed, host.StateReason);
             }, cancellationToken, onlyWhileBuilding: true).ConfigureAwait(false);
         }
@@ -259,6 +259,11 @@ public sealed class BuildTracker(InventoryDatabase database, TimelineWriter writ
         string text = new((message ?? string.Empty).Where(c => !char.IsControl(c)).ToArray());
         return Truncate(text.Trim());
     }
+
+    private static string Duration(TimeSpan span) =>
+        span >= TimeSpan.FromMinutes(1)
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{span.TotalMinutes:0.#} minutes")
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{span.TotalSeconds:0.#} seconds");
 
     internal static string Truncate(string text) => text.Length <= MaxMessageLength ? text : text[..(MaxMessageLength - 1)] + "…";
 }
