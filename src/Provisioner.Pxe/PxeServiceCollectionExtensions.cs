@@ -52,22 +52,12 @@ public static class PxeServiceCollectionExtensions
         return services;
     }
 
-    private static IPEndPoint? ParseSyslogEndpoint(string? value, IPEndPoint? fallback)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return fallback;
-        }
-        if (value.Trim().Equals("off", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-        return IPEndPoint.TryParse(value, out IPEndPoint? endpoint) && endpoint.Port != 0
-            ? endpoint
-            : throw new FormatException($"syslog address '{value}' is not ADDR:PORT (for example 0.0.0.0:514) or off");
-    }
+    private static IPEndPoint? ParseSyslogEndpoint(string? value, IPEndPoint? fallback) =>
+        value?.Trim().Equals("off", StringComparison.OrdinalIgnoreCase) == true ? null : ParseEndpoint(value, fallback, "syslog", "0.0.0.0:514) or off");
 
-    private static IPEndPoint ParseEndpoint(string? value, IPEndPoint fallback)
+    private static IPEndPoint ParseEndpoint(string? value, IPEndPoint fallback) => ParseEndpoint(value, fallback, "TFTP", "0.0.0.0:69)")!;
+
+    private static IPEndPoint? ParseEndpoint(string? value, IPEndPoint? fallback, string what, string example)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
@@ -75,6 +65,6 @@ public static class PxeServiceCollectionExtensions
         }
         return IPEndPoint.TryParse(value, out IPEndPoint? endpoint) && endpoint.Port != 0
             ? endpoint
-            : throw new FormatException($"TFTP address '{value}' is not ADDR:PORT (for example 0.0.0.0:69)");
+            : throw new FormatException($"{what} address '{value}' is not ADDR:PORT (for example {example}");
     }
 }

@@ -170,12 +170,13 @@ public sealed partial class WebUiTests : IAsyncLifetime
         string initrd = Path.Join(_appliance.Cwd, "boot", "debian12", "big-initrd.gz");
         await File.WriteAllBytesAsync(initrd, new byte[40_000_000]);
         Task<ProcessResult> slow = ProcessRunner.RunAsync("curl", ["-sS", "-o", "/dev/null", "--limit-rate", "4M", $"{_appliance.HttpBase}/boot/debian12/big-initrd.gz"], TimeSpan.FromSeconds(60));
-        await host.WaitForSelectorAsync("#status .transfers >> text=debian12/big-initrd.gz");
-        await host.WaitForFunctionAsync("() => /^[1-9][0-9]? %$/.test(document.querySelector('#status .transfers .percent')?.textContent ?? '')");
+        await host.WaitForSelectorAsync("#timeline .transfers >> text=debian12/big-initrd.gz");
+        await host.WaitForFunctionAsync("() => /^[1-9][0-9]? %$/.test(document.querySelector('#timeline .transfers .percent')?.textContent ?? '')");
         await UiBrowser.ScreenshotAsync(host, "build-transfer-live");
+        Assert.Contains("\"path\":\"debian12/big-initrd.gz\"", await _appliance.Api.GetStringAsync($"/api/hosts/{id}/transfers"), StringComparison.Ordinal);
         Assert.True((await slow).ExitCode == 0, (await slow).Output);
         await host.WaitForSelectorAsync("#timeline >> text=debian12/big-initrd.gz transferred");
-        await host.WaitForFunctionAsync("() => document.querySelector('#status .transfers') === null");
+        await host.WaitForFunctionAsync("() => document.querySelector('#timeline .transfers') === null");
 
         // The installer calls back.
         using (HttpResponseMessage early = await _appliance.Anonymous.PostAsync(new Uri($"/build/{token}/early", UriKind.Relative), null))
