@@ -46,7 +46,10 @@ public sealed partial class TemplateStore : IProfileCatalog
 
     public string Root { get; }
 
-    public static string PxelinuxFile(string name) => $"{PxelinuxDir}/{name}{Extension}";
+    public static string PxelinuxFile(string name) => LoaderFile(PxelinuxDir, name);
+
+    /// <summary>A boot loader's template: <c>grub/debian12.liquid</c>.</summary>
+    public static string LoaderFile(string loaderDir, string name) => $"{loaderDir}/{name}{Extension}";
 
     public static string PreseedFile(string profile) => $"{PreseedDir}/{profile}{Extension}";
 
@@ -106,7 +109,7 @@ public sealed partial class TemplateStore : IProfileCatalog
 
     /// <summary>Every template file, relative to <see cref="Root"/> (<c>pxelinux/debian12.liquid</c>), pxelinux first.</summary>
     public IReadOnlyList<string> ListFiles() =>
-        new[] { PxelinuxDir, PreseedDir }
+        Builds.BootLoader.All.Select(l => l.TemplateDir).Append(PreseedDir)
             .Where(d => Directory.Exists(Path.Combine(Root, d)))
             .SelectMany(d => Directory.EnumerateFiles(Path.Combine(Root, d), "*" + Extension)
                 .Select(f => $"{d}/{Path.GetFileName(f)}")

@@ -8,8 +8,15 @@ public sealed class BootFileOptions
 
     /// <summary>
     /// Searched, in order, for a plain file name missing from the boot dir, so a fresh install boots
-    /// without copying files by hand. Defaults: Debian's <c>pxelinux</c> package (<c>pxelinux.0</c>, <c>lpxelinux.0</c>)
-    /// and <c>syslinux-common</c> (<c>ldlinux.c32</c>, <c>menu.c32</c> and the other BIOS modules).
+    /// without copying files by hand. Defaults, all Debian packages: <c>pxelinux</c> (<c>pxelinux.0</c>,
+    /// <c>lpxelinux.0</c>), <c>syslinux-common</c> (<c>ldlinux.c32</c> and the other BIOS modules),
+    /// <c>syslinux-efi</c> (<c>syslinux.efi</c>, <c>ldlinux.e64</c>; the BIOS modules win for shared
+    /// names), <c>grub-efi-amd64-bin</c> and <c>grub-efi-arm64-bin</c> (<c>grubnetx64.efi</c>,
+    /// <c>grubnetaa64.efi</c>) and <c>ipxe</c> (<c>undionly.kpxe</c>, <c>ipxe.efi</c>, <c>snponly.efi</c>).
     /// </summary>
-    public IList<string> FallbackDirs { get; } = ["/usr/lib/PXELINUX", "/usr/lib/syslinux/modules/bios"];
+    public IList<string> FallbackDirs { get; } =
+    [
+        "/usr/lib/PXELINUX", "/usr/lib/syslinux/modules/bios", "/usr/lib/SYSLINUX.EFI/efi64", "/usr/lib/syslinux/modules/efi64",
+        "/usr/lib/grub/x86_64-efi/monolithic", "/usr/lib/grub/arm64-efi/monolithic", "/usr/lib/ipxe",
+    ];
 }

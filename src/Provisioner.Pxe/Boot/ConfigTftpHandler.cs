@@ -9,25 +9,34 @@ using Provisioner.Pxe.Tftp;
 namespace Provisioner.Pxe.Boot;
 
 /// <summary>
-/// TFTP for the appliance: names under <c>pxelinux.cfg/</c> are rendered per host, everything else
-/// comes from the boot files. The config directory belongs to the appliance; files of that name in
-/// the boot dir are not served.
+/// TFTP for the appliance: names under <c>pxelinux.cfg/</c> (pxelinux, syslinux.efi) and
+/// <c>grub/grub.cfg…</c> (GRUB) are rendered per host, everything else comes from the boot files.
+/// Those config names belong to the appliance; files of that name in the boot dir are not served.
 /// </summary>
 internal sealed class ConfigTftpHandler(BootTftpHandler files, BootConfigs configs, ApplianceUrls urls) : ITftpHandler
 {
+    private const string GrubConfig = "grub/grub.cfg";
+
     public async ValueTask<TftpReadResult> OpenAsync(string path, IPEndPoint peer, IPAddress local, CancellationToken cancellationToken)
     {
-        if (!path.StartsWith(BootConfigs.Directory, StringComparison.Ordinal))
+        // GRUB asks for "/grub/grub.cfg-01-…"; one leading slash means the boot dir (see BootPath).
+        string relative = path.StartsWith('/') ? path[1..] : path;
+        (BootLoader? loader, string name) = relative switch
+        {
+            _ when relative.StartsWith(BootConfigs.Directory, StringComparison.Ordinal) => (BootLoader.Pxelinux, relative[BootConfigs.Directory.Length..]),
+            _ when relative.StartsWith(GrubConfig, StringComparison.Ordinal) => (BootLoader.Grub, relative["grub/".Length..]),
+            _ => ((BootLoader?)null, string.Empty),
+        };
+        if (loader is null)
         {
             return await files.OpenAsync(path, peer, local, cancellationToken).ConfigureAwait(false);
         }
-        string name = path[BootConfigs.Directory.Length..];
         try
         {
-            string? config = await configs.RenderAsync(name, peer.Address, urls.BaseFor(local), EventSources.Tftp, cancellationToken).ConfigureAwait(false);
-            // UUID and hex-IP names, and MACs we do not know, miss at once so pxelinux moves on to default.
+            string? config = await configs.RenderAsync(loader, name, peer.Address, urls.BaseFor(local), EventSources.Tftp, cancellationToken).ConfigureAwait(false);
+            // UUID and hex-IP names, and MACs we do not know, miss at once so the loader moves on to its default.
             return config is null
-                ? TftpReadResult.NotFound($"{path}: no such file")
+                ? TftpReadResult.NotFound($"{relative}: no such file")
                 : TftpReadResult.Found(new MemoryTftpSource(Encoding.UTF8.GetBytes(config)));
         }
         catch (TemplateException ex)

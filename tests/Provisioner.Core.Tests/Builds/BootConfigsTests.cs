@@ -1,4 +1,5 @@
 using System.Net;
+using Provisioner.Core.Builds;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Tests.Support;
 
@@ -57,5 +58,38 @@ public sealed class BootConfigsTests
         Assert.Contains("netcfg/get_hostname=web01", append, StringComparison.Ordinal);
         Assert.Contains("console=tty0 console=ttyS1,115200n8", append, StringComparison.Ordinal);
         Assert.Contains("net.ifnames=0", append, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("grub.cfg-C000020A")]
+    [InlineData("grub.cfg-01-aa-bb-cc-dd-ee-99")]
+    [InlineData("grub.cfg-01-aa-bb-cc-dd-ee")]
+    [InlineData("x86_64-efi/command.lst")]
+    public async Task RenderAsync_GrubNamesNotOurs_AreMisses(string name)
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
+        Assert.Null(await inventory.Configs.RenderAsync(BootLoader.Grub, name, Peer, "http://192.0.2.1:8080", EventSources.Tftp, default));
+    }
+
+    [Fact]
+    public async Task RenderAsync_GrubAndIpxe_InstallerWhileBuilding_LocalBootOtherwise_DefaultForUnknown()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        HostRecord host = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
+        const string Base = "http://192.0.2.1:8080";
+
+        Assert.Contains("exit", await inventory.Configs.RenderAsync(BootLoader.Grub, "grub.cfg-01-aa-bb-cc-dd-ee-01", Peer, Base, EventSources.Tftp, default), StringComparison.Ordinal);
+        Assert.Contains("exit", await inventory.Configs.RenderAsync(BootLoader.Grub, "grub.cfg", Peer, Base, EventSources.Tftp, default), StringComparison.Ordinal);
+        Assert.Equal("#!ipxe\nexit\n", await inventory.Configs.RenderAsync(BootLoader.Ipxe, "aa-bb-cc-dd-ee-99", Peer, Base, EventSources.Http, default));
+
+        await inventory.Tracker.RequestBuildAsync(host.Id, EventSources.Api, default);
+        string? grub = await inventory.Configs.RenderAsync(BootLoader.Grub, "grub.cfg-01-aa-bb-cc-dd-ee-01", Peer, Base, EventSources.Tftp, default);
+        Assert.Contains("linux /debian12/linux auto=true", grub, StringComparison.Ordinal);
+        string? ipxe = await inventory.Configs.RenderAsync(BootLoader.Ipxe, "AABB.CCDD.EE01", Peer, Base, EventSources.Http, default);
+        Assert.Contains("kernel http://192.0.2.1:8080/boot/debian12/linux initrd=initrd.gz auto=true", ipxe, StringComparison.Ordinal);
+        Assert.Contains("initrd --name initrd.gz http://192.0.2.1:8080/boot/debian12/initrd.gz", ipxe, StringComparison.Ordinal);
+        await inventory.Tracker.FlushAsync();
+        Assert.Contains(await inventory.Tracker.TimelineAsync(host.Id, default), e => e.Message == $"boot config grub/grub.cfg-01-aa-bb-cc-dd-ee-01 served to {Peer}");
     }
 }

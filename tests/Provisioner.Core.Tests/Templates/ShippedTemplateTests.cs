@@ -17,12 +17,16 @@ public sealed class ShippedTemplateTests
     public static TheoryData<string, string> Cases()
     {
         var cases = new TheoryData<string, string>();
-        foreach (string file in new[] { "pxelinux/debian12", "pxelinux/ubuntu2004", "pxelinux/localboot", "preseed/debian12", "preseed/ubuntu2004" })
+        string[] loaders = ["pxelinux", "grub", "ipxe"];
+        foreach (string file in loaders.SelectMany(l => new[] { $"{l}/debian12", $"{l}/ubuntu2004", $"{l}/localboot" }).Concat(["preseed/debian12", "preseed/ubuntu2004"]))
         {
             cases.Add(file, "full");
             cases.Add(file, "minimal");
         }
-        cases.Add("pxelinux/default", "none");
+        foreach (string loader in loaders)
+        {
+            cases.Add($"{loader}/default", "none");
+        }
         return cases;
     }
 
@@ -47,6 +51,22 @@ public sealed class ShippedTemplateTests
             await File.WriteAllTextAsync(golden, rendered);
         }
         Assert.Equal(await File.ReadAllTextAsync(golden), rendered);
+    }
+
+    /// <summary>One host entry boots the same OS whatever its firmware: every loader's installer line is pxelinux's.</summary>
+    [Theory]
+    [InlineData("debian12")]
+    [InlineData("ubuntu2004")]
+    public async Task EveryLoader_SameKernelArguments(string profile)
+    {
+        var store = new TemplateStore(Microsoft.Extensions.Options.Options.Create(new TemplateStoreOptions { Directory = TestInventory.ShippedTemplates }), TimeProvider.System);
+        var model = TemplateModel.ForHost(Full(), Urls, new PreseedOptions());
+        string Args(string text, string marker) => text.Split('\n').Single(l => l.TrimStart().StartsWith(marker, StringComparison.Ordinal))
+            .Split("auto=true", 2)[1].Trim();
+
+        string pxelinux = Args(await store.RenderAsync($"pxelinux/{profile}.liquid", model), "APPEND");
+        Assert.Equal(pxelinux, Args(await store.RenderAsync($"grub/{profile}.liquid", model), "linux "));
+        Assert.Equal(pxelinux, Args(await store.RenderAsync($"ipxe/{profile}.liquid", model), "kernel "));
     }
 
     [Fact]
