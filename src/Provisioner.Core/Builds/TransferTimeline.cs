@@ -14,8 +14,8 @@ internal sealed class TransferTimeline(IEventBus bus, BuildTracker tracker, Host
         {
             string? message = published switch
             {
-                TransferCompleted done when !IsConfig(done.Path) => $"{done.Path} transferred ({Size(done.Size)} in {done.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s)",
-                TransferFailed failed when !IsConfig(failed.Path) => $"{failed.Path} transfer failed after {Size(failed.BytesSent)}: {failed.Reason}",
+                TransferCompleted done when !IsConfig(done.Path) => $"{Name(done.Path)} transferred ({Size(done.Size)} in {done.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s)",
+                TransferFailed failed when !IsConfig(failed.Path) => $"{Name(failed.Path)} transfer failed after {Size(failed.BytesSent)}: {failed.Reason}",
                 _ => null,
             };
             if (message is not null && published is TransferEvent transfer
@@ -27,7 +27,12 @@ internal sealed class TransferTimeline(IEventBus bus, BuildTracker tracker, Host
         }
     }
 
-    private static bool IsConfig(string path) => path.StartsWith(BootConfigs.Directory, StringComparison.Ordinal);
+    /// <summary>Boot configs have their own timeline step ("boot config … served").</summary>
+    private static bool IsConfig(string path) =>
+        BootLoader.All.Any(l => Name(path).StartsWith(l == BootLoader.Grub ? "grub/grub.cfg" : l.Description, StringComparison.Ordinal));
+
+    /// <summary>GRUB asks for "/debian12/linux": the timeline says "debian12/linux", as for pxelinux.</summary>
+    private static string Name(string path) => path.StartsWith('/') ? path[1..] : path;
 
     private static string Size(long bytes) => bytes switch
     {

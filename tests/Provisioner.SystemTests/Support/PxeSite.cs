@@ -1,0 +1,134 @@
+namespace Provisioner.SystemTests.Support;
+
+/// <summary>
+/// A provisioning network in two namespaces a test creates (192.0.2.0/24, no route out): the
+/// "site" with bridge br0 (192.0.2.1), dnsmasq as the site's DHCP server and taps for QEMU VMs; the
+/// "appliance" (192.0.2.2) joined to the bridge by a veth, serving and capturing on its end, eth0.
+/// The Debian 12 netboot installer is in the boot dir. Everything stops with the <see cref="NamespaceLab"/>.
+/// </summary>
+internal sealed class PxeSite
+{
+    public const string ApplianceIp = "192.0.2.2";
+    public const string HttpBase = $"http://{ApplianceIp}:8080";
+    private const string Installer = "/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64";
+    private readonly NamespaceLab _lab;
+
+    private PxeSite(NamespaceLab lab, string dir, NetworkNamespace site, NetworkNamespace appliance, string token, Func<string> applianceLog)
+    {
+        _lab = lab;
+        Dir = dir;
+        Site = site;
+        Appliance = appliance;
+        Token = token;
+        ApplianceLog = applianceLog;
+    }
+
+    public string Dir { get; }
+
+    public NetworkNamespace Site { get; }
+
+    public NetworkNamespace Appliance { get; }
+
+    /// <summary>An API token for <see cref="CurlAsync"/>.</summary>
+    public string Token { get; }
+
+    /// <summary>The appliance's standard output so far.</summary>
+    public Func<string> ApplianceLog { get; }
+
+    /// <summary>
+    /// Registers <paramref name="hosts"/> (hostname, MAC, static IP) in build mode with the debian12
+    /// profile, wires <paramref name="taps"/> taps, starts the appliance and dnsmasq with <paramref name="dhcpBoot"/>
+    /// (its boot-file options: next-server is the appliance).
+    /// </summary>
+    public static async Task<PxeSite> StartAsync(NamespaceLab lab, string dir, int taps, IEnumerable<(string Hostname, string Mac, string Ip)> hosts, params string[] dhcpBoot)
+    {
+        Directory.CreateDirectory(Path.Join(dir, "boot", "debian12"));
+        File.Copy(Path.Join(Installer, "linux"), Path.Join(dir, "boot", "debian12", "linux"));
+        File.Copy(Path.Join(Installer, "initrd.gz"), Path.Join(dir, "boot", "debian12", "initrd.gz"));
+        foreach ((string hostname, string mac, string ip) in hosts)
+        {
+            // No router here: the installer's first (DHCP) network setup needs these on the kernel line (shared/notes/pxe-facts.md).
+            await NamespaceLab.CliAsync(dir, "hosts", "add", "--mac", mac, "--hostname", $"{hostname}.example.org", "--ip", $"{ip}/24",
+                "--dns", "192.0.2.1", "--console", "ttyS0,115200n8", "--kernel-args", "netcfg/no_default_route=true netcfg/get_nameservers=192.0.2.1");
+            await NamespaceLab.CliAsync(dir, "hosts", "build", hostname);
+        }
+        string token = (await NamespaceLab.CliAsync(dir, "token", "create")).Trim();
+        NetworkNamespace site = await lab.CreateNamespaceAsync();
+        NetworkNamespace appliance = await lab.CreateNamespaceAsync();
+        await WireAsync(site, appliance, taps);
+        Func<string> log = lab.Start(appliance, dir, [ApplianceProcess.BinaryPath, "serve", "--data-dir", "data", "--boot-dir", "boot",
+            "--templates", InventoryAppliance.Templates, "--tftp", $"{ApplianceIp}:69", "--http", HttpBase, "--interface", "eth0"]);
+        var pxe = new PxeSite(lab, dir, site, appliance, token, log);
+        await NamespaceLab.WaitForAsync(async () => (await pxe.CurlAsync("/healthz")).ExitCode == 0, TimeSpan.FromSeconds(60), "appliance healthy");
+        lab.Start(site, dir, ["dnsmasq", "--keep-in-foreground", "--port=0", "--interface=br0", "--bind-interfaces",
+            "--dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,10m", "--dhcp-option=3", "--dhcp-option=6,192.0.2.1",
+            $"--dhcp-leasefile={Path.Join(dir, "leases")}", $"--pid-file={Path.Join(dir, "dnsmasq.pid")}", .. dhcpBoot]);
+        return pxe;
+    }
+
+    /// <summary>A TCG VM PXE-booting on tap <paramref name="tap"/>: SeaBIOS with its iPXE ROM (e1000), or OVMF with its own PXE (virtio-net).</summary>
+    public void StartVm(int tap, string mac, bool uefi)
+    {
+        string serial = Path.Join(Dir, $"serial-{tap}.log");
+        string[] firmware = [];
+        string nic = $"e1000,netdev=n0,mac={mac}";
+        if (uefi)
+        {
+            string vars = Path.Join(Dir, $"ovmf-vars-{tap}.fd");
+            File.Copy("/usr/share/OVMF/OVMF_VARS_4M.fd", vars);
+            firmware = ["-drive", "if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd", "-drive", $"if=pflash,format=raw,file={vars}"];
+            // OVMF's own virtio-net driver and PXE, not an iPXE option ROM: the firmware a UEFI server has.
+            nic = $"virtio-net-pci,netdev=n0,mac={mac},romfile=";
+        }
+        _lab.Start(Site, Dir, ["qemu-system-x86_64", "-accel", "tcg", "-m", "1024", "-display", "none", "-monitor", "none",
+            "-serial", $"file:{serial}", .. firmware, "-netdev", $"tap,id=n0,ifname=tap{tap},script=no,downscript=no", "-device", nic, "-boot", "n"]);
+    }
+
+    /// <summary>curl inside the appliance's namespace, with the API token.</summary>
+    public Task<ProcessResult> CurlAsync(string path) =>
+        ProcessRunner.RunAsync("ip", Appliance.Exec("curl", "-sSf", "-H", $"Authorization: Bearer {Token}", $"{HttpBase}{path}"), TimeSpan.FromSeconds(10));
+
+    public Task<string> ShowAsync(string hostname) => NamespaceLab.CliAsync(Dir, "hosts", "show", hostname);
+
+    public Task WaitForTimelineAsync(string hostname, string text, TimeSpan limit) =>
+        NamespaceLab.WaitForAsync(async () => (await ShowAsync(hostname)).Contains(text, StringComparison.Ordinal), limit, $"'{text}' on {hostname}'s timeline");
+
+    public static void AssertInOrder(string text, params string[] parts)
+    {
+        int at = 0;
+        foreach (string part in parts)
+        {
+            int found = text.IndexOf(part, at, StringComparison.Ordinal);
+            Assert.True(found >= 0, $"'{part}' not found after position {at} in:\n{text}");
+            at = found + part.Length;
+        }
+    }
+
+    private static async Task WireAsync(NetworkNamespace site, NetworkNamespace appliance, int taps)
+    {
+        List<string[]> steps =
+        [
+            site.Exec("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"),
+            appliance.Exec("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"),
+            ["-n", site.Name, "link", "add", "br0", "type", "bridge", "mcast_snooping", "0"],
+            ["-n", site.Name, "addr", "add", "192.0.2.1/24", "dev", "br0"],
+            ["-n", site.Name, "link", "add", "veth0", "type", "veth", "peer", "name", "eth0", "netns", appliance.Name],
+            ["-n", site.Name, "link", "set", "veth0", "master", "br0"],
+            ["-n", site.Name, "link", "set", "veth0", "up"],
+        ];
+        for (int i = 0; i < taps; i++)
+        {
+            steps.Add(["-n", site.Name, "tuntap", "add", "dev", $"tap{i}", "mode", "tap"]);
+            steps.Add(["-n", site.Name, "link", "set", $"tap{i}", "master", "br0"]);
+            steps.Add(["-n", site.Name, "link", "set", $"tap{i}", "up"]);
+        }
+        steps.Add(["-n", site.Name, "link", "set", "br0", "up"]);
+        steps.Add(["-n", appliance.Name, "addr", "add", $"{ApplianceIp}/24", "dev", "eth0"]);
+        steps.Add(["-n", appliance.Name, "link", "set", "eth0", "up"]);
+        steps.Add(["-n", appliance.Name, "link", "set", "lo", "up"]);
+        foreach (string[] step in steps)
+        {
+            await ProcessRunner.RunCheckedAsync("ip", step);
+        }
+    }
+}
