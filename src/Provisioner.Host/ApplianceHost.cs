@@ -37,6 +37,7 @@ internal static class ApplianceHost
         builder.Services.AddTftpBootServer(config);
         builder.Services.AddPacketCapture(config);
         builder.Services.AddInstallerSyslog(config);
+        builder.Services.AddProxyDhcp(config);
         builder.Services.AddProvisionerWeb();
 
         WebApplication app = builder.Build();

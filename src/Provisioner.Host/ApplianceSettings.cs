@@ -17,4 +17,5 @@ internal static class ApplianceSettings
     public const string PublicUrl = "PublicUrl";
     public const string CaptureInterfaces = "Capture:Interfaces";
     public const string SyslogEndpoint = "Syslog:Endpoint";
+    public const string ProxyDhcpEnabled = "ProxyDhcp:Enabled";
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Provisioner.Core;
 using Provisioner.Pxe.Boot;
 using Provisioner.Pxe.Capture;
+using Provisioner.Pxe.Dhcp;
 using Provisioner.Pxe.Syslog;
 using Provisioner.Pxe.Tftp;
 
@@ -38,6 +39,26 @@ public static class PxeServiceCollectionExtensions
         services.AddSingleton<ISyslogHandler, InstallerSyslogHandler>();
         services.AddSingleton<SyslogServer>();
         services.AddHostedService<SyslogHostedService>();
+        return services;
+    }
+
+    /// <summary>ProxyDHCP (<c>ProxyDhcp:Enabled</c>, <c>--proxy-dhcp</c>) on the capture interfaces, and only there.</summary>
+    public static IServiceCollection AddProxyDhcp(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddTftpBootServer(configuration);
+        services.AddOptions<ProxyDhcpOptions>().Configure(o =>
+        {
+            o.Enabled = configuration.GetValue<bool>("ProxyDhcp:Enabled");
+            foreach (string name in configuration.GetSection("Capture:Interfaces").Get<string[]>() ?? [])
+            {
+                o.Interfaces.Add(name);
+            }
+        });
+        services.AddOptions<ProxyDhcpPolicyOptions>().Bind(configuration.GetSection("ProxyDhcp"));
+        services.AddOptions<BootChoiceOptions>().Bind(configuration.GetSection("ProxyDhcp"));
+        services.AddSingleton<IProxyDhcpHandler, ProxyDhcpBootHandler>();
+        services.AddSingleton<ProxyDhcpServer>();
+        services.AddHostedService<ProxyDhcpHostedService>();
         return services;
     }
 

@@ -30,9 +30,15 @@ internal static class ServeCommand
         HelpName = "NAME",
     };
 
+    private static readonly Option<bool> ProxyDhcp = new("--proxy-dhcp")
+    {
+        Description = "Answer PXE clients' DHCP with boot information (ProxyDHCP, UDP 67 and 4011) on the --interface interfaces; never hands out addresses. Default off",
+    };
+
     public static Command Create()
     {
         var command = new Command("serve", "Serve TFTP and HTTP until stopped (Ctrl+C or SIGTERM).");
+        command.Options.Add(ProxyDhcp);
         foreach ((Option<string> option, _) in Settings)
         {
             command.Options.Add(option);
@@ -45,6 +51,10 @@ internal static class ServeCommand
             Dictionary<string, string?> overrides = Settings
                 .Where(s => parse.GetResult(s.Option) is { Implicit: false })
                 .ToDictionary(s => s.Key, s => parse.GetValue(s.Option));
+            if (parse.GetValue(ProxyDhcp))
+            {
+                overrides[ApplianceSettings.ProxyDhcpEnabled] = "true";
+            }
             string[] interfaces = parse.GetValue(Interfaces) ?? [];
             for (int i = 0; i < interfaces.Length; i++)
             {

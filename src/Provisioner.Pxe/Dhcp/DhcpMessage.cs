@@ -15,6 +15,9 @@ public sealed record DhcpMessage
 
     public required IPAddress ClientAddress { get; init; }
 
+    /// <summary>giaddr: the relay agent that forwarded it, 0.0.0.0 when none.</summary>
+    public IPAddress RelayAddress { get; init; } = IPAddress.Any;
+
     /// <summary>yiaddr: the address the server offers or assigns.</summary>
     public required IPAddress YourAddress { get; init; }
 
@@ -37,6 +40,9 @@ public sealed record DhcpMessage
 
     /// <summary>Option 97: the 16-byte machine UUID (after its type byte 0).</summary>
     public Guid? ClientUuid { get; init; }
+
+    /// <summary>Option 77, such as <c>iPXE</c>.</summary>
+    public string? UserClass { get; init; }
 
     public bool IsPxe => VendorClass?.StartsWith("PXEClient", StringComparison.Ordinal) == true;
 }

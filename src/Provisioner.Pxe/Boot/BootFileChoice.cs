@@ -1,0 +1,70 @@
+using Provisioner.Pxe.Dhcp;
+
+namespace Provisioner.Pxe.Boot;
+
+/// <summary>Which boot loader a PXE client gets, from its firmware type; see <see cref="BootFileChoice"/>.</summary>
+public sealed class BootChoiceOptions
+{
+    /// <summary>
+    /// Chainload iPXE first (Debian's ipxe: <c>undionly.kpxe</c> for BIOS, <c>snponly.efi</c> for UEFI),
+    /// which then boots over HTTP from the appliance. Default false: pxelinux and GRUB over TFTP.
+    /// </summary>
+    public bool ChainloadIpxe { get; set; }
+
+    /// <summary><c>grub</c> (grubnetx64.efi, default) or <c>syslinux</c> (syslinux.efi) for x86-64 UEFI.</summary>
+    public string UefiLoader { get; set; } = "grub";
+}
+
+/// <summary>
+/// The boot file for a PXE client's DHCP request. The client architecture (option 93, else the
+/// vendor class's <c>Arch:</c>) picks the loader; a client that says it is iPXE (user class
+/// <c>iPXE</c>) is already past the loader stage and gets its script's HTTP URL.
+/// </summary>
+public static class BootFileChoice
+{
+    public const string Pxelinux = "pxelinux.0";
+    public const string Grub64 = "grubnetx64.efi";
+    public const string GrubArm64 = "grubnetaa64.efi";
+    public const string SyslinuxEfi = "syslinux.efi";
+    public const string IpxeBios = "undionly.kpxe";
+    public const string IpxeEfi = "snponly.efi";
+
+    /// <summary>Null when no loader fits (an architecture without one installed); <paramref name="reason"/> says why.</summary>
+    public static string? For(DhcpMessage request, string httpBase, BootChoiceOptions options, Func<string, bool> available, out string reason)
+    {
+        reason = string.Empty;
+        if (request.UserClass == "iPXE")
+        {
+            return $"{httpBase}/ipxe/{Convert.ToHexString(request.ClientHardwareAddress).ToLowerInvariant()}";
+        }
+        DhcpClientArchitecture arch = DhcpClientArchitectures.Resolve(request) ?? DhcpClientArchitecture.X86Bios;
+        string? file = arch switch
+        {
+            DhcpClientArchitecture.X86Bios => options.ChainloadIpxe ? IpxeBios : Pxelinux,
+            DhcpClientArchitecture.X64Uefi or DhcpClientArchitecture.EfiBc =>
+                options.ChainloadIpxe ? IpxeEfi : options.UefiLoader.Equals("syslinux", StringComparison.OrdinalIgnoreCase) ? SyslinuxEfi : Grub64,
+            DhcpClientArchitecture.Arm64Uefi => GrubArm64,
+            _ => null,
+        };
+        if (file is null)
+        {
+            reason = $"no boot loader for {DhcpClientArchitectures.Describe(request)} clients";
+            return null;
+        }
+        if (!available(file))
+        {
+            reason = $"{file} is not installed (Debian package {Package(file)})";
+            return null;
+        }
+        return file;
+    }
+
+    private static string Package(string file) => file switch
+    {
+        GrubArm64 => "grub-efi-arm64-bin",
+        Grub64 => "grub-efi-amd64-bin",
+        SyslinuxEfi => "syslinux-efi",
+        IpxeBios or IpxeEfi => "ipxe",
+        _ => "pxelinux",
+    };
+}

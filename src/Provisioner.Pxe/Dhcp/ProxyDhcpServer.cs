@@ -1,0 +1,161 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Provisioner.Core.Hosting;
+
+namespace Provisioner.Pxe.Dhcp;
+
+/// <summary>
+/// A ProxyDHCP server (PXE specification 2.1 §2.2): on each named interface, and only there, it
+/// answers PXE clients' DISCOVERs on UDP 67 with an OFFER carrying boot information and no
+/// address, and their REQUESTs on UDP 4011 with an ACK. Anything that is not a PXE client's request
+/// is ignored: it never answers a plain DHCP client and never hands out an address.
+/// </summary>
+public sealed partial class ProxyDhcpServer(IOptions<ProxyDhcpOptions> options, IProxyDhcpHandler handler, ILogger<ProxyDhcpServer> logger) : IAsyncDisposable
+{
+    public const int DhcpServerPort = 67;
+    public const int DhcpClientPort = 68;
+    public const int PxePort = 4011;
+
+    // SOL_SOCKET / SO_BINDTODEVICE (Linux): the socket sees and sends only on that interface.
+    private const int SolSocket = 1;
+    private const int SoBindToDevice = 25;
+
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<(Socket Socket, Task Loop)> _listeners = [];
+
+    public long Ignored { get; private set; }
+
+    /// <summary>Binds every socket now, so a busy port or a missing interface stops start-up with one line.</summary>
+    public void Start()
+    {
+        if (options.Value.Interfaces.Count == 0)
+        {
+            throw new PortBindException("ProxyDHCP cannot listen: --proxy-dhcp needs --interface, and answers only on the provisioning interfaces named there");
+        }
+        foreach (string name in options.Value.Interfaces)
+        {
+            IPAddress server = AddressOf(name);
+            foreach (int port in new[] { DhcpServerPort, PxePort })
+            {
+                Socket socket = Bind(name, port);
+                _listeners.Add((socket, Task.Run(() => ReceiveLoopAsync(socket, name, server, port, _stopping.Token))));
+            }
+            LogListening(name, server);
+        }
+    }
+
+    private static IPAddress AddressOf(string name)
+    {
+        NetworkInterface? nic = NetworkInterface.GetAllNetworkInterfaces().FirstOrDefault(n => n.Name == name);
+        return nic?.GetIPProperties().UnicastAddresses.Select(a => a.Address).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+            ?? throw new PortBindException($"ProxyDHCP cannot listen on {name}: {(nic is null ? "no such interface" : "it has no IPv4 address")}; name the provisioning interface with --interface");
+    }
+
+    private static Socket Bind(string name, int port)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { EnableBroadcast = true };
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.SetRawSocketOption(SolSocket, SoBindToDevice, Encoding.ASCII.GetBytes(name + "\0"));
+            socket.Bind(new IPEndPoint(IPAddress.Any, port));
+            return socket;
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            throw PortBindException.For("ProxyDHCP", $"udp {name}:{port}", ex, "--interface (or leave out --proxy-dhcp)");
+        }
+    }
+
+    private async Task ReceiveLoopAsync(Socket socket, string name, IPAddress server, int port, CancellationToken stopping)
+    {
+        byte[] buffer = new byte[1500];
+        byte[] reply = new byte[1500];
+        EndPoint any = new IPEndPoint(IPAddress.Any, 0);
+        while (!stopping.IsCancellationRequested)
+        {
+            SocketReceiveFromResult received;
+            try
+            {
+                received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                continue;
+            }
+            try
+            {
+                await AnswerAsync(socket, name, server, port, buffer.AsMemory(0, received.ReceivedBytes), (IPEndPoint)received.RemoteEndPoint, reply, stopping).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogFailed(ex, name);
+            }
+        }
+    }
+
+    private async Task AnswerAsync(Socket socket, string name, IPAddress server, int port, ReadOnlyMemory<byte> datagram, IPEndPoint peer, byte[] reply, CancellationToken stopping)
+    {
+        // On 67 a DISCOVER gets an OFFER; on 4011 a REQUEST gets an ACK (PXE 2.1 §2.2.5, §2.5).
+        DhcpMessageType? answer = !DhcpWire.TryReadMessage(datagram.Span, out DhcpMessage? request) || request!.Op != 1 || !request.IsPxe ? null
+            : port == DhcpServerPort && request.MessageType == DhcpMessageType.Discover ? DhcpMessageType.Offer
+            : port == PxePort && request.MessageType == DhcpMessageType.Request ? DhcpMessageType.Ack
+            : null;
+        if (answer is null)
+        {
+            Ignored++;
+            return;
+        }
+        string? bootFile = await handler.BootFileAsync(request!, name, server, stopping).ConfigureAwait(false);
+        string mac = Convert.ToHexString(request!.ClientHardwareAddress).ToLowerInvariant();
+        if (bootFile is null)
+        {
+            LogSilent(mac, request.TransactionId, name);
+            return;
+        }
+        if (!DhcpWire.TryWriteReply(reply, ProxyDhcpReplies.For(request, answer.Value, server, bootFile), out int written))
+        {
+            LogTooLong(mac, bootFile);
+            return;
+        }
+        // An OFFER goes to the broadcast address (the client has none yet); an ACK back to where the REQUEST came from.
+        IPEndPoint target = answer == DhcpMessageType.Offer ? new IPEndPoint(IPAddress.Broadcast, DhcpClientPort) : peer;
+        await socket.SendToAsync(reply.AsMemory(0, written), SocketFlags.None, target, stopping).ConfigureAwait(false);
+        LogAnswered(answer.Value, mac, request.TransactionId, name, bootFile);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        foreach ((Socket socket, Task loop) in _listeners)
+        {
+            socket.Dispose();
+            await loop.ConfigureAwait(false);
+        }
+        _stopping.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "ProxyDHCP answering PXE clients on {Interface} as {Server} (udp 67 and 4011)")]
+    private partial void LogListening(string @interface, IPAddress server);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "ProxyDHCP {Answer} to mac {Mac} xid {Xid:x8} on {Interface}: boot {BootFile}")]
+    private partial void LogAnswered(DhcpMessageType answer, string mac, uint xid, string @interface, string bootFile);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "ProxyDHCP left mac {Mac} xid {Xid:x8} on {Interface} unanswered (policy)")]
+    private partial void LogSilent(string mac, uint xid, string @interface);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ProxyDHCP boot file for mac {Mac} is too long for the DHCP file field: {BootFile}")]
+    private partial void LogTooLong(string mac, string bootFile);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ProxyDHCP could not answer on {Interface}")]
+    private partial void LogFailed(Exception ex, string @interface);
+}
