@@ -30,7 +30,13 @@ public static class BootFileChoice
     public const string IpxeEfi = "snponly.efi";
 
     /// <summary>Null when no loader fits (an architecture without one installed); <paramref name="reason"/> says why.</summary>
-    public static string? For(DhcpMessage request, string httpBase, BootChoiceOptions options, Func<string, bool> available, out string reason)
+    /// <param name="viaProxyDhcp">
+    /// The answer comes from ProxyDHCP, not the site's DHCP server. GRUB's network image (Debian 12's
+    /// 2.06) takes its TFTP server only from the firmware's cached DHCP ACK, which then names none:
+    /// it starts and never finds its config. x86-64 UEFI clients chainload iPXE instead, which reads
+    /// ProxyDHCP answers and then boots over HTTP.
+    /// </param>
+    public static string? For(DhcpMessage request, string httpBase, BootChoiceOptions options, Func<string, bool> available, out string reason, bool viaProxyDhcp = false)
     {
         reason = string.Empty;
         if (request.UserClass == "iPXE")
@@ -42,7 +48,7 @@ public static class BootFileChoice
         {
             DhcpClientArchitecture.X86Bios => options.ChainloadIpxe ? IpxeBios : Pxelinux,
             DhcpClientArchitecture.X64Uefi or DhcpClientArchitecture.EfiBc =>
-                options.ChainloadIpxe ? IpxeEfi : options.UefiLoader.Equals("syslinux", StringComparison.OrdinalIgnoreCase) ? SyslinuxEfi : Grub64,
+                options.ChainloadIpxe || viaProxyDhcp ? IpxeEfi : options.UefiLoader.Equals("syslinux", StringComparison.OrdinalIgnoreCase) ? SyslinuxEfi : Grub64,
             DhcpClientArchitecture.Arm64Uefi => GrubArm64,
             _ => null,
         };

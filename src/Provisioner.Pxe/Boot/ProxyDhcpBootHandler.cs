@@ -39,7 +39,7 @@ internal sealed partial class ProxyDhcpBootHandler(HostDirectory hosts, BootFile
                 return null;
             }
         }
-        string? file = BootFileChoice.For(request, urls.BaseFor(server), choice.Value, f => files.Find(f).Status == BootFileStatus.Found, out string reason);
+        string? file = BootFileChoice.For(request, urls.BaseFor(server), choice.Value, f => files.Find(f).Status == BootFileStatus.Found, out string reason, viaProxyDhcp: true);
         if (file is null)
         {
             LogNoLoader(mac.ToString(), reason);

@@ -30,6 +30,13 @@ public sealed class BootFileChoiceTests
     }
 
     [Fact]
+    public void For_UefiBehindProxyDhcp_ChainloadsIpxeInsteadOfGrub()
+    {
+        Assert.Equal("snponly.efi", BootFileChoice.For(Message(7, null, null), Http, new BootChoiceOptions(), _ => true, out _, viaProxyDhcp: true));
+        Assert.Equal("pxelinux.0", BootFileChoice.For(Message(0, null, null), Http, new BootChoiceOptions(), _ => true, out _, viaProxyDhcp: true));
+    }
+
+    [Fact]
     public void For_LoaderNotInstalledOrUnknownArchitecture_NullWithAReason()
     {
         Assert.Null(BootFileChoice.For(Message(11, null, null), Http, new BootChoiceOptions(), f => f != "grubnetaa64.efi", out string missing));

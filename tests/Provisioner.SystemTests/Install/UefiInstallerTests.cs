@@ -64,4 +64,31 @@ public sealed class UefiInstallerTests : IAsyncLifetime
             "preseed fetched by 192.0.2.1",
             "installer started (early_command)");
     }
+
+    /// <summary>
+    /// The site's DHCP server gives addresses and nothing else; the appliance's ProxyDHCP gives the
+    /// boot file. Behind ProxyDHCP a UEFI client chainloads iPXE (GRUB's network image would not
+    /// find its server: see BootFileChoice), whose own DHCP gets its script's URL the same way.
+    /// </summary>
+    [Fact]
+    public async Task Debian12_UefiPxe_ProxyDhcp_SiteDhcpWithoutPxeOptions_ReachesPreseedAndEarlyCallback()
+    {
+        const string mac = "52:54:00:12:34:88";
+        PxeSite site = await PxeSite.StartAsync(_lab, _files.Dir("site"), taps: 1, [("proxy01", mac, "192.0.2.40")], ["--proxy-dhcp"], []);
+        site.StartVm(0, mac, uefi: true);
+
+        await site.WaitForTimelineAsync("proxy01", "installer started (early_command)", Limit);
+        PxeSite.AssertInOrder(await site.ShowAsync("proxy01"),
+            "PXE DHCP seen, arch x86-64 EFI",
+            "snponly.efi transferred",
+            "boot config ipxe/525400123488 served",
+            "http     booting    debian12/initrd.gz transferred",
+            "preseed fetched by 192.0.2.1",
+            "installer started (early_command)");
+        PxeSite.AssertInOrder(site.ApplianceLog(),
+            "ProxyDHCP Offer to mac 525400123488",
+            "boot snponly.efi",
+            "ProxyDHCP Offer to mac 525400123488",
+            $"boot {PxeSite.HttpBase}/ipxe/525400123488");
+    }
 }

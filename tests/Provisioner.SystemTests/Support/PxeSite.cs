@@ -40,7 +40,12 @@ internal sealed class PxeSite
     /// profile, wires <paramref name="taps"/> taps, starts the appliance and dnsmasq with <paramref name="dhcpBoot"/>
     /// (its boot-file options: next-server is the appliance).
     /// </summary>
-    public static async Task<PxeSite> StartAsync(NamespaceLab lab, string dir, int taps, IEnumerable<(string Hostname, string Mac, string Ip)> hosts, params string[] dhcpBoot)
+    public static Task<PxeSite> StartAsync(NamespaceLab lab, string dir, int taps, IEnumerable<(string Hostname, string Mac, string Ip)> hosts, params string[] dhcpBoot) =>
+        StartAsync(lab, dir, taps, hosts, [], dhcpBoot);
+
+    /// <param name="applianceArguments">More <c>serve</c> arguments, such as <c>--proxy-dhcp</c>.</param>
+    public static async Task<PxeSite> StartAsync(NamespaceLab lab, string dir, int taps, IEnumerable<(string Hostname, string Mac, string Ip)> hosts,
+        string[] applianceArguments, string[] dhcpBoot)
     {
         Directory.CreateDirectory(Path.Join(dir, "boot", "debian12"));
         File.Copy(Path.Join(Installer, "linux"), Path.Join(dir, "boot", "debian12", "linux"));
@@ -57,7 +62,7 @@ internal sealed class PxeSite
         NetworkNamespace appliance = await lab.CreateNamespaceAsync();
         await WireAsync(site, appliance, taps);
         Func<string> log = lab.Start(appliance, dir, [ApplianceProcess.BinaryPath, "serve", "--data-dir", "data", "--boot-dir", "boot",
-            "--templates", InventoryAppliance.Templates, "--tftp", $"{ApplianceIp}:69", "--http", HttpBase, "--interface", "eth0"]);
+            "--templates", InventoryAppliance.Templates, "--tftp", $"{ApplianceIp}:69", "--http", HttpBase, "--interface", "eth0", .. applianceArguments]);
         var pxe = new PxeSite(lab, dir, site, appliance, token, log);
         await NamespaceLab.WaitForAsync(async () => (await pxe.CurlAsync("/healthz")).ExitCode == 0, TimeSpan.FromSeconds(60), "appliance healthy");
         lab.Start(site, dir, ["dnsmasq", "--keep-in-foreground", "--port=0", "--interface=br0", "--bind-interfaces",
