@@ -6,6 +6,7 @@ cd "$(dirname "$0")"
 . scripts/apt-ensure.sh
 
 require_dotnet
-# pxelinux.0 (pxelinux) and ldlinux.c32 with the other BIOS modules (syslinux-common).
-apt_ensure pxelinux syslinux-common
+# pxelinux.0 (pxelinux) and ldlinux.c32 with the other BIOS modules (syslinux-common); for UEFI
+# machines GRUB's network image (grub-efi-amd64-bin), syslinux.efi (syslinux-efi) and iPXE (ipxe).
+apt_ensure pxelinux syslinux-common grub-efi-amd64-bin syslinux-efi ipxe
 exec dotnet run --project src/Provisioner.Host -c Release -- serve "$@"

@@ -15,6 +15,9 @@ apt_ensure libpcap0.8
 # A real PXE client: QEMU's iPXE ROM booting Debian's netboot installer, with dnsmasq for DHCP, all
 # inside network namespaces the tests create.
 apt_ensure qemu-system-x86 ipxe-qemu debian-installer-12-netboot-amd64 dnsmasq-base
+# UEFI: OVMF firmware, GRUB's and syslinux's EFI network loaders, iPXE to chainload; ISC dhclient
+# as the plain DHCP client ProxyDHCP must never answer.
+apt_ensure ovmf grub-efi-amd64-bin syslinux-efi ipxe isc-dhcp-client
 # The inventory tests run on SQLite and on a real PostgreSQL server.
 postgres_for_tests
 # The web UI tests: Debian's Chromium driven by Playwright, and axe-core for accessibility.
