@@ -21,8 +21,7 @@ public static class PxeServiceCollectionExtensions
         services.AddOptions<TftpServerOptions>()
             .Bind(configuration.GetSection("Tftp"))
             .Configure(o => o.Endpoint = ParseEndpoint(configuration["Tftp:Endpoint"], o.Endpoint));
-        services.AddOptions<BootFileOptions>().Bind(configuration);
-        services.AddSingleton<BootFiles>();
+        services.AddBootFiles(configuration);
         services.AddSingleton<BootTftpHandler>();
         services.AddSingleton<ITftpHandler, ConfigTftpHandler>();
         services.AddSingleton<ITftpTransferObserver, TftpEventPublisher>();
@@ -45,7 +44,9 @@ public static class PxeServiceCollectionExtensions
     /// <summary>ProxyDHCP (<c>ProxyDhcp:Enabled</c>, <c>--proxy-dhcp</c>) on the capture interfaces, and only there.</summary>
     public static IServiceCollection AddProxyDhcp(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddTftpBootServer(configuration);
+        services.AddInventory(configuration);
+        services.AddApplianceUrls(configuration);
+        services.AddBootFiles(configuration);
         services.AddOptions<ProxyDhcpOptions>().Configure(o =>
         {
             o.Enabled = configuration.GetValue<bool>("ProxyDhcp:Enabled");
@@ -71,6 +72,17 @@ public static class PxeServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ObservationRecorder>());
         services.AddHostedService<CaptureHostedService>();
         return services;
+    }
+
+    /// <summary>The boot dir and the system loader directories, registered once whoever asks first.</summary>
+    private static void AddBootFiles(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (services.Any(d => d.ServiceType == typeof(BootFiles)))
+        {
+            return;
+        }
+        services.AddOptions<BootFileOptions>().Bind(configuration);
+        services.AddSingleton<BootFiles>();
     }
 
     private static IPEndPoint? ParseSyslogEndpoint(string? value, IPEndPoint? fallback) =>
