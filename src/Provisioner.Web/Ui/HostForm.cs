@@ -47,19 +47,15 @@ public sealed class HostForm
         Notes = string.IsNullOrWhiteSpace(Notes) ? null : Notes,
     };
 
-    public static HostForm From(HostRecord host) => new()
+    public static HostForm From(HostRecord host)
     {
-        Mac = host.Mac,
-        Hostname = host.Hostname,
-        Domain = host.Domain,
-        Ip = $"{host.Ip}/{host.PrefixLength}",
-        Gateway = host.Gateway,
-        Dns = string.Join(' ', host.Dns),
-        Profile = host.Profile,
-        Console = host.Console,
-        KernelArgs = host.KernelArgs,
-        Notes = host.Notes,
-    };
+        HostFields fields = HostFields.From(host);
+        return new HostForm
+        {
+            Mac = fields.Mac, Hostname = fields.Hostname, Domain = fields.Domain, Ip = fields.Ip, Gateway = fields.Gateway,
+            Dns = string.Join(' ', fields.Dns ?? []), Profile = fields.Profile, Console = fields.Console, KernelArgs = fields.KernelArgs, Notes = fields.Notes,
+        };
+    }
 
     /// <summary>The form field a validator error belongs to (errors are named as in the JSON API).</summary>
     public static string FieldName(FieldError error) => error.Field switch

@@ -10,33 +10,23 @@ namespace Provisioner.SystemTests.Capture;
 /// <c>/preseed</c> request with its preseed.
 /// </summary>
 [Trait("Category", "System")]
-public sealed class CaptureTests : IAsyncLifetime
+public sealed class CaptureTests : NamespaceTest
 {
     private const string ClientMac = "02:00:00:00:00:42";
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
-    private readonly TestFiles _files = new();
-    private readonly NamespaceLab _lab = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        await _lab.DisposeAsync();
-        _files.Dispose();
-    }
 
     [Fact]
     public async Task UnknownPxeClient_Discovered_RegisteredBuilt_ThenItsDhcpIsOnTheTimelineAndGenericPreseedFindsIt()
     {
-        string site = _files.Dir("site");
+        string site = Files.Dir("site");
         string token = (await NamespaceLab.CliAsync(site, "token", "create")).Trim();
-        NetworkNamespace server = await _lab.CreateNamespaceAsync();
-        NetworkNamespace client = await _lab.CreateNamespaceAsync();
+        NetworkNamespace server = await Lab.CreateNamespaceAsync();
+        NetworkNamespace client = await Lab.CreateNamespaceAsync();
         await NamespaceLab.WireClientAsync(server, client, ClientMac);
-        _lab.Start(server, site, [ApplianceProcess.BinaryPath, "serve", "--data-dir", "data", "--boot-dir", "boot", "--templates", InventoryAppliance.Templates,
+        Lab.Start(server, site, [ApplianceProcess.BinaryPath, "serve", "--data-dir", "data", "--boot-dir", "boot", "--templates", InventoryAppliance.Templates,
             "--tftp", "192.0.2.1:69", "--http", "http://192.0.2.1:8080", "--interface", "veth0"]);
-        await NamespaceLab.WaitForAsync(async () => (await ApiAsync(server, token, "/healthz")).ExitCode == 0, Limit, "appliance healthy");
-        await _lab.StartDhcpServerAsync(server, site);
+        await NamespaceLab.WaitHealthyAsync(server, "http://192.0.2.1:8080");
+        await Lab.StartDhcpServerAsync(server, site);
         // A UEFI PXE client as far as DHCP goes: vendor class with Arch 00007 (x86-64 EFI).
         string[] pxeDhcp = await NamespaceLab.PxeDhcpAsync(client, site, "PXEClient:Arch:00007:UNDI:003016");
 

@@ -9,32 +9,22 @@ namespace Provisioner.SystemTests.Capture;
 /// nothing and ends without a lease.
 /// </summary>
 [Trait("Category", "System")]
-public sealed class ProxyDhcpSafetyTests : IAsyncLifetime
+public sealed class ProxyDhcpSafetyTests : NamespaceTest
 {
     private const string ClientMac = "02:00:00:00:00:51";
-    private readonly TestFiles _files = new();
-    private readonly NamespaceLab _lab = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        await _lab.DisposeAsync();
-        _files.Dispose();
-    }
 
     [Fact]
     public async Task PlainDhclient_GetsNoAnswer_WhilePxeClientGetsAnOffer()
     {
-        string site = _files.Dir("site");
-        NetworkNamespace server = await _lab.CreateNamespaceAsync();
-        NetworkNamespace client = await _lab.CreateNamespaceAsync();
+        string site = Files.Dir("site");
+        NetworkNamespace server = await Lab.CreateNamespaceAsync();
+        NetworkNamespace client = await Lab.CreateNamespaceAsync();
         await NamespaceLab.WireClientAsync(server, client, ClientMac);
         // Unknown machines are answered too here (the default is to ignore them), so silence below is the PXE check's doing.
         await File.WriteAllTextAsync(Path.Join(site, "appsettings.json"), """{ "ProxyDhcp": { "Unknown": "localboot" } }""");
-        Func<string> log = _lab.Start(server, site, [ApplianceProcess.BinaryPath, "serve", "--data-dir", "data", "--boot-dir", "boot", "--templates", InventoryAppliance.Templates,
+        Func<string> log = Lab.Start(server, site, [ApplianceProcess.BinaryPath, "serve", "--data-dir", "data", "--boot-dir", "boot", "--templates", InventoryAppliance.Templates,
             "--tftp", "192.0.2.1:69", "--http", "http://192.0.2.1:8080", "--interface", "br0", "--proxy-dhcp"]);
-        await NamespaceLab.WaitForAsync(async () => (await ProcessRunner.RunAsync("ip", server.Exec("curl", "-sf", "http://192.0.2.1:8080/healthz"), TimeSpan.FromSeconds(10))).ExitCode == 0, TimeSpan.FromSeconds(60), "appliance healthy");
+        await NamespaceLab.WaitHealthyAsync(server, "http://192.0.2.1:8080");
 
         ProcessResult dhclient = await ProcessRunner.RunAsync("ip", client.Exec("timeout", "20", "dhclient", "-1", "-v", "-sf", "/bin/true",
             "-lf", Path.Join(site, "dhclient.leases"), "-pf", Path.Join(site, "dhclient.pid"), "eth0"), TimeSpan.FromSeconds(40));

@@ -8,47 +8,37 @@ namespace Provisioner.SystemTests.Host;
 /// (ambient, via setpriv), in a namespace of its own, on TFTP's real port 69.
 /// </summary>
 [Trait("Category", "System")]
-public sealed class PublishedBinaryTests : IAsyncLifetime
+public sealed class PublishedBinaryTests : NamespaceTest
 {
-    private readonly TestFiles _files = new();
-    private readonly NamespaceLab _lab = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        await _lab.DisposeAsync();
-        _files.Dispose();
-    }
 
     [Fact]
     public async Task PublishedSingleFile_AsNobodyWithTwoCapabilities_ServesHealthzAndTftpOnPort69()
     {
         string repo = RepoRoot();
-        string output = Path.Join(_files.Root, "published");
+        string output = Path.Join(Files.Root, "published");
         // Built in a directory of its own: the test build's bin and obj are in use.
         ProcessResult published = await ProcessRunner.RunAsync(Path.Join(repo, "scripts", "publish.sh"), [output], TimeSpan.FromMinutes(5), repo,
-            new Dictionary<string, string> { ["PUBLISH_ARTIFACTS"] = Path.Join(_files.Root, "build") });
+            new Dictionary<string, string> { ["PUBLISH_ARTIFACTS"] = Path.Join(Files.Root, "build") });
         Assert.True(published.ExitCode == 0, published.Output);
         string binary = Path.Join(output, "provisioner");
         Assert.Equal(["provisioner", "templates"], Directory.EnumerateFileSystemEntries(output).Select(Path.GetFileName).Where(n => n != "appsettings.json").Order(StringComparer.Ordinal));
 
         // Everything the unprivileged user needs to read or write.
-        foreach (string dir in new[] { _files.Root, output })
+        foreach (string dir in new[] { Files.Root, output })
         {
             File.SetUnixFileMode(dir, (UnixFileMode)0x1ED);
         }
-        string state = _files.Dir("state");
+        string state = Files.Dir("state");
         File.SetUnixFileMode(state, (UnixFileMode)0x1FF);
-        NetworkNamespace ns = await _lab.CreateNamespaceAsync();
+        NetworkNamespace ns = await Lab.CreateNamespaceAsync();
         await ProcessRunner.RunCheckedAsync("ip", ["-n", ns.Name, "link", "set", "lo", "up"]);
         // HOME as systemd sets it for the service user: the single file unpacks its native SQLite library under it.
-        Func<string> log = _lab.Start(ns, state, ["env", $"HOME={state}", "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+        Func<string> log = Lab.Start(ns, state, ["env", $"HOME={state}", "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
             "--inh-caps=-all,+net_bind_service,+net_raw", "--ambient-caps=-all,+net_bind_service,+net_raw", "--",
             binary, "serve", "--data-dir", Path.Join(state, "data"), "--boot-dir", Path.Join(state, "boot"), "--templates", Path.Join(output, "templates"),
             "--tftp", "127.0.0.1:69", "--http", "http://127.0.0.1:8080", "--syslog", "127.0.0.1:514"]);
 
-        await NamespaceLab.WaitForAsync(async () => (await ProcessRunner.RunAsync("ip", ns.Exec("curl", "-sf", "http://127.0.0.1:8080/healthz"), TimeSpan.FromSeconds(10))).ExitCode == 0, TimeSpan.FromSeconds(60), "the published binary healthy");
+        await NamespaceLab.WaitHealthyAsync(ns, "http://127.0.0.1:8080");
         ProcessResult tftp = await ProcessRunner.RunAsync("ip", ns.Exec("curl", "-sS", "-o", Path.Join(state, "pxelinux.0"), "tftp://127.0.0.1:69/pxelinux.0"), TimeSpan.FromSeconds(30));
         Assert.True(tftp.ExitCode == 0, tftp.Output + log());
         Assert.Equal(TestFiles.Sha256("/usr/lib/PXELINUX/pxelinux.0"), TestFiles.Sha256(Path.Join(state, "pxelinux.0")));

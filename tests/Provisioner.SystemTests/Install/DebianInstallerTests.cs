@@ -8,27 +8,17 @@ namespace Provisioner.SystemTests.Install;
 /// address; an unregistered one, booted beside it, must be discovered and get the local-boot default.
 /// </summary>
 [Trait("Category", "System")]
-public sealed class DebianInstallerTests : IAsyncLifetime
+public sealed class DebianInstallerTests : NamespaceTest
 {
     private const string Mac = "52:54:00:12:34:56";
     private const string UnknownMac = "52:54:00:12:34:57";
     private const string StaticIp = "192.0.2.10";
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(8);
-    private readonly TestFiles _files = new();
-    private readonly NamespaceLab _lab = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        await _lab.DisposeAsync();
-        _files.Dispose();
-    }
 
     [Fact]
     public async Task Debian12_PxeBootedInQemu_TimelineInOrder_LogShowsStaticAddress_UnknownMachineDiscoveredAndBootsLocally()
     {
-        PxeSite site = await PxeSite.StartAsync(_lab, _files.Dir("site"), taps: 2, [("test01", Mac, StaticIp)], $"--dhcp-boot=pxelinux.0,,{PxeSite.ApplianceIp}");
+        PxeSite site = await PxeSite.StartAsync(Lab, Files.Dir("site"), taps: 2, [("test01", Mac, StaticIp)], $"--dhcp-boot=pxelinux.0,,{PxeSite.ApplianceIp}");
         site.StartVm(0, Mac, uefi: false);
         site.StartVm(1, UnknownMac, uefi: false);
 

@@ -10,25 +10,15 @@ namespace Provisioner.SystemTests.Install;
 /// The site's dnsmasq picks the boot file by architecture and user class, as a real site's would.
 /// </summary>
 [Trait("Category", "System")]
-public sealed class UefiInstallerTests : IAsyncLifetime
+public sealed class UefiInstallerTests : NamespaceTest
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(8);
-    private readonly TestFiles _files = new();
-    private readonly NamespaceLab _lab = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        await _lab.DisposeAsync();
-        _files.Dispose();
-    }
 
     [Fact]
     public async Task Debian12_UefiPxe_GrubOverTftp_ReachesPreseedAndEarlyCallback()
     {
         const string mac = "52:54:00:12:34:66";
-        PxeSite site = await PxeSite.StartAsync(_lab, _files.Dir("site"), taps: 1, [("uefi01", mac, "192.0.2.20")],
+        PxeSite site = await PxeSite.StartAsync(Lab, Files.Dir("site"), taps: 1, [("uefi01", mac, "192.0.2.20")],
             "--dhcp-match=set:efi64,option:client-arch,7", $"--dhcp-boot=tag:efi64,grubnetx64.efi,,{PxeSite.ApplianceIp}");
         site.StartVm(0, mac, uefi: true);
 
@@ -48,7 +38,7 @@ public sealed class UefiInstallerTests : IAsyncLifetime
     public async Task Debian12_UefiPxe_ChainloadsIpxe_KernelAndInitrdOverHttp()
     {
         const string mac = "52:54:00:12:34:77";
-        PxeSite site = await PxeSite.StartAsync(_lab, _files.Dir("site"), taps: 1, [("ipxe01", mac, "192.0.2.30")],
+        PxeSite site = await PxeSite.StartAsync(Lab, Files.Dir("site"), taps: 1, [("ipxe01", mac, "192.0.2.30")],
             "--dhcp-match=set:efi64,option:client-arch,7", "--dhcp-userclass=set:ipxe,iPXE",
             $"--dhcp-boot=tag:efi64,tag:!ipxe,snponly.efi,,{PxeSite.ApplianceIp}",
             // iPXE expands ${net0/mac:hexhyp} in the boot file name itself.
@@ -74,7 +64,7 @@ public sealed class UefiInstallerTests : IAsyncLifetime
     public async Task Debian12_UefiPxe_ProxyDhcp_SiteDhcpWithoutPxeOptions_ReachesPreseedAndEarlyCallback()
     {
         const string mac = "52:54:00:12:34:88";
-        PxeSite site = await PxeSite.StartAsync(_lab, _files.Dir("site"), taps: 1, [("proxy01", mac, "192.0.2.40")], ["--proxy-dhcp"], []);
+        PxeSite site = await PxeSite.StartAsync(Lab, Files.Dir("site"), taps: 1, [("proxy01", mac, "192.0.2.40")], ["--proxy-dhcp"], []);
         site.StartVm(0, mac, uefi: true);
 
         await site.WaitForTimelineAsync("proxy01", "installer started (early_command)", Limit);

@@ -107,6 +107,11 @@ internal sealed class NamespaceLab : IAsyncDisposable
         return result.StandardOutput;
     }
 
+    /// <summary>Waits until <c>GET {httpBase}/healthz</c>, from inside <paramref name="ns"/>, answers 200.</summary>
+    public static Task WaitHealthyAsync(NetworkNamespace ns, string httpBase) =>
+        WaitForAsync(async () => (await ProcessRunner.RunAsync("ip", ns.Exec("curl", "-sf", $"{httpBase}/healthz"), TimeSpan.FromSeconds(10))).ExitCode == 0,
+            TimeSpan.FromSeconds(60), $"{httpBase}/healthz in {ns.Name}");
+
     /// <summary>Polls <paramref name="done"/> until it holds, failing the test after <paramref name="limit"/>.</summary>
     public static async Task WaitForAsync(Func<Task<bool>> done, TimeSpan limit, string what)
     {

@@ -64,7 +64,7 @@ internal sealed class PxeSite
         Func<string> log = lab.Start(appliance, dir, [ApplianceProcess.BinaryPath, "serve", "--data-dir", "data", "--boot-dir", "boot",
             "--templates", InventoryAppliance.Templates, "--tftp", $"{ApplianceIp}:69", "--http", HttpBase, "--interface", "eth0", .. applianceArguments]);
         var pxe = new PxeSite(lab, dir, site, appliance, token, log);
-        await NamespaceLab.WaitForAsync(async () => (await pxe.CurlAsync("/healthz")).ExitCode == 0, TimeSpan.FromSeconds(60), "appliance healthy");
+        await NamespaceLab.WaitHealthyAsync(appliance, HttpBase);
         lab.Start(site, dir, ["dnsmasq", "--keep-in-foreground", "--port=0", "--interface=br0", "--bind-interfaces",
             "--dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,10m", "--dhcp-option=3", "--dhcp-option=6,192.0.2.1",
             $"--dhcp-leasefile={Path.Join(dir, "leases")}", $"--pid-file={Path.Join(dir, "dnsmasq.pid")}", .. dhcpBoot]);

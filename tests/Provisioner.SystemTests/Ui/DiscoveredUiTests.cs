@@ -11,38 +11,33 @@ namespace Provisioner.SystemTests.Ui;
 /// launcher enters it first), so it reaches the appliance at 192.0.2.1 and nothing else.
 /// </summary>
 [Trait("Category", "System")]
-public sealed class DiscoveredUiTests : IAsyncLifetime
+public sealed class DiscoveredUiTests : NamespaceTest
 {
     private const string ClientMac = "02:00:00:00:00:43";
     private const string HttpBase = "http://192.0.2.1:8080";
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
-    private readonly TestFiles _files = new();
-    private readonly NamespaceLab _lab = new();
     private UiBrowser? _browser;
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         if (_browser is not null)
         {
             await _browser.DisposeAsync();
         }
-        await _lab.DisposeAsync();
-        _files.Dispose();
+        await base.DisposeAsync();
     }
 
     [Fact]
     public async Task UnknownMachinePxeBoots_AppearsLive_RegisteredFromPrefilledForm()
     {
-        string site = _files.Dir("site");
-        NetworkNamespace server = await _lab.CreateNamespaceAsync();
-        NetworkNamespace client = await _lab.CreateNamespaceAsync();
+        string site = Files.Dir("site");
+        NetworkNamespace server = await Lab.CreateNamespaceAsync();
+        NetworkNamespace client = await Lab.CreateNamespaceAsync();
         await NamespaceLab.WireClientAsync(server, client, ClientMac);
-        _lab.Start(server, site, [ApplianceProcess.BinaryPath, "serve", "--data-dir", "data", "--boot-dir", "boot", "--templates", InventoryAppliance.Templates,
+        Lab.Start(server, site, [ApplianceProcess.BinaryPath, "serve", "--data-dir", "data", "--boot-dir", "boot", "--templates", InventoryAppliance.Templates,
             "--tftp", "192.0.2.1:69", "--http", HttpBase, "--interface", "veth0"]);
-        await NamespaceLab.WaitForAsync(async () => (await ProcessRunner.RunAsync("ip", server.Exec("curl", "-sf", $"{HttpBase}/healthz"), TimeSpan.FromSeconds(10))).ExitCode == 0, Limit, "appliance healthy");
-        await _lab.StartDhcpServerAsync(server, site);
+        await NamespaceLab.WaitHealthyAsync(server, HttpBase);
+        await Lab.StartDhcpServerAsync(server, site);
         string launcher = Path.Join(site, "chromium-in-namespace");
         await File.WriteAllTextAsync(launcher, $"#!/bin/sh\nexec ip netns exec {server.Name} {UiBrowser.Chromium} \"$@\"\n");
         File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
