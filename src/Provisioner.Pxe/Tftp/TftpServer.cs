@@ -13,9 +13,6 @@ namespace Provisioner.Pxe.Tftp;
 /// </summary>
 public sealed partial class TftpServer : IAsyncDisposable
 {
-    /// <summary>A transfer thread needs little stack; 256 of them reserve 64 MiB of address space, not memory.</summary>
-    private const int TransferThreadStack = 256 * 1024;
-
     private readonly TftpServerOptions _options;
     private readonly ITftpHandler _handler;
     private readonly ITftpTransferObserver _observer;
@@ -28,6 +25,7 @@ public sealed partial class TftpServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _socket;
     private Task? _listener;
+    private TftpEventLoop[] _loops = [];
     private int _active;
 
     public TftpServer(IOptions<TftpServerOptions> options, ITftpHandler handler, ITftpTransferObserver observer, TimeProvider time, ILogger<TftpServer> logger)
@@ -65,6 +63,7 @@ public sealed partial class TftpServer : IAsyncDisposable
         }
         _socket = socket;
         LocalEndpoint = (IPEndPoint)socket.LocalEndPoint!;
+        _loops = [.. Enumerable.Range(0, Math.Max(1, _options.EventLoops)).Select(_ => new TftpEventLoop(_stopping.Token))];
         Log.Listening(_logger, LocalEndpoint);
         _listener = Task.Run(() => ListenAsync(_stopping.Token));
     }
@@ -79,6 +78,10 @@ public sealed partial class TftpServer : IAsyncDisposable
         _socket?.Dispose();
         Task[] pending = [.. _transfers.Keys, .. _listener is null ? [] : new[] { _listener }];
         await Task.WhenAll(pending).WaitAsync(cancellationToken).ConfigureAwait(false);
+        foreach (TftpEventLoop loop in _loops)
+        {
+            loop.Dispose();
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -176,7 +179,7 @@ public sealed partial class TftpServer : IAsyncDisposable
                 return;
             }
             using ITftpSource source = opened.Source;
-            await SendAsync(socket, request, peer, source, stopping).ConfigureAwait(false);
+            await SendAsync(socket, request, peer, source).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -208,16 +211,16 @@ public sealed partial class TftpServer : IAsyncDisposable
             : TftpReadResult.Refused(TftpErrorCode.IllegalOperation, $"file is over {_options.MaxNetasciiBytes} bytes: fetch it in octet mode");
     }
 
-    private async Task SendAsync(Socket socket, TftpRequest request, IPEndPoint peer, ITftpSource source, CancellationToken stopping)
+    private async Task SendAsync(Socket socket, TftpRequest request, IPEndPoint peer, ITftpSource source)
     {
         TftpTransferSettings settings = TftpNegotiation.Negotiate(request.Options, source.Length, _options);
-        using var session = new TftpTransferSession(socket, peer, source, settings, _options.MaxRetries, _time, MaySpin);
+        using var session = new TftpTransferSession(socket, peer, source, settings, _options.MaxRetries, _time);
         var info = new TftpTransferInfo(peer, request.Filename, source.Length, settings.BlockSize, settings.WindowSize) { BytesAcknowledged = () => session.BytesAcknowledged };
         Log.Started(_logger, peer, request.Filename, source.Length, settings.BlockSize, settings.WindowSize);
         Notify(o => o.OnStarted(info));
 
         long started = _time.GetTimestamp();
-        TftpOutcome outcome = await RunOnOwnThreadAsync(session, stopping).ConfigureAwait(false);
+        TftpOutcome outcome = await LeastLoadedLoop().Serve(session).ConfigureAwait(false);
         TimeSpan elapsed = _time.GetElapsedTime(started);
         if (outcome.Completed)
         {
@@ -231,33 +234,18 @@ public sealed partial class TftpServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Each transfer gets a thread, as tftpd-hpa gets a process: see <see cref="TftpTransferSession"/>.</summary>
-    private static Task<TftpOutcome> RunOnOwnThreadAsync(TftpTransferSession session, CancellationToken stopping)
+    private TftpEventLoop LeastLoadedLoop()
     {
-        var done = new TaskCompletionSource<TftpOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(
-            () =>
-            {
-                try
-                {
-                    done.SetResult(session.Run(stopping));
-                }
-                catch (Exception ex)
-                {
-                    done.SetException(ex);
-                }
-            },
-            TransferThreadStack)
+        TftpEventLoop least = _loops[0];
+        foreach (TftpEventLoop loop in _loops)
         {
-            IsBackground = true,
-            Name = "tftp-transfer",
-        };
-        thread.Start();
-        return done.Task;
+            if (loop.Count < least.Count)
+            {
+                least = loop;
+            }
+        }
+        return least;
     }
-
-    /// <summary>Spinning for a reply pays only while every transfer can have a core to itself.</summary>
-    private bool MaySpin() => ActiveTransfers <= Environment.ProcessorCount;
 
     private Socket OpenTransferSocket(IPAddress localAddress)
     {

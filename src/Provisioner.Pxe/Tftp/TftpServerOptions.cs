@@ -27,6 +27,12 @@ public sealed class TftpServerOptions
     /// </summary>
     public int MaxWindowSize { get; set; } = 64;
 
+    /// <summary>
+    /// Threads serving transfers, each waiting on its share of the transfer sockets with epoll.
+    /// Default: one per processor the process may run on.
+    /// </summary>
+    public int EventLoops { get; set; } = Environment.ProcessorCount;
+
     /// <summary>Largest file sent in netascii mode, which is converted in memory. Default 16 MiB.</summary>
     public long MaxNetasciiBytes { get; set; } = 16L * 1024 * 1024;
 }

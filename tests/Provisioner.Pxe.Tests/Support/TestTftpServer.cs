@@ -30,9 +30,13 @@ internal sealed class TestTftpServer : IAsyncDisposable, ITftpHandler, ITftpTran
 
     public RawTftpClient Client() => new(Endpoint);
 
+    /// <summary>A file whose every read fails, as a disk error would.</summary>
+    public const string UnreadableFile = "unreadable";
+
     public ValueTask<TftpReadResult> OpenAsync(string path, IPEndPoint peer, IPAddress local, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(_files.TryGetValue(path, out byte[]? content)
-            ? TftpReadResult.Found(new MemoryTftpSource(content))
+        ValueTask.FromResult(
+            path == UnreadableFile ? TftpReadResult.Found(new UnreadableSource())
+            : _files.TryGetValue(path, out byte[]? content) ? TftpReadResult.Found(new MemoryTftpSource(content))
             : TftpReadResult.NotFound($"{path}: no such file"));
 
     public void OnStarted(TftpTransferInfo transfer) => Events.Enqueue($"started {transfer.Path}");
@@ -57,5 +61,18 @@ internal sealed class TestTftpServer : IAsyncDisposable, ITftpHandler, ITftpTran
         throw new Xunit.Sdk.XunitException("the server sent nothing after its timeout");
     }
 
+    public Task StopAsync() => _server.StopAsync(CancellationToken.None);
+
     public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    private sealed class UnreadableSource : ITftpSource
+    {
+        public long Length => 4096;
+
+        public int Read(long offset, Span<byte> buffer) => throw new IOException("Input/output error");
+
+        public void Dispose()
+        {
+        }
+    }
 }
