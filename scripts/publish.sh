@@ -12,6 +12,6 @@ rm -rf "$out"
 # PUBLISH_ARTIFACTS: build in a directory of its own (the tests do, beside a running test build).
 dotnet publish src/Provisioner.Host -c Release -r linux-x64 --self-contained ${PUBLISH_ARTIFACTS:+--artifacts-path "$PUBLISH_ARTIFACTS"} \
   -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -p:DebugType=none -p:StaticWebAssetsEnabled=false \
-  -o "$out" -v quiet -nologo >/dev/null
+  -o "$out" -v quiet -nologo >&2
 cp -r templates "$out/templates"
 echo "$out/provisioner"

@@ -7,4 +7,8 @@ root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(HostsCommand.Create());
 root.Subcommands.Add(TokenCommand.Create());
 root.Subcommands.Add(UsersCommand.Create());
-return await root.Parse(args).InvokeAsync();
+root.Subcommands.Add(BackupCommand.CreateBackup());
+root.Subcommands.Add(BackupCommand.CreateRestore());
+// SIGTERM and Ctrl+C belong to serve's host, which drains transfers for as long as its settings say;
+// System.CommandLine would otherwise end the process two seconds after the signal.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

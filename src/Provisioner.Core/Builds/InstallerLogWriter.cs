@@ -60,17 +60,27 @@ public sealed partial class InstallerLogWriter(InventoryDatabase database, IEven
         {
             while (await _lines.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
-                batch.Clear();
-                while (batch.Count < MaxBatch && _lines.Reader.TryRead(out InstallerLogLine? line))
-                {
-                    batch.Add(line);
-                }
-                await SaveAsync(batch).ConfigureAwait(false);
+                await SaveAsync(TakeBatch(batch)).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+            // Stopping: lines already received are written, not dropped with the queue.
+            while (TakeBatch(batch).Count > 0)
+            {
+                await SaveAsync(batch).ConfigureAwait(false);
+            }
         }
+    }
+
+    private List<InstallerLogLine> TakeBatch(List<InstallerLogLine> batch)
+    {
+        batch.Clear();
+        while (batch.Count < MaxBatch && _lines.Reader.TryRead(out InstallerLogLine? line))
+        {
+            batch.Add(line);
+        }
+        return batch;
     }
 
     private async Task SaveAsync(List<InstallerLogLine> batch)

@@ -25,6 +25,7 @@ public sealed partial class ProxyDhcpServer(IOptions<ProxyDhcpOptions> options, 
     private const int SoBindToDevice = 25;
 
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
     private readonly List<(Socket Socket, Task Loop)> _listeners = [];
 
     public long Ignored { get; private set; }
@@ -133,8 +134,13 @@ public sealed partial class ProxyDhcpServer(IOptions<ProxyDhcpOptions> options, 
         LogAnswered(answer.Value, mac, request.TransactionId, name, bootFile);
     }
 
+    /// <summary>Stops listening; safe to call twice (the hosted service stops it, then the container disposes it).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         await _stopping.CancelAsync().ConfigureAwait(false);
         foreach ((Socket socket, Task loop) in _listeners)
         {

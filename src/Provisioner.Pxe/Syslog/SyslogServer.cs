@@ -17,6 +17,7 @@ public sealed partial class SyslogServer(IOptions<SyslogServerOptions> options, 
     private const int MaxDatagram = 65_535;
 
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
     private Socket? _socket;
     private Task? _loop;
 
@@ -84,8 +85,13 @@ public sealed partial class SyslogServer(IOptions<SyslogServerOptions> options, 
         }
     }
 
+    /// <summary>Stops listening; safe to call twice (the hosted service stops it, then the container disposes it).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         await _stopping.CancelAsync().ConfigureAwait(false);
         _socket?.Dispose();
         if (_loop is not null)

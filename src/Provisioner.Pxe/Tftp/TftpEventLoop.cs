@@ -196,7 +196,7 @@ internal sealed class TftpEventLoop : IDisposable
         {
             if (_slots[slot] is { } admission)
             {
-                admission.Session.End(ShuttingDown);
+                admission.Session.Abort(ShuttingDown);
                 Finish(admission, fault: null);
             }
         }
@@ -207,7 +207,7 @@ internal sealed class TftpEventLoop : IDisposable
     {
         while (_incoming.TryDequeue(out Admission? admission))
         {
-            admission.Session.End(ShuttingDown);
+            admission.Session.Abort(ShuttingDown);
             Finish(admission, fault: null);
         }
     }

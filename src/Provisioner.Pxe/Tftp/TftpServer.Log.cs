@@ -38,6 +38,12 @@ public sealed partial class TftpServer
         [LoggerMessage(9, LogLevel.Debug, "TFTP receive failed: {Error}")]
         public static partial void ReceiveFailed(ILogger logger, SocketError error);
 
+        [LoggerMessage(12, LogLevel.Information, "TFTP stopping: no new requests; {Count} transfer(s) under way get up to {Seconds} s to finish")]
+        public static partial void Draining(ILogger logger, int count, double seconds);
+
+        [LoggerMessage(13, LogLevel.Warning, "TFTP stopping: cutting {Count} unfinished transfer(s) with an ERROR to each client")]
+        public static partial void CuttingTransfers(ILogger logger, int count);
+
         [LoggerMessage(10, LogLevel.Error, "A TFTP transfer observer threw")]
         public static partial void ObserverFailed(ILogger logger, Exception exception);
     }

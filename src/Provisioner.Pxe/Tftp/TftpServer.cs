@@ -22,6 +22,10 @@ public sealed partial class TftpServer : IAsyncDisposable
 
     /// <summary>Client endpoints (TIDs) with a transfer under way.</summary>
     private readonly ConcurrentDictionary<IPEndPoint, byte> _peers = new();
+    /// <summary>Stops the listener: no new transfers.</summary>
+    private readonly CancellationTokenSource _closing = new();
+
+    /// <summary>Stops the event loops: transfers still running are cut.</summary>
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _socket;
     private Task? _listener;
@@ -65,28 +69,57 @@ public sealed partial class TftpServer : IAsyncDisposable
         LocalEndpoint = (IPEndPoint)socket.LocalEndPoint!;
         _loops = [.. Enumerable.Range(0, Math.Max(1, _options.EventLoops)).Select(_ => new TftpEventLoop(_stopping.Token))];
         Log.Listening(_logger, LocalEndpoint);
-        _listener = Task.Run(() => ListenAsync(_stopping.Token));
+        _listener = Task.Run(() => ListenAsync(_closing.Token));
     }
 
+    /// <summary>
+    /// Stops hearing requests, lets the transfers under way run for <see cref="TftpServerOptions.ShutdownGrace"/>
+    /// (or until <paramref name="cancellationToken"/>), then cuts the rest with an ERROR to each client.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_stopping.IsCancellationRequested)
+        if (_closing.IsCancellationRequested)
         {
             return;
         }
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        // Before the first await: once the caller has the task, no request is heard any more.
+        _closing.Cancel();
         _socket?.Dispose();
-        Task[] pending = [.. _transfers.Keys, .. _listener is null ? [] : new[] { _listener }];
-        await Task.WhenAll(pending).WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (_listener is not null)
+        {
+            await _listener.ConfigureAwait(false);
+        }
+        await DrainAsync(cancellationToken).ConfigureAwait(false);
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_transfers.Keys).ConfigureAwait(false);
         foreach (TftpEventLoop loop in _loops)
         {
             loop.Dispose();
         }
     }
 
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        Task[] running = [.. _transfers.Keys];
+        if (running.Length == 0 || _options.ShutdownGrace <= TimeSpan.Zero)
+        {
+            return;
+        }
+        Log.Draining(_logger, running.Length, _options.ShutdownGrace.TotalSeconds);
+        try
+        {
+            await Task.WhenAll(running).WaitAsync(_options.ShutdownGrace, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            Log.CuttingTransfers(_logger, _transfers.Count);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _closing.Dispose();
         _stopping.Dispose();
     }
 

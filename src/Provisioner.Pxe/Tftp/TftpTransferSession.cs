@@ -110,6 +110,16 @@ internal sealed class TftpTransferSession : IDisposable
         }
     }
 
+    /// <summary>Ends the transfer from this side, telling the client (ERROR 0), so it stops instead of retrying.</summary>
+    public void Abort(string reason)
+    {
+        if (!Ended)
+        {
+            TftpErrorReply.Send(_socket, _peer, TftpErrorCode.NotDefined, reason);
+        }
+        End(reason);
+    }
+
     public void End(string failure)
     {
         _failure ??= failure;

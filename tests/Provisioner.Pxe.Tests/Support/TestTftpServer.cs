@@ -16,7 +16,8 @@ internal sealed class TestTftpServer : IAsyncDisposable, ITftpHandler, ITftpTran
     public TestTftpServer(Dictionary<string, byte[]> files, Action<TftpServerOptions>? configure = null)
     {
         _files = files;
-        var options = new TftpServerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, 0) };
+        // No shutdown grace unless a test asks: it runs on the fake clock, which only the test moves.
+        var options = new TftpServerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, 0), ShutdownGrace = TimeSpan.Zero };
         configure?.Invoke(options);
         _server = new TftpServer(Options.Create(options), this, this, Time, NullLogger<TftpServer>.Instance);
         _server.Start();

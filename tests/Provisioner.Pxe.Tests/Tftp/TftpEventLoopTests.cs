@@ -44,9 +44,10 @@ public class TftpEventLoopTests
     }
 
     [Fact]
-    public async Task Stop_TransfersInFlight_EndAsFailedWithTheReason()
+    public async Task Stop_TransfersStillRunningAfterTheGrace_AreCutWithAnErrorToEachClient()
     {
-        await using var server = new TestTftpServer(Files(), o => o.EventLoops = 2);
+        TimeSpan grace = TimeSpan.FromSeconds(10);
+        await using var server = new TestTftpServer(Files(), o => (o.EventLoops, o.ShutdownGrace) = (2, grace));
         using RawTftpClient first = server.Client();
         using RawTftpClient second = server.Client();
         first.SendRequest("five");
@@ -54,9 +55,55 @@ public class TftpEventLoopTests
         first.ReceiveData();
         second.ReceiveData();
 
-        await server.StopAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Task stopping = server.StopAsync();
+        // The grace is on the server's clock; moved on until the stop ends (the first move may come
+        // before the grace's timer is set, and only makes the transfers resend a block).
+        for (int i = 0; i < 5 && !stopping.IsCompleted; i++)
+        {
+            server.Time.Advance(grace);
+            await Task.WhenAny(stopping, Task.Delay(200));
+        }
+        await stopping.WaitAsync(TimeSpan.FromSeconds(10));
 
+        Assert.Equal((TftpErrorCode.NotDefined, "server is shutting down"), ErrorAfterResentData(first));
+        Assert.Equal((TftpErrorCode.NotDefined, "server is shutting down"), ErrorAfterResentData(second));
         Assert.Equal(2, server.Events.Count(e => e == "failed five: server is shutting down"));
+    }
+
+    [Fact]
+    public async Task Stop_TransferUnderWay_MayFinishWithinTheGrace_NewRequestsAreNotHeard()
+    {
+        await using var server = new TestTftpServer(Files(), o => (o.EventLoops, o.ShutdownGrace) = (1, TimeSpan.FromSeconds(10)));
+        using RawTftpClient running = server.Client();
+        running.SendRequest("five");
+        Assert.Equal(1, running.ReceiveData().Block);
+
+        Task stopping = server.StopAsync();
+        using RawTftpClient late = server.Client();
+        late.SendRequest("five");
+        for (ushort block = 1; block < 5; block++)
+        {
+            running.Ack(block);
+            Assert.Equal(block + 1, running.ReceiveData().Block);
+        }
+        running.Ack(5);
+        await stopping.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["started five", "completed five"], server.Events);
+        Assert.Null(late.Receive(TimeSpan.FromMilliseconds(200)));
+    }
+
+    private static (TftpErrorCode, string) ErrorAfterResentData(RawTftpClient client)
+    {
+        for (int i = 0; i < 10; i++)
+        {
+            byte[] datagram = client.Receive() ?? throw new Xunit.Sdk.XunitException("no ERROR from the server");
+            if (TftpWire.TryReadError(datagram, out TftpErrorCode code, out string? message))
+            {
+                return (code, message);
+            }
+        }
+        throw new Xunit.Sdk.XunitException("only DATA from the server, never an ERROR");
     }
 
     private static byte[] FetchLockstep(TestTftpServer server, string file, int blocks)

@@ -106,6 +106,16 @@ public sealed class ApplianceProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>SIGTERM by PID, as systemd stops a service; waits for the process to end on its own and returns its exit code.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        await ProcessRunner.RunAsync("kill", ["-TERM", $"{_process.Id}"], TimeSpan.FromSeconds(10));
+        using var limit = new CancellationTokenSource(StartLimit);
+        await _process.WaitForExitAsync(limit.Token);
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

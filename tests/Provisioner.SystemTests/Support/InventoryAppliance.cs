@@ -11,6 +11,7 @@ internal sealed class InventoryAppliance : IAsyncDisposable
 {
     private readonly TestFiles _files = new();
     private ApplianceProcess? _process;
+    private string _stoppedOutput = string.Empty;
 
     private readonly IReadOnlyList<string> _extra;
 
@@ -79,7 +80,18 @@ internal sealed class InventoryAppliance : IAsyncDisposable
 
     public Task KillHardAsync() => _process!.KillHardAsync();
 
-    public string Output => _process?.Output ?? string.Empty;
+    /// <summary>Stops the appliance (SIGTERM, by PID) and returns its exit code, keeping its directories, database and output for a restart.</summary>
+    public async Task<int> StopAsync()
+    {
+        int exitCode = await _process!.TerminateAsync();
+        _stoppedOutput = _process.Output;
+        await _process.DisposeAsync();
+        _process = null;
+        return exitCode;
+    }
+
+    /// <summary>What the running process printed, or the last stopped one's.</summary>
+    public string Output => _process?.Output ?? _stoppedOutput;
 
     /// <summary>Runs a <c>provisioner</c> command on the same database.</summary>
     public Task<ProcessResult> CliAsync(params string[] arguments) =>
