@@ -18,6 +18,8 @@ apt_ensure qemu-system-x86 ipxe-qemu debian-installer-12-netboot-amd64 dnsmasq-b
 # UEFI: OVMF firmware, GRUB's and syslinux's EFI network loaders, iPXE to chainload; ISC dhclient
 # as the plain DHCP client ProxyDHCP must never answer.
 apt_ensure ovmf grub-efi-amd64-bin syslinux-efi ipxe isc-dhcp-client
+# /metrics is read by the Prometheus project's own text-format parser.
+apt_ensure python3-prometheus-client
 # The inventory tests run on SQLite and on a real PostgreSQL server.
 postgres_for_tests
 # The web UI tests: Debian's Chromium driven by Playwright, and axe-core for accessibility.

@@ -3,17 +3,19 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Provisioner.Core.Events;
 using Provisioner.Core.Hosting;
+using Provisioner.Core.Metrics;
 
 namespace Provisioner.Core;
 
 public static class CoreServiceCollectionExtensions
 {
-    /// <summary>The event bus, listener status and clock every other part relies on.</summary>
+    /// <summary>The event bus, listener status, metrics and clock every other part relies on.</summary>
     public static IServiceCollection AddProvisionerCore(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IEventBus, EventBus>();
         services.TryAddSingleton<ListenerStatus>();
+        services.TryAddSingleton<ApplianceMetrics>();
         return services;
     }
 

@@ -5,6 +5,7 @@ using Provisioner.Core.Alerts;
 using Provisioner.Core.Builds;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Inventory.Data;
+using Provisioner.Core.Metrics;
 using Provisioner.Core.Network;
 using Provisioner.Core.Templates;
 using Provisioner.Core.Users;
@@ -59,6 +60,7 @@ public static class InventoryServiceCollectionExtensions
         services.TryAddSingleton<WebhookSender>();
         services.TryAddSingleton<AlertCommand>();
         services.AddHostedService<AlertDispatcher>();
+        services.AddHostedService<MetricsRecorder>();
         return services;
     }
 

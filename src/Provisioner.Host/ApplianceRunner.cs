@@ -17,20 +17,26 @@ internal static class ApplianceRunner
     public static async Task<int> RunAsync(IReadOnlyDictionary<string, string?> overrides, string? configFile, CancellationToken cancellationToken)
     {
         WebApplication? app = null;
+        DataDirLock? held = null;
         try
         {
             app = ApplianceHost.Build(overrides, configFile);
             PrepareDirectories(app);
+            held = DataDirLock.Acquire(app.Configuration[ApplianceSettings.DataDir] ?? "./data", "serve");
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             ApplianceHost.Started = true;
         }
         catch (Exception ex) when (Describe(ex, app) is { } line)
         {
+            held?.Dispose();
             await Console.Error.WriteLineAsync($"provisioner: {line}").ConfigureAwait(false);
             return StartupFailed;
         }
-        await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
-        await app.DisposeAsync().ConfigureAwait(false);
+        using (held)
+        {
+            await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
         return 0;
     }
 
@@ -46,6 +52,7 @@ internal static class ApplianceRunner
     {
         PortBindException bind => bind.Message,
         DatabaseUnavailableException database => database.Message,
+        DataDirInUseException inUse => inUse.Message,
         CaptureException capture => capture.Message,
         FormatException format => format.Message,
         InvalidDataException data => data.Message,

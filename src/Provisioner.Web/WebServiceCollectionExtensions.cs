@@ -35,9 +35,11 @@ public static class WebServiceCollectionExtensions
     {
         app.UseExceptionHandler();
         app.UseSecurityHeaders();
+        app.UseRequestMetrics();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealth();
+        app.MapPrometheusMetrics();
         app.MapBootFiles();
         app.MapBootConfigs();
         app.MapPreseeds();

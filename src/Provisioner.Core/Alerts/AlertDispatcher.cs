@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Provisioner.Core.Builds;
 using Provisioner.Core.Events;
 using Provisioner.Core.Inventory;
+using Provisioner.Core.Metrics;
 
 namespace Provisioner.Core.Alerts;
 
@@ -13,7 +14,7 @@ namespace Provisioner.Core.Alerts;
 /// delays nothing else: not the build, not the other targets, not the next alert.
 /// </summary>
 public sealed partial class AlertDispatcher(IEventBus bus, HostService hosts, InstallerLogs logs, RecentAlerts recent, WebhookSender webhooks,
-    AlertCommand command, IOptions<AlertOptions> options, TimeProvider time, ILogger<AlertDispatcher> logger) : BackgroundService
+    AlertCommand command, ApplianceMetrics metrics, IOptions<AlertOptions> options, TimeProvider time, ILogger<AlertDispatcher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -52,6 +53,7 @@ public sealed partial class AlertDispatcher(IEventBus bus, HostService hosts, In
         var alert = new Alert(kind, ended.At, new AlertHost(host.Id, host.Hostname, host.Mac, $"{host.Ip}/{host.PrefixLength}", host.Profile),
             ended.State.Name(), ended.Reason, tail.Select(l => l.Text).ToList());
         LogAlert(kind, host.Hostname, ended.Reason ?? string.Empty);
+        metrics.Alerts.WithLabels(kind).Inc();
         recent.Add(alert);
         Refresh(alert);
         return alert;
@@ -83,6 +85,7 @@ public sealed partial class AlertDispatcher(IEventBus bus, HostService hosts, In
             return;
         }
         recent.Delivered(alert, delivery with { Target = target });
+        metrics.AlertDeliveries.WithLabels(delivery.Delivered ? "sent" : "failed").Inc();
         Refresh(alert);
     }
 

@@ -14,8 +14,8 @@ internal sealed class TransferTimeline(IEventBus bus, BuildTracker tracker, Host
         {
             string? message = published switch
             {
-                TransferCompleted done when !IsConfig(done.Path) => $"{Name(done.Path)} transferred ({Size(done.Size)} in {done.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s)",
-                TransferFailed failed when !IsConfig(failed.Path) => $"{Name(failed.Path)} transfer failed after {Size(failed.BytesSent)}: {failed.Reason}",
+                TransferCompleted done when !BootFileKind.IsConfig(done.Path) => $"{Name(done.Path)} transferred ({Size(done.Size)} in {done.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s)",
+                TransferFailed failed when !BootFileKind.IsConfig(failed.Path) => $"{Name(failed.Path)} transfer failed after {Size(failed.BytesSent)}: {failed.Reason}",
                 _ => null,
             };
             if (message is not null && published is TransferEvent transfer
@@ -26,10 +26,6 @@ internal sealed class TransferTimeline(IEventBus bus, BuildTracker tracker, Host
             }
         }
     }
-
-    /// <summary>Boot configs have their own timeline step ("boot config … served").</summary>
-    private static bool IsConfig(string path) =>
-        BootLoader.All.Any(l => Name(path).StartsWith(l == BootLoader.Grub ? "grub/grub.cfg" : l.Description, StringComparison.Ordinal));
 
     /// <summary>GRUB asks for "/debian12/linux": the timeline says "debian12/linux", as for pxelinux.</summary>
     private static string Name(string path) => path.StartsWith('/') ? path[1..] : path;

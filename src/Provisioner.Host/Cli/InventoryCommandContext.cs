@@ -45,6 +45,7 @@ internal static class InventoryCommandContext
             IConfiguration config = ApplianceHost.AddSources(new ConfigurationBuilder(), overrides, parse.GetValue(ConfigFile)).Build();
             var services = new ServiceCollection();
             services.AddLogging();
+            services.AddSingleton(config);
             services.AddInventory(config);
             await using ServiceProvider provider = services.BuildServiceProvider();
             InventoryDatabase database = provider.GetRequiredService<InventoryDatabase>();
@@ -65,6 +66,10 @@ internal static class InventoryCommandContext
                 await Console.Error.WriteLineAsync($"provisioner: {error}").ConfigureAwait(false);
             }
             return refused.Kind == InventoryErrorKind.NotFound ? NotFound : Refused;
+        }
+        catch (DataDirInUseException inUse)
+        {
+            return await Fail(Refused, inUse.Message).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is FormatException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
         {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Provisioner.Core.Hosting;
+using Provisioner.Core.Metrics;
 using SharpPcap;
 using SharpPcap.LibPcap;
 
@@ -12,14 +13,10 @@ namespace Provisioner.Pxe.Capture;
 /// its own thread per device, so capture never holds up TFTP or HTTP; frames that do not decode are
 /// counted and skipped.
 /// </summary>
-internal sealed partial class CaptureHostedService(IOptions<CaptureOptions> options, ObservationRecorder recorder, ListenerStatus status, ILogger<CaptureHostedService> logger)
+internal sealed partial class CaptureHostedService(IOptions<CaptureOptions> options, ObservationRecorder recorder, ListenerStatus status, ApplianceMetrics metrics, ILogger<CaptureHostedService> logger)
     : IHostedService, IDisposable
 {
     private readonly List<LibPcapLiveDevice> _devices = [];
-    private long _undecoded;
-
-    /// <summary>Frames that passed the filter but did not decode.</summary>
-    public long Undecoded => Interlocked.Read(ref _undecoded);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -79,13 +76,14 @@ internal sealed partial class CaptureHostedService(IOptions<CaptureOptions> opti
     private void OnPacket(object sender, PacketCapture capture)
     {
         RawCapture raw = capture.GetPacket();
+        metrics.CapturedPackets.Inc();
         if (FrameDecoder.TryDecode(raw.Data, new DateTimeOffset(raw.Timeval.Date, TimeSpan.Zero), out Observation? observation))
         {
             recorder.Post(observation!);
         }
         else
         {
-            Interlocked.Increment(ref _undecoded);
+            metrics.CaptureParseFailures.Inc();
         }
     }
 

@@ -15,11 +15,15 @@ public sealed class InventoryDatabase
 
     private readonly Func<InventoryDbContext> _create;
 
-    private InventoryDatabase(string description, Func<InventoryDbContext> create)
+    private InventoryDatabase(string description, Func<InventoryDbContext> create, string? sqlitePath = null)
     {
         Description = description;
         _create = create;
+        SqlitePath = sqlitePath;
     }
+
+    /// <summary>The SQLite file's full path; null on PostgreSQL.</summary>
+    public string? SqlitePath { get; }
 
     /// <summary>What the operator sees in the log: the provider and where, never a password.</summary>
     public string Description { get; }
@@ -36,7 +40,7 @@ public sealed class InventoryDatabase
             .UseSqlite(connection, o => o.MigrationsAssembly(typeof(InventoryDatabase).Assembly.FullName))
             .Options;
         var pool = new PooledDbContextFactory<SqliteInventoryDbContext>(options);
-        return new InventoryDatabase($"SQLite {Path.GetFullPath(path)}", pool.CreateDbContext);
+        return new InventoryDatabase($"SQLite {Path.GetFullPath(path)}", pool.CreateDbContext, Path.GetFullPath(path));
     }
 
     public static InventoryDatabase Postgres(string connectionString)

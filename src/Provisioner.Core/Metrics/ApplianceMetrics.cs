@@ -1,0 +1,59 @@
+using Prometheus;
+
+namespace Provisioner.Core.Metrics;
+
+/// <summary>
+/// Every metric the appliance exports at <c>/metrics</c>, in a registry of its own (not
+/// prometheus-net's static default), so two appliances in one process, as in tests, count apart.
+/// Labels are bounded sets (protocol, file kind, result, state, alert event): never a MAC, host or path.
+/// </summary>
+public sealed class ApplianceMetrics
+{
+    /// <summary>Build durations run from minutes (a netboot install) to hours (a slow mirror).</summary>
+    private static readonly double[] BuildBuckets = [60, 120, 300, 600, 900, 1200, 1800, 2700, 3600, 5400, 7200, 14400];
+
+    public ApplianceMetrics()
+    {
+        Registry = Prometheus.Metrics.NewCustomRegistry();
+        // Process CPU, memory, threads and GC: what an operator graphs beside our own figures.
+        DotNetStats.Register(Registry);
+        MetricFactory factory = Prometheus.Metrics.WithCustomRegistry(Registry);
+        Transfers = factory.CreateCounter("provisioner_transfers_total", "File transfers ended, by protocol (tftp, http), file kind and result (completed, failed).", ["protocol", "kind", "result"]);
+        TransferBytes = factory.CreateCounter("provisioner_transfer_bytes_total", "Bytes delivered by ended transfers (acknowledged, for TFTP), by protocol and file kind.", ["protocol", "kind"]);
+        ActiveTransfers = factory.CreateGauge("provisioner_transfers_active", "File transfers under way, by protocol.", ["protocol"]);
+        CapturedPackets = factory.CreateCounter("provisioner_capture_packets_total", "ARP and DHCP frames captured on the --interface interfaces.");
+        CaptureParseFailures = factory.CreateCounter("provisioner_capture_parse_failures_total", "Captured frames that did not decode as ARP or DHCP (counted in provisioner_capture_packets_total too).");
+        Hosts = factory.CreateGauge("provisioner_hosts", "Registered hosts by build state.", ["state"]);
+        BuildDuration = factory.CreateHistogram("provisioner_build_duration_seconds", "Time from build requested to installed or failed.", new HistogramConfiguration
+        {
+            LabelNames = ["result"],
+            Buckets = BuildBuckets,
+        });
+        Alerts = factory.CreateCounter("provisioner_alerts_total", "Alerts raised, by event (build.failed, build.stalled, build.installed).", ["event"]);
+        AlertDeliveries = factory.CreateCounter("provisioner_alert_deliveries_total", "Alert deliveries to webhooks and the command, by result (sent, failed: given up after every try).", ["result"]);
+        Factory = factory;
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    /// <summary>For metrics made elsewhere (the HTTP request middleware) in the same registry.</summary>
+    public IMetricFactory Factory { get; }
+
+    public Counter Transfers { get; }
+
+    public Counter TransferBytes { get; }
+
+    public Gauge ActiveTransfers { get; }
+
+    public Counter CapturedPackets { get; }
+
+    public Counter CaptureParseFailures { get; }
+
+    public Gauge Hosts { get; }
+
+    public Histogram BuildDuration { get; }
+
+    public Counter Alerts { get; }
+
+    public Counter AlertDeliveries { get; }
+}
