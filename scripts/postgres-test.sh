@@ -1,6 +1,7 @@
 # Sourced by test.sh: a local PostgreSQL for the inventory tests, started by its cluster tools
 # (Debian's postgresql package), listening on 127.0.0.1 only, with a role that may create the
-# per-test databases. Idempotent. Exports PROVISIONER_TEST_POSTGRES.
+# per-test databases. Idempotent. Exports PROVISIONER_TEST_POSTGRES (TCP) and
+# PROVISIONER_TEST_POSTGRES_SOCKET (the directory of its Unix socket).
 
 postgres_for_tests() {
   apt_ensure postgresql
@@ -20,6 +21,13 @@ postgres_for_tests() {
   if ! pg_lsclusters -h | awk -v v="$version" -v c="$cluster" '$1 == v && $2 == c { print $4 }' | grep -q online; then
     $sudo pg_ctlcluster "$version" "$cluster" start
   fi
+  # The multi-appliance tests run appliances in network namespaces, which reach the server through
+  # its Unix socket (a file, shared across namespaces) with the test role's password.
+  local hba="/etc/postgresql/$version/$cluster/pg_hba.conf"
+  if ! grep -q '^local all provisioner_test scram-sha-256' "$hba"; then
+    $sudo sed -i '1i local all provisioner_test scram-sha-256' "$hba"
+    $sudo pg_ctlcluster "$version" "$cluster" reload
+  fi
   local port
   port=$(pg_lsclusters -h | awk -v v="$version" -v c="$cluster" '$1 == v && $2 == c { print $3 }')
   for _ in $(seq 50); do pg_isready -q -h 127.0.0.1 -p "$port" && break; sleep 0.2; done
@@ -33,4 +41,5 @@ DO $$ BEGIN
 END $$;
 SQL
   export PROVISIONER_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=provisioner_test;Password=provisioner_test;Database=postgres"
+  export PROVISIONER_TEST_POSTGRES_SOCKET=/var/run/postgresql
 }

@@ -16,6 +16,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IEventBus, EventBus>();
         services.TryAddSingleton<ListenerStatus>();
         services.TryAddSingleton<ApplianceMetrics>();
+        services.TryAddSingleton<ApplianceIdentity>();
         return services;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Provisioner.Core.Alerts;
 using Provisioner.Core.Builds;
+using Provisioner.Core.Hosting;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Inventory.Data;
 using Provisioner.Core.Metrics;
@@ -22,6 +23,7 @@ public static class InventoryServiceCollectionExtensions
         services.AddOptions<TemplateStoreOptions>().Configure(o => o.Directory = configuration["Templates"] ?? o.Directory);
         services.AddOptions<PreseedOptions>().Bind(configuration.GetSection("Preseed"));
         services.AddOptions<BuildOptions>().Bind(configuration.GetSection("Builds"));
+        services.AddOptions<ApplianceOptions>().Bind(configuration.GetSection("Appliance"));
         services.TryAddSingleton<TemplateStore>();
         services.TryAddSingleton<IProfileCatalog>(sp => sp.GetRequiredService<TemplateStore>());
         services.TryAddSingleton<TemplatePreview>();
@@ -49,6 +51,7 @@ public static class InventoryServiceCollectionExtensions
     {
         services.AddInventory(configuration);
         services.AddHostedService<DatabaseMigrator>();
+        services.AddHostedService<HostChangeFeed>();
         services.AddHostedService<InitialAdmin>();
         services.AddHostedService<TransferTimeline>();
         services.TryAddSingleton<TransfersInFlight>();

@@ -18,4 +18,5 @@ internal static class ApplianceSettings
     public const string CaptureInterfaces = "Capture:Interfaces";
     public const string SyslogEndpoint = "Syslog:Endpoint";
     public const string ProxyDhcpEnabled = "ProxyDhcp:Enabled";
+    public const string ApplianceName = "Appliance:Name";
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using Provisioner.Core.Hosting;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Templates;
 
@@ -10,7 +11,7 @@ namespace Provisioner.Core.Builds;
 /// config, any other registered host the local-boot config, and an unknown machine (after its
 /// per-MAC miss) the default. Every other name a loader tries is a miss at once.
 /// </summary>
-public sealed class BootConfigs(HostDirectory hosts, BuildTracker tracker, TemplateStore templates, IOptions<PreseedOptions> secrets, IOptions<InstallerLogOptions>? logs = null)
+public sealed class BootConfigs(HostDirectory hosts, BuildTracker tracker, TemplateStore templates, IOptions<PreseedOptions> secrets, IOptions<InstallerLogOptions>? logs = null, ApplianceIdentity? appliance = null)
 {
     /// <summary>pxelinux's config directory, the TFTP path prefix its requests carry.</summary>
     public const string Directory = "pxelinux.cfg/";
@@ -37,7 +38,8 @@ public sealed class BootConfigs(HostDirectory hosts, BuildTracker tracker, Templ
                     () => TemplateModel.ForServer(new BuildUrls(baseUrl, null), secrets.Value)).ConfigureAwait(false)
                 : null;
         }
-        bool building = host.State.IsBuilding() && host.BuildToken is not null;
+        // A host pinned to another appliance (a machine moved to this rack's segment) boots its disk here.
+        bool building = host.State.IsBuilding() && host.BuildToken is not null && (appliance?.Builds(host) ?? true);
         string file = TemplateStore.LoaderFile(loader.TemplateDir, building ? host.Profile : TemplateStore.LocalBoot);
         string config = await templates.RenderCachedAsync(file, host, baseUrl,
             () => TemplateModel.ForHost(host, new BuildUrls(baseUrl, host.BuildToken) { LogPort = logs?.Value.Port }, secrets.Value)).ConfigureAwait(false);

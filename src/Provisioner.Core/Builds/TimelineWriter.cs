@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Provisioner.Core.Events;
+using Provisioner.Core.Hosting;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Inventory.Data;
 
@@ -35,8 +36,11 @@ public sealed partial class TimelineWriter : IAsyncDisposable
 
     private readonly IEventBus? _bus;
 
-    public TimelineWriter(InventoryDatabase database, HostDirectory directory, ILogger<TimelineWriter> logger, IEventBus? bus = null)
+    private readonly string? _appliance;
+
+    public TimelineWriter(InventoryDatabase database, HostDirectory directory, ILogger<TimelineWriter> logger, IEventBus? bus = null, ApplianceIdentity? appliance = null)
     {
+        _appliance = appliance?.Name;
         _database = database;
         _directory = directory;
         _logger = logger;
@@ -120,7 +124,7 @@ public sealed partial class TimelineWriter : IAsyncDisposable
             {
                 host.StateReason = null;
             }
-            db.Events.Add(new HostEvent { HostId = host.Id, At = step.At, Source = step.Source, Message = BuildTracker.Truncate(message), State = state });
+            db.Events.Add(new HostEvent { HostId = host.Id, At = step.At, Source = step.Source, Message = BuildTracker.Truncate(message), State = state, Appliance = _appliance });
             changed.Add(host);
             results[i] = host;
         }

@@ -8,9 +8,12 @@ namespace Provisioner.Core.Inventory;
 /// <summary>
 /// The read side of the hot paths (boot configs and preseeds): hosts by MAC and by build token,
 /// answered from memory. A change made in this process drops only the hosts it touched. Changes
-/// made elsewhere (the CLI, or another appliance on a shared PostgreSQL) are noticed within
-/// <see cref="RevalidateInterval"/>: a cheap aggregate over the hosts table (row count and sum of
-/// revisions) that differs from what this process's own changes explain empties the directory.
+/// made elsewhere (the CLI, or another appliance on a shared PostgreSQL) arrive one of two ways.
+/// On PostgreSQL, the database notifies each change as it commits (<see cref="Data.HostChangeFeed"/>)
+/// and <see cref="ChangedElsewhereAsync"/> drops that host and tells live views. Without that feed
+/// (SQLite, or while the feed reconnects) they are noticed within <see cref="RevalidateInterval"/>:
+/// a cheap aggregate over the hosts table (row count and sum of revisions) that differs from what
+/// this process's own changes explain empties the directory.
 /// Returned hosts are snapshots: never modify them. Every change made in this process passes
 /// here, so this is also where live views hear of it (<see cref="HostChanged"/> on the bus).
 /// </summary>
@@ -21,6 +24,10 @@ public sealed class HostDirectory(InventoryDatabase database, TimeProvider time,
     private readonly ConcurrentDictionary<string, HostRecord?> _byMac = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HostRecord?> _byToken = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, HostRecord> _byId = new();
+
+    /// <summary>The revision of each host as this process last wrote it, to tell its own changes from others' in the feed.</summary>
+    private readonly ConcurrentDictionary<int, long> _written = new();
+    private volatile bool _feedConnected;
     private readonly Lock _stampGate = new();
     private (long Count, long Revisions)? _expected;
     private long _generation;
@@ -74,6 +81,7 @@ public sealed class HostDirectory(InventoryDatabase database, TimeProvider time,
         foreach (HostRecord host in hosts)
         {
             Forget(host);
+            _written[host.Id] = host.Revision;
             Announce(host.Id);
         }
         Expect(hosts.Count, 0);
@@ -83,6 +91,7 @@ public sealed class HostDirectory(InventoryDatabase database, TimeProvider time,
     public void Updated(HostRecord host)
     {
         Forget(host);
+        _written[host.Id] = host.Revision;
         Expect(0, 1);
         Announce(host.Id);
     }
@@ -92,6 +101,55 @@ public sealed class HostDirectory(InventoryDatabase database, TimeProvider time,
     /// <summary>After a host was removed in this process.</summary>
     public void Deleted(int id, long revision)
     {
+        _written.TryRemove(id, out _);
+        ForgetId(id);
+        Expect(-1, -revision);
+        Announce(id);
+    }
+
+    /// <summary>
+    /// The feed is listening: from now on changes from elsewhere arrive as they commit, so the
+    /// aggregate check is not needed. What was cached before may have missed some: dropped.
+    /// </summary>
+    public void FeedConnected()
+    {
+        _feedConnected = true;
+        lock (_stampGate)
+        {
+            // Whenever the feed is lost again, the first check starts from a clean slate.
+            _expected = null;
+        }
+        Clear();
+    }
+
+    /// <summary>The feed stopped listening: back to the aggregate check.</summary>
+    public void FeedLost() => _feedConnected = false;
+
+    /// <summary>The database says host <paramref name="id"/> changed (or went); changes this process made itself are skipped.</summary>
+    public async Task ChangedElsewhereAsync(int id, CancellationToken cancellationToken)
+    {
+        HostRecord? now;
+        await using (InventoryDbContext db = database.CreateContext())
+        {
+            now = await db.Hosts.AsNoTracking().FirstOrDefaultAsync(h => h.Id == id, cancellationToken).ConfigureAwait(false);
+        }
+        if (now is not null && _written.TryGetValue(id, out long revision) && revision == now.Revision)
+        {
+            return;
+        }
+        ForgetId(id);
+        if (now is not null)
+        {
+            // Whatever is cached under its new MAC or token (a remembered miss, say) goes too.
+            Forget(now);
+        }
+        Announce(id);
+    }
+
+    /// <summary>Drops the host cached under this id, with its MAC and token entries.</summary>
+    private void ForgetId(int id)
+    {
+        // First the generation: a look-up that read the database before this change cannot add its result after it.
         Interlocked.Increment(ref _generation);
         if (_byId.TryRemove(id, out HostRecord? old))
         {
@@ -101,23 +159,12 @@ public sealed class HostDirectory(InventoryDatabase database, TimeProvider time,
                 _byToken.TryRemove(old.BuildToken, out _);
             }
         }
-        Expect(-1, -revision);
-        Announce(id);
     }
 
     /// <summary>Drops the host as it was cached and whatever is cached under its new MAC and token.</summary>
     private void Forget(HostRecord changed)
     {
-        // First the generation: a look-up that read the database before this change cannot add its result after it.
-        Interlocked.Increment(ref _generation);
-        if (_byId.TryRemove(changed.Id, out HostRecord? old))
-        {
-            _byMac.TryRemove(old.Mac, out _);
-            if (old.BuildToken is not null)
-            {
-                _byToken.TryRemove(old.BuildToken, out _);
-            }
-        }
+        ForgetId(changed.Id);
         _byMac.TryRemove(changed.Mac, out _);
         if (changed.BuildToken is not null)
         {
@@ -146,6 +193,10 @@ public sealed class HostDirectory(InventoryDatabase database, TimeProvider time,
 
     private async ValueTask RevalidateAsync(CancellationToken cancellationToken)
     {
+        if (_feedConnected)
+        {
+            return;
+        }
         long now = time.GetTimestamp();
         if ((Volatile.Read(ref _checkedOnce) && time.GetElapsedTime(Volatile.Read(ref _checkedAt), now) < RevalidateInterval)
             || Interlocked.Exchange(ref _checking, 1) == 1)

@@ -16,6 +16,9 @@ public sealed class HostEvent
 
     /// <summary>The host's state after this event.</summary>
     public BuildState State { get; set; }
+
+    /// <summary>The appliance that saw it (its <see cref="Hosting.ApplianceOptions.Name"/>); null for events from before names were kept.</summary>
+    public string? Appliance { get; set; }
 }
 
 /// <summary>Where timeline events come from.</summary>

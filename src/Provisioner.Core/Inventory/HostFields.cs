@@ -27,6 +27,9 @@ public sealed record HostFields
 
     public string? Notes { get; init; }
 
+    /// <summary>The appliance the host is pinned to; empty or null: none.</summary>
+    public string? Appliance { get; init; }
+
     /// <summary>These fields over <paramref name="defaults"/>: a field left null takes the default's value.</summary>
     public HostFields Over(HostFields defaults) => new()
     {
@@ -40,6 +43,7 @@ public sealed record HostFields
         Console = Console ?? defaults.Console,
         KernelArgs = KernelArgs ?? defaults.KernelArgs,
         Notes = Notes ?? defaults.Notes,
+        Appliance = Appliance ?? defaults.Appliance,
     };
 
     public static HostFields From(HostRecord host) => new()
@@ -54,6 +58,7 @@ public sealed record HostFields
         Console = host.Console,
         KernelArgs = host.KernelArgs,
         Notes = host.Notes,
+        Appliance = host.Appliance,
     };
 }
 

@@ -31,6 +31,9 @@ public sealed class HostRecord
 
     public string? Notes { get; set; }
 
+    /// <summary>The appliance (site, rack) this host is pinned to; null: whichever sees it boot.</summary>
+    public string? Appliance { get; set; }
+
     public BuildState State { get; set; }
 
     /// <summary>Why the state is what it is, when that needs saying (a failure's message).</summary>

@@ -14,7 +14,7 @@ public sealed class HostValidator(IProfileCatalog profiles)
     public const int MaxDnsServers = 3;
     public const string DefaultProfile = "debian12";
 
-    public static readonly string[] FieldNames = ["mac", "hostname", "domain", "ip", "gateway", "dns", "profile", "console", "kernelArgs", "notes"];
+    public static readonly string[] FieldNames = ["mac", "hostname", "domain", "ip", "gateway", "dns", "profile", "console", "kernelArgs", "notes", "appliance"];
 
     /// <summary>Fills <paramref name="host"/> from <paramref name="fields"/>; on any error leaves it untouched.</summary>
     public IReadOnlyList<FieldError> Apply(HostFields fields, HostRecord host)
@@ -29,6 +29,7 @@ public sealed class HostValidator(IProfileCatalog profiles)
         string? console = Console(fields.Console, errors);
         string? kernelArgs = Text("kernelArgs", fields.KernelArgs, MaxKernelArgsLength, singleLine: true, errors);
         string? notes = Text("notes", fields.Notes, MaxNotesLength, singleLine: false, errors);
+        string? appliance = Appliance(fields.Appliance, errors);
         if (errors.Count > 0)
         {
             return errors;
@@ -44,7 +45,24 @@ public sealed class HostValidator(IProfileCatalog profiles)
         host.Console = console;
         host.KernelArgs = kernelArgs;
         host.Notes = notes;
+        host.Appliance = appliance;
         return errors;
+    }
+
+    /// <summary>Optional: a host left unpinned is built by whichever appliance sees it boot.</summary>
+    private static string? Appliance(string? value, List<FieldError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+        string name = value.Trim().ToLowerInvariant();
+        if (HostNames.IsLabel(name))
+        {
+            return name;
+        }
+        errors.Add(new("appliance", $"'{value}' is not an appliance name (one DNS label like rack-a, as the appliance's --appliance)"));
+        return null;
     }
 
     private static string Mac(string? value, List<FieldError> errors)

@@ -51,8 +51,27 @@ public sealed partial class UserService(InventoryDatabase database, IOptions<Use
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         DateTime now = time.GetUtcNow().UtcDateTime;
         db.Users.Add(new UserAccount { Name = FirstAdmin, PasswordHash = PasswordHashing.Hash(password), Role = UserRole.Admin, CreatedAt = now, PasswordChangedAt = now });
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateException)
+        {
+            if (!await OtherAdminAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw;
+            }
+            // Another appliance sharing the database started at the same moment and made admin first: its password stands.
+            File.Delete(path);
+            return null;
+        }
         return path;
+    }
+
+    private async Task<bool> OtherAdminAsync(CancellationToken cancellationToken)
+    {
+        await using InventoryDbContext db = database.CreateContext();
+        return await db.Users.AnyAsync(u => u.Name == FirstAdmin, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The user when the name and password match; null otherwise (either wrong, not said which).</summary>

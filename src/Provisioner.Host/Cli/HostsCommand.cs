@@ -36,14 +36,15 @@ internal static class HostsCommand
         Option<string> console = Field("--console", "Serial console like ttyS1,115200n8, or none");
         Option<string> kernelArgs = Field("--kernel-args", "Extra kernel arguments for the installer");
         Option<string> notes = Field("--notes", "Free-form notes");
-        var add = new Command("add", "Register a host.") { mac, hostname, ip, gateway, dns, domain, profile, console, kernelArgs, notes };
+        Option<string> appliance = Field("--appliance", "Pin the host to this appliance (its --appliance name); default: whichever sees it boot");
+        var add = new Command("add", "Register a host.") { mac, hostname, ip, gateway, dns, domain, profile, console, kernelArgs, notes, appliance };
         add.SetAction((parse, ct) => InventoryCommandContext.RunAsync(parse, async services =>
         {
             var fields = new HostFields
             {
                 Mac = parse.GetValue(mac), Hostname = parse.GetValue(hostname), Ip = parse.GetValue(ip), Gateway = parse.GetValue(gateway),
                 Dns = parse.GetValue(dns), Domain = parse.GetValue(domain), Profile = parse.GetValue(profile), Console = parse.GetValue(console),
-                KernelArgs = parse.GetValue(kernelArgs), Notes = parse.GetValue(notes),
+                KernelArgs = parse.GetValue(kernelArgs), Notes = parse.GetValue(notes), Appliance = parse.GetValue(appliance),
             };
             HostRecord host = await services.GetRequiredService<HostService>().CreateAsync(fields, ct).ConfigureAwait(false);
             Console.WriteLine($"added host {host.Id}: {host.Hostname} {host.Mac} {host.Ip}/{host.PrefixLength}");

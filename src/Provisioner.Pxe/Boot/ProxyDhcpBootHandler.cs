@@ -18,11 +18,11 @@ public sealed class ProxyDhcpPolicyOptions
 }
 
 /// <summary>
-/// ProxyDHCP's booting decisions: hosts in build mode always get their loader; unknown machines and
+/// ProxyDHCP's booting decisions: hosts in build mode (and not pinned elsewhere) always get their loader; unknown machines and
 /// hosts not being built follow <see cref="ProxyDhcpPolicyOptions"/>; the loader follows the firmware.
 /// </summary>
 internal sealed partial class ProxyDhcpBootHandler(HostDirectory hosts, BootFiles files, ApplianceUrls urls,
-    IOptions<ProxyDhcpPolicyOptions> policy, IOptions<BootChoiceOptions> choice, ILogger<ProxyDhcpBootHandler> logger) : IProxyDhcpHandler
+    IOptions<ProxyDhcpPolicyOptions> policy, IOptions<BootChoiceOptions> choice, ApplianceIdentity appliance, ILogger<ProxyDhcpBootHandler> logger) : IProxyDhcpHandler
 {
     public async ValueTask<string?> BootFileAsync(DhcpMessage request, string interfaceName, IPAddress server, CancellationToken cancellationToken)
     {
@@ -31,7 +31,8 @@ internal sealed partial class ProxyDhcpBootHandler(HostDirectory hosts, BootFile
             return null;
         }
         HostRecord? host = await hosts.FindByMacAsync(mac, cancellationToken).ConfigureAwait(false);
-        if (host is null || !host.State.IsBuilding())
+        // A host pinned to another appliance counts as not building here.
+        if (host is null || !host.State.IsBuilding() || !appliance.Builds(host))
         {
             string rule = host is null ? policy.Value.Unknown : policy.Value.NotBuilding;
             if (!rule.Equals("localboot", StringComparison.OrdinalIgnoreCase))

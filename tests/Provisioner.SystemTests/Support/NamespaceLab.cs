@@ -21,16 +21,23 @@ internal sealed class NamespaceLab : IAsyncDisposable
     }
 
     /// <summary>Starts <paramref name="command"/> inside <paramref name="ns"/> and keeps it running until disposal; its standard output so far.</summary>
-    public Func<string> Start(NetworkNamespace ns, string cwd, params string[] command)
+    public Func<string> Start(NetworkNamespace ns, string cwd, params string[] command) => StartProcess(ns, cwd, command).Output;
+
+    /// <summary>As <see cref="Start"/>, with the process itself (<c>ip netns exec</c> execs the command, so its PID is the command's).</summary>
+    public (Process Process, Func<string> Output) StartProcess(NetworkNamespace ns, string cwd, params string[] command)
     {
-        _processes.Add(ProcessRunner.Start("ip", ns.Exec(command), cwd, null, out StringBuilder stdout, out StringBuilder _));
-        return () =>
+        Process process = ProcessRunner.Start("ip", ns.Exec(command), cwd, null, out StringBuilder stdout, out StringBuilder stderr);
+        _processes.Add(process);
+        return (process, () =>
         {
             lock (stdout)
             {
-                return stdout.ToString();
+                lock (stderr)
+                {
+                    return stdout.ToString() + stderr;
+                }
             }
-        };
+        });
     }
 
     public async ValueTask DisposeAsync()

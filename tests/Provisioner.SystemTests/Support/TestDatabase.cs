@@ -10,6 +10,7 @@ namespace Provisioner.SystemTests.Support;
 internal sealed class TestDatabase : IAsyncDisposable
 {
     public const string PostgresVariable = "PROVISIONER_TEST_POSTGRES";
+    public const string SocketVariable = "PROVISIONER_TEST_POSTGRES_SOCKET";
     private readonly string? _adminConnection;
     private readonly string? _name;
 
@@ -37,6 +38,17 @@ internal sealed class TestDatabase : IAsyncDisposable
         var admin = new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false };
         return new TestDatabase("postgres", builder.ToString(), admin.ToString(), name);
     }
+
+    /// <summary>
+    /// The same database through the server's Unix socket (PROVISIONER_TEST_POSTGRES_SOCKET), for
+    /// appliances in network namespaces, which do not share the host's 127.0.0.1.
+    /// </summary>
+    public string SocketConnectionString =>
+        new NpgsqlConnectionStringBuilder(ConnectionString ?? throw new InvalidOperationException("SQLite has no socket"))
+        {
+            Host = Environment.GetEnvironmentVariable(SocketVariable)
+                ?? throw new InvalidOperationException($"{SocketVariable} is not set: run the suite with ./test.sh, which installs and starts PostgreSQL"),
+        }.ToString();
 
     /// <summary>The appliance arguments that select this database.</summary>
     public IEnumerable<string> Arguments(string dataDir) =>

@@ -106,6 +106,7 @@ public static class HostImportParser
             Console = Get("console"),
             KernelArgs = Get("kernelArgs"),
             Notes = Get("notes"),
+            Appliance = Get("appliance"),
         };
     }
 
@@ -120,7 +121,7 @@ public static class HostImportParser
         foreach (HostRecord host in hosts)
         {
             HostFields f = HostFields.From(host);
-            string?[] values = [host.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), f.Mac, f.Hostname, f.Domain, f.Ip, f.Gateway, string.Join(' ', f.Dns ?? []), f.Profile, f.Console, f.KernelArgs, f.Notes, host.State.Name()];
+            string?[] values = [host.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), f.Mac, f.Hostname, f.Domain, f.Ip, f.Gateway, string.Join(' ', f.Dns ?? []), f.Profile, f.Console, f.KernelArgs, f.Notes, f.Appliance, host.State.Name()];
             text.AppendJoin(',', values.Select(Csv.Quote)).Append('\n');
         }
         return text.ToString();

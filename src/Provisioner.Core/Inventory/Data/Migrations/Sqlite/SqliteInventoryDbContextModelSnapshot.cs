@@ -50,6 +50,10 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Appliance")
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("At")
                         .HasColumnType("TEXT");
 
@@ -83,6 +87,10 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Sqlite
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Appliance")
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("BuildToken")
                         .HasMaxLength(64)

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Options;
+using Provisioner.Core.Inventory;
+
+namespace Provisioner.Core.Hosting;
+
+/// <summary>Which appliance this is, among several sharing one PostgreSQL inventory. Bound from the <c>Appliance</c> section.</summary>
+public sealed class ApplianceOptions
+{
+    /// <summary>
+    /// The name timeline events carry and hosts are pinned to: one DNS label, like <c>rack-a</c>.
+    /// Default: this machine's host name, lower-cased.
+    /// </summary>
+    public string Name { get; set; } = Environment.MachineName.ToLowerInvariant();
+}
+
+/// <summary>This appliance's name, checked once, and whether a host is this appliance's to build.</summary>
+public sealed class ApplianceIdentity
+{
+    public ApplianceIdentity(IOptions<ApplianceOptions> options)
+    {
+        string name = options.Value.Name.Trim().ToLowerInvariant();
+        Name = HostNames.IsLabel(name)
+            ? name
+            : throw new FormatException($"appliance name '{options.Value.Name}' is not one DNS label (letters, digits and hyphens, up to 63): set --appliance");
+    }
+
+    public string Name { get; }
+
+    /// <summary>A host pinned to another appliance is not built here: it gets local boot, whatever its state.</summary>
+    public bool Builds(HostRecord host) => host.Appliance is null || host.Appliance == Name;
+}
