@@ -33,6 +33,9 @@ public sealed class HostForm
 
     public string? Notes { get; set; }
 
+    /// <summary>The appliance the host is pinned to; empty for none.</summary>
+    public string? Appliance { get; set; }
+
     public HostFields ToFields() => new()
     {
         Mac = Mac?.Trim(),
@@ -45,6 +48,7 @@ public sealed class HostForm
         Console = Blank(Console),
         KernelArgs = Blank(KernelArgs),
         Notes = string.IsNullOrWhiteSpace(Notes) ? null : Notes,
+        Appliance = Blank(Appliance),
     };
 
     public static HostForm From(HostRecord host)
@@ -54,6 +58,7 @@ public sealed class HostForm
         {
             Mac = fields.Mac, Hostname = fields.Hostname, Domain = fields.Domain, Ip = fields.Ip, Gateway = fields.Gateway,
             Dns = string.Join(' ', fields.Dns ?? []), Profile = fields.Profile, Console = fields.Console, KernelArgs = fields.KernelArgs, Notes = fields.Notes,
+            Appliance = fields.Appliance,
         };
     }
 

@@ -98,10 +98,7 @@ public sealed class SharedPostgresTests : NamespaceTest
 
         // A's host page, open before B hears from the machine; updates must arrive without a reload.
         string password = (await File.ReadAllTextAsync(Directory.GetFiles(Files.Root, "initial-admin-password", SearchOption.AllDirectories).Single())).Trim();
-        string launcher = Path.Join(a.Dir, "chromium-in-namespace");
-        await File.WriteAllTextAsync(launcher, $"#!/bin/sh\nexec ip netns exec {a.Ns.Name} {UiBrowser.Chromium} \"$@\"\n");
-        File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        _browser = await UiBrowser.LaunchAsync(launcher);
+        _browser = await UiBrowser.LaunchInNamespaceAsync(a.Ns, a.Dir);
         IPage page = await _browser.NewPageAsync(HttpBase);
         await UiBrowser.SignInAsync(page, "admin", password);
         await page.GotoAsync($"/hosts/{id}");

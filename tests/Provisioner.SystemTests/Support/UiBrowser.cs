@@ -36,6 +36,15 @@ internal sealed class UiBrowser : IAsyncDisposable
         return new UiBrowser(playwright, browser);
     }
 
+    /// <summary>Chromium inside a network namespace, through a launcher script written into <paramref name="dir"/>.</summary>
+    public static async Task<UiBrowser> LaunchInNamespaceAsync(NetworkNamespace ns, string dir)
+    {
+        string launcher = Path.Join(dir, "chromium-in-namespace");
+        await File.WriteAllTextAsync(launcher, $"#!/bin/sh\nexec ip netns exec {ns.Name} {Chromium} \"$@\"\n");
+        File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return await LaunchAsync(launcher);
+    }
+
     /// <summary>A fresh context (its own cookies) and page at <paramref name="baseUrl"/>. CSP is bypassed only so axe can be injected.</summary>
     public async Task<IPage> NewPageAsync(string baseUrl, int width = 1280, int height = 900)
     {

@@ -38,10 +38,7 @@ public sealed class DiscoveredUiTests : NamespaceTest
             "--tftp", "192.0.2.1:69", "--http", HttpBase, "--interface", "veth0"]);
         await NamespaceLab.WaitHealthyAsync(server, HttpBase);
         await Lab.StartDhcpServerAsync(server, site);
-        string launcher = Path.Join(site, "chromium-in-namespace");
-        await File.WriteAllTextAsync(launcher, $"#!/bin/sh\nexec ip netns exec {server.Name} {UiBrowser.Chromium} \"$@\"\n");
-        File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        _browser = await UiBrowser.LaunchAsync(launcher);
+        _browser = await UiBrowser.LaunchInNamespaceAsync(server, site);
         IPage page = await _browser.NewPageAsync(HttpBase);
         await UiBrowser.SignInAsync(page, "admin", (await File.ReadAllTextAsync(Path.Join(site, "data", "initial-admin-password"))).Trim());
         await page.GotoAsync("/discovered");
