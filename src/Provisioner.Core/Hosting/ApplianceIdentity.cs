@@ -8,9 +8,18 @@ public sealed class ApplianceOptions
 {
     /// <summary>
     /// The name timeline events carry and hosts are pinned to: one DNS label, like <c>rack-a</c>.
-    /// Default: this machine's host name, lower-cased.
+    /// Default: the first label of this machine's host name, lower-cased, other characters made hyphens.
     /// </summary>
-    public string Name { get; set; } = Environment.MachineName.ToLowerInvariant();
+    public string Name { get; set; } = DefaultName(Environment.MachineName);
+
+    /// <summary>A host name that is not a label (an FQDN, an underscore) must not stop start-up: the default is made one.</summary>
+    internal static string DefaultName(string machine)
+    {
+        string first = machine.Split('.')[0].ToLowerInvariant();
+        string label = new string([.. first.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')]).Trim('-');
+        label = label.Length > HostNames.MaxLabelLength ? label[..HostNames.MaxLabelLength].TrimEnd('-') : label;
+        return HostNames.IsLabel(label) ? label : "appliance";
+    }
 }
 
 /// <summary>This appliance's name, checked once, and whether a host is this appliance's to build.</summary>

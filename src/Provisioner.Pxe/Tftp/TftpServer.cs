@@ -22,6 +22,7 @@ public sealed partial class TftpServer : IAsyncDisposable
 
     /// <summary>Client endpoints (TIDs) with a transfer under way.</summary>
     private readonly ConcurrentDictionary<IPEndPoint, byte> _peers = new();
+
     /// <summary>Stops the listener: no new transfers.</summary>
     private readonly CancellationTokenSource _closing = new();
 
