@@ -1,4 +1,7 @@
 namespace Provisioner.Core.Inventory;
 
-/// <summary>A filter for the host list: free text over MAC, hostname and IP, plus state and profile.</summary>
-public sealed record HostQuery(string? Search = null, BuildState? State = null, string? Profile = null);
+/// <summary>
+/// A filter for the host list: free text over MAC, hostname and IP, plus state and profile;
+/// <paramref name="Building"/> keeps only hosts whose build is under way (pending, booting, installing).
+/// </summary>
+public sealed record HostQuery(string? Search = null, BuildState? State = null, string? Profile = null, bool Building = false);

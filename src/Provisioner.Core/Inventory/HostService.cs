@@ -10,10 +10,57 @@ namespace Provisioner.Core.Inventory;
 /// </summary>
 public sealed class HostService(InventoryDatabase database, HostValidator validator, HostDirectory directory, TimeProvider time)
 {
+    /// <summary>Every matching host, by hostname: for exports and the CLI. Lists for people and API clients go through the paged calls.</summary>
     public async Task<List<HostRecord>> ListAsync(HostQuery query, CancellationToken cancellationToken)
     {
         await using InventoryDbContext db = database.CreateContext();
-        IQueryable<HostRecord> hosts = db.Hosts.AsNoTracking();
+        return await Filter(db.Hosts.AsNoTracking(), query).OrderBy(h => h.Hostname).ToListAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The page <paramref name="skip"/>/<paramref name="take"/> of the matching hosts in the order
+    /// asked for, and the number that match. The database orders and cuts the page, except by IP (below).
+    /// </summary>
+    public async Task<HostPage> PageAsync(HostQuery query, HostSort sort, bool descending, int skip, int take, CancellationToken cancellationToken)
+    {
+        await using InventoryDbContext db = database.CreateContext();
+        IQueryable<HostRecord> hosts = Filter(db.Hosts.AsNoTracking(), query);
+        int total = await hosts.CountAsync(cancellationToken).ConfigureAwait(false);
+        if (sort != HostSort.Ip)
+        {
+            return new(await Order(hosts, sort, descending).Skip(skip).Take(take).ToListAsync(cancellationToken).ConfigureAwait(false), total);
+        }
+        // IPs are stored as dotted text, in which 192.0.2.10 sorts before 192.0.2.9. Numeric order
+        // is worked out here from (id, IP) pairs alone (about 3 MB at 100,000 hosts); only the page's rows are loaded whole.
+        var keys = await hosts.Select(h => new { h.Id, h.Ip }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var ordered = descending
+            ? keys.OrderByDescending(k => Ipv4Interface.SortKey(k.Ip)).ThenByDescending(k => k.Id)
+            : keys.OrderBy(k => Ipv4Interface.SortKey(k.Ip)).ThenBy(k => k.Id);
+        int[] ids = ordered.Skip(skip).Take(take).Select(k => k.Id).ToArray();
+        Dictionary<int, HostRecord> rows = await db.Hosts.AsNoTracking().Where(h => ids.Contains(h.Id))
+            .ToDictionaryAsync(h => h.Id, cancellationToken).ConfigureAwait(false);
+        return new([.. ids.Where(rows.ContainsKey).Select(id => rows[id])], total);
+    }
+
+    /// <summary>
+    /// Up to <paramref name="take"/> matching hosts by hostname, starting after the hostname
+    /// <paramref name="after"/> (a keyset page: hosts added or removed meanwhile cannot shift later
+    /// pages, and a deep page costs what the first does), and the number that match in all.
+    /// </summary>
+    public async Task<HostPage> PageAfterAsync(HostQuery query, string? after, int take, CancellationToken cancellationToken)
+    {
+        await using InventoryDbContext db = database.CreateContext();
+        IQueryable<HostRecord> hosts = Filter(db.Hosts.AsNoTracking(), query);
+        int total = await hosts.CountAsync(cancellationToken).ConfigureAwait(false);
+        if (after is not null)
+        {
+            hosts = hosts.Where(h => string.Compare(h.Hostname, after) > 0);
+        }
+        return new(await hosts.OrderBy(h => h.Hostname).Take(take).ToListAsync(cancellationToken).ConfigureAwait(false), total);
+    }
+
+    private static IQueryable<HostRecord> Filter(IQueryable<HostRecord> hosts, HostQuery query)
+    {
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
             string text = query.Search.Trim().ToLowerInvariant();
@@ -24,12 +71,28 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
         {
             hosts = hosts.Where(h => h.State == state);
         }
+        if (query.Building)
+        {
+            hosts = hosts.Where(h => h.State == BuildState.Pending || h.State == BuildState.Booting || h.State == BuildState.Installing);
+        }
         if (!string.IsNullOrWhiteSpace(query.Profile))
         {
             hosts = hosts.Where(h => h.Profile == query.Profile);
         }
-        return await hosts.OrderBy(h => h.Hostname).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return hosts;
     }
+
+    private static IOrderedQueryable<HostRecord> Order(IQueryable<HostRecord> hosts, HostSort sort, bool descending) => sort switch
+    {
+        HostSort.Mac => By(hosts, h => h.Mac, descending),
+        HostSort.State => By(hosts, h => h.State, descending),
+        HostSort.Profile => By(hosts, h => h.Profile, descending),
+        HostSort.Updated => By(hosts, h => h.UpdatedAt, descending),
+        _ => By(hosts, h => h.Hostname, descending),
+    };
+
+    private static IOrderedQueryable<HostRecord> By<TKey>(IQueryable<HostRecord> hosts, System.Linq.Expressions.Expression<Func<HostRecord, TKey>> key, bool descending) =>
+        descending ? hosts.OrderByDescending(key).ThenByDescending(h => h.Id) : hosts.OrderBy(key).ThenBy(h => h.Id);
 
     /// <summary>How many hosts are in each state; every state is present, with 0 when none is.</summary>
     public async Task<Dictionary<BuildState, int>> CountByStateAsync(CancellationToken cancellationToken)

@@ -8,6 +8,12 @@ namespace Provisioner.Core.Inventory;
 /// <summary>An IPv4 address with its prefix length, written <c>192.0.2.10/24</c>.</summary>
 public readonly record struct Ipv4Interface(IPAddress Address, int PrefixLength)
 {
+    /// <summary>A stored address (<c>a.b.c.d</c>) as a number, for numeric order; 0 for text that is not one.</summary>
+    public static uint SortKey(string address) =>
+        IPAddress.TryParse(address, out IPAddress? parsed) && parsed.AddressFamily == AddressFamily.InterNetwork
+            ? BinaryPrimitives.ReadUInt32BigEndian(parsed.GetAddressBytes())
+            : 0;
+
     /// <summary>Parses <c>a.b.c.d/n</c>; a bare address takes <paramref name="defaultPrefix"/> when given.</summary>
     public static bool TryParse(string? text, int? defaultPrefix, out Ipv4Interface value, out string error)
     {

@@ -28,7 +28,16 @@ public static class HostEndpoints
         return hosts;
     }
 
-    internal static async Task<Results<Ok<List<HostDto>>, ProblemHttpResult>> List(string? search, string? state, string? profile, HostService service, CancellationToken ct)
+    /// <summary>What a page holds when the client does not say.</summary>
+    public const int DefaultPageSize = 100;
+
+    /// <summary>
+    /// A page of hosts by hostname, as a JSON array. <c>limit</c> (1–1000, default 100) sizes it,
+    /// <c>after</c> (a hostname) starts it. <c>X-Total-Count</c> counts every match, and a
+    /// <c>Link: &lt;…&gt;; rel="next"</c> header (RFC 8288) gives the next page's URL while there is one.
+    /// </summary>
+    internal static async Task<Results<Ok<List<HostDto>>, ProblemHttpResult>> List(string? search, string? state, string? profile, int? limit, string? after,
+        HttpContext http, HostService service, CancellationToken ct)
     {
         BuildState? wanted = null;
         if (!string.IsNullOrEmpty(state))
@@ -39,8 +48,30 @@ public static class HostEndpoints
             }
             wanted = parsed;
         }
-        List<HostRecord> found = await service.ListAsync(new HostQuery(search, wanted, profile), ct).ConfigureAwait(false);
-        return TypedResults.Ok(found.Select(HostDto.From).ToList());
+        if (limit is < 1 or > HostPage.MaxSize)
+        {
+            return TypedResults.Problem($"limit must be between 1 and {HostPage.MaxSize}", statusCode: 400, title: "Invalid query");
+        }
+        int size = limit ?? DefaultPageSize;
+        // One more than asked for says whether a next page exists without a second query.
+        HostPage page = await service.PageAfterAsync(new HostQuery(search, wanted, profile), string.IsNullOrEmpty(after) ? null : after, size + 1, ct).ConfigureAwait(false);
+        List<HostDto> hosts = page.Hosts.Take(size).Select(HostDto.From).ToList();
+        http.Response.Headers["X-Total-Count"] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (page.Hosts.Count > size)
+        {
+            http.Response.Headers.Link = $"<{NextPage(http.Request, hosts[^1].Hostname, size)}>; rel=\"next\"";
+        }
+        return TypedResults.Ok(hosts);
+    }
+
+    /// <summary>This request's URL with <c>after</c> moved on and <c>limit</c> kept, relative to the host.</summary>
+    private static string NextPage(HttpRequest request, string last, int size)
+    {
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(request.QueryString.Value);
+        query["after"] = last;
+        query["limit"] = size.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(request.PathBase + request.Path,
+            query.SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string?>(p.Key, v))));
     }
 
     /// <summary>By id, MAC (any spelling) or hostname.</summary>

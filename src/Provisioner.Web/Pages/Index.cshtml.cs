@@ -15,7 +15,12 @@ public sealed class IndexModel(HostService hosts, BuildTracker tracker, Listener
 
     public Dictionary<BuildState, int> Counts { get; private set; } = [];
 
-    public List<HostRecord> Building { get; private set; } = [];
+    /// <summary>The builds listed; a boot storm of more links to the host list filtered on each state.</summary>
+    public const int ShownBuilds = 50;
+
+    public IReadOnlyList<HostRecord> Building { get; private set; } = [];
+
+    public int BuildingTotal { get; private set; }
 
     public List<(HostEvent Event, string Hostname)> Events { get; private set; } = [];
 
@@ -28,7 +33,8 @@ public sealed class IndexModel(HostService hosts, BuildTracker tracker, Listener
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Counts = await hosts.CountByStateAsync(cancellationToken);
-        Building = (await hosts.ListAsync(new HostQuery(), cancellationToken)).Where(h => h.State.IsBuilding()).OrderBy(h => h.UpdatedAt).ToList();
+        HostPage building = await hosts.PageAsync(new HostQuery(Building: true), HostSort.Updated, descending: false, 0, ShownBuilds, cancellationToken);
+        (Building, BuildingTotal) = (building.Hosts, building.Total);
         Events = await tracker.RecentEventsAsync(RecentEvents, cancellationToken);
         Transfers = transfers.List();
         Alerts = alerts.List();

@@ -12,12 +12,14 @@ public sealed class TemplatesModel(TemplateStore templates, TemplatePreview prev
     [BindProperty(SupportsGet = true, Name = "file")]
     public string? Selected { get; set; }
 
+    /// <summary>The host to render for: id, MAC (any spelling) or hostname, typed; a list of 100,000 would not fit a page.</summary>
     [BindProperty(SupportsGet = true, Name = "host")]
-    public int? HostId { get; set; }
+    public string? HostKey { get; set; }
+
+    /// <summary>The host <see cref="HostKey"/> names; null when it names none.</summary>
+    public HostRecord? Host { get; private set; }
 
     public IReadOnlyList<string> Files { get; private set; } = [];
-
-    public List<HostRecord> Hosts { get; private set; } = [];
 
     public string? Source { get; private set; }
 
@@ -30,7 +32,7 @@ public sealed class TemplatesModel(TemplateStore templates, TemplatePreview prev
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         Files = templates.ListFiles();
-        Hosts = await hosts.ListAsync(new HostQuery(), cancellationToken);
+        Host = string.IsNullOrWhiteSpace(HostKey) ? null : await hosts.FindAsync(HostKey, cancellationToken);
         Selected ??= Files.Count > 0 ? Files[0] : null;
         if (Selected is null)
         {
@@ -41,10 +43,9 @@ public sealed class TemplatesModel(TemplateStore templates, TemplatePreview prev
         {
             return NotFound();
         }
-        HostRecord? host = Hosts.FirstOrDefault(h => h.Id == HostId);
         try
         {
-            Preview = await preview.RenderAsync(Selected, host, RequestClient.BaseUrl(HttpContext));
+            Preview = await preview.RenderAsync(Selected, Host, RequestClient.BaseUrl(HttpContext));
         }
         catch (TemplateException broken)
         {

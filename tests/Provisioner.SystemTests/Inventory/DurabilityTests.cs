@@ -53,8 +53,8 @@ public sealed class DurabilityTests
 
         await app.RestartAsync();
 
-        JsonElement all = await app.Api.GetFromJsonAsync<JsonElement>("/api/hosts");
-        Dictionary<int, JsonElement> stored = all.EnumerateArray().ToDictionary(h => h.GetProperty("id").GetInt32());
+        List<JsonElement> all = await HostPages.AllAsync(app.Api);
+        Dictionary<int, JsonElement> stored = all.ToDictionary(h => h.GetProperty("id").GetInt32());
         foreach ((int n, JsonElement created) in acknowledged)
         {
             int id = created.GetProperty("id").GetInt32();

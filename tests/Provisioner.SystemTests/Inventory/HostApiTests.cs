@@ -53,6 +53,45 @@ public abstract class HostApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task List_Paged_FollowsLinkWithTheFilterKept_AndCountsEveryMatch()
+    {
+        var names = new List<string>();
+        for (int i = 0; i < 5; i++)
+        {
+            Dictionary<string, object?> fields = NewHost();
+            (await _app.Api.PostAsJsonAsync("/api/hosts", fields)).EnsureSuccessStatusCode();
+            names.Add((string)fields["hostname"]!);
+        }
+        Dictionary<string, object?> other = NewHost();
+        other["hostname"] = "other01";
+        (await _app.Api.PostAsJsonAsync("/api/hosts", other)).EnsureSuccessStatusCode();
+
+        using HttpResponseMessage first = await _app.Api.GetAsync("/api/hosts?search=node&limit=2");
+        Assert.Equal("5", Assert.Single(first.Headers.GetValues("X-Total-Count")));
+        Assert.Equal(2, (await first.Content.ReadFromJsonAsync<JsonElement>()).GetArrayLength());
+        string? next = HostPages.NextLink(first);
+        Assert.NotNull(next);
+        Assert.Contains("search=node", next, StringComparison.Ordinal);
+
+        List<JsonElement> all = await HostPages.AllAsync(_app.Api, "/api/hosts?search=node&limit=2");
+        Assert.Equal(names.Order(StringComparer.Ordinal), all.Select(h => h.GetProperty("hostname").GetString()));
+        using HttpResponseMessage last = await _app.Api.GetAsync("/api/hosts?search=node&limit=5");
+        Assert.Null(HostPages.NextLink(last));
+    }
+
+    [Theory]
+    [InlineData("limit=0")]
+    [InlineData("limit=1001")]
+    [InlineData("limit=ten")]
+    public async Task List_BadLimit_Is400(string query)
+    {
+        using HttpResponseMessage response = await _app.Api.GetAsync($"/api/hosts?{query}");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        (await _app.Api.PostAsJsonAsync("/api/hosts", NewHost())).EnsureSuccessStatusCode();
+        Assert.Single(await HostPages.AllAsync(_app.Api));
+    }
+
+    [Fact]
     public async Task Crud_CreateGetUpdateDelete_RoundTripsTheJson()
     {
         Dictionary<string, object?> fields = NewHost();

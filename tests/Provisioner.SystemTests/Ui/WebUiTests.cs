@@ -242,6 +242,39 @@ public sealed partial class WebUiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Hosts_230Hosts_PagesOf100_NextLastAndIpOrderAcrossPages_BuildKeepsThePage()
+    {
+        // Hostnames run against IPs, so hostname order and IP order differ on every page.
+        string file = string.Join('\n', Enumerable.Range(0, 230).Select(i => $"192.0.2.{11 + i}|52:54:00:bb:00:{i:x2}|h{229 - i:000}"));
+        using HttpResponseMessage imported = await _appliance.Api.PostAsync("/api/import?format=ip2mac&prefix=24&gateway=192.0.2.1",
+            new StringContent(file, System.Text.Encoding.UTF8, "text/plain"));
+        imported.EnsureSuccessStatusCode();
+        IPage page = await AdminPageAsync();
+        await page.GotoAsync("/hosts");
+        Assert.Equal(100, await page.Locator("table.hosts tbody tr").CountAsync());
+        Assert.Equal("1–100 of 230 · page 1 of 3", await page.InnerTextAsync("#page-status"));
+        Assert.Equal("h000", await page.InnerTextAsync("table.hosts tbody tr:first-child td:nth-child(2)"));
+
+        await page.ClickAsync(".pager a[rel=next]");
+        Assert.Equal("101–200 of 230 · page 2 of 3", await page.InnerTextAsync("#page-status"));
+        Assert.Equal("h100", await page.InnerTextAsync("table.hosts tbody tr:first-child td:nth-child(2)"));
+        await page.ClickAsync(".pager a[rel=last]");
+        Assert.Equal("201–230 of 230 · page 3 of 3", await page.InnerTextAsync("#page-status"));
+        Assert.Equal(30, await page.Locator("table.hosts tbody tr").CountAsync());
+        Assert.Equal(0, await page.Locator(".pager a[rel=next]").CountAsync());
+
+        await page.GotoAsync("/hosts?sort=ip&p=3");
+        Assert.Equal("192.0.2.211/24", await page.InnerTextAsync("table.hosts tbody tr:first-child td:nth-child(4)"));
+        Assert.Equal("192.0.2.240/24", await page.InnerTextAsync("table.hosts tbody tr:last-child td:nth-child(4)"));
+        await page.Locator("input[name=ids]").Nth(0).CheckAsync();
+        await page.ClickAsync("button:has-text('Build selected')");
+        Assert.Contains("Build requested for 1 host(s): h029.", await page.InnerTextAsync("[role=status]"), StringComparison.Ordinal);
+        Assert.Equal("201–230 of 230 · page 3 of 3", await page.InnerTextAsync("#page-status"));
+        await page.GotoAsync("/hosts?p=99");
+        Assert.Equal("201–230 of 230 · page 3 of 3", await page.InnerTextAsync("#page-status"));
+    }
+
+    [Fact]
     public async Task Viewer_SeesNoChangeButtons_AndTheirPostIsRefused()
     {
         int id = await CreateHostAsync();
@@ -352,8 +385,9 @@ public sealed partial class WebUiTests : IAsyncLifetime
         await CreateHostAsync();
         IPage page = await AdminPageAsync();
         await page.GotoAsync("/templates?file=preseed/debian12.liquid");
-        await page.SelectOptionAsync("#host", new SelectOptionValue { Label = "web01 (52:54:00:aa:00:01)" });
+        await page.FillAsync("#host", "52-54-00-AA-00-01");
         await page.ClickAsync("button:has-text('Preview')");
+        Assert.Equal("web01 (52:54:00:aa:00:01)", await page.InnerTextAsync("#host-hint"));
         Assert.Contains("d-i netcfg/get_hostname string web01", await page.InnerTextAsync("#preview-title + form + pre"), StringComparison.Ordinal);
 
         string broken = Path.Join(_appliance.TemplatesDir, "preseed", "debian12.liquid");

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Provisioner.Core.Builds;
@@ -7,7 +6,7 @@ using Provisioner.Core.Templates;
 
 namespace Provisioner.Web.Pages.Hosts;
 
-/// <summary>The host table: search, filter, sort; select several and request a build for all.</summary>
+/// <summary>The host table: search, filter, sort, a page of <see cref="PageSize"/> at a time; select several and request a build for all.</summary>
 public sealed class IndexModel(HostService hosts, BuildTracker tracker, TemplateStore templates) : PageModel
 {
     public static readonly string[] SortKeys = ["hostname", "ip", "mac", "state", "profile", "updated"];
@@ -27,7 +26,21 @@ public sealed class IndexModel(HostService hosts, BuildTracker tracker, Template
     [BindProperty(SupportsGet = true)]
     public bool Desc { get; set; }
 
-    public List<HostRecord> Hosts { get; private set; } = [];
+    /// <summary>The 1-based page (<c>?p=</c>: Razor Pages keeps <c>page</c> for itself); one past the last shows the last.</summary>
+    [BindProperty(SupportsGet = true, Name = "p")]
+    public int PageNumber { get; set; } = 1;
+
+    public const int PageSize = 100;
+
+    public IReadOnlyList<HostRecord> Hosts { get; private set; } = [];
+
+    /// <summary>How many hosts match the filter, on every page.</summary>
+    public int Total { get; private set; }
+
+    public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
+
+    /// <summary>The position of the page's first host, from 1.</summary>
+    public int First => (PageNumber - 1) * PageSize + 1;
 
     public IReadOnlyList<string> Profiles => templates.List();
 
@@ -37,17 +50,18 @@ public sealed class IndexModel(HostService hosts, BuildTracker tracker, Template
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         BuildState? state = Enum.TryParse(State, ignoreCase: true, out BuildState parsed) && !int.TryParse(State, out _) ? parsed : null;
-        List<HostRecord> found = await hosts.ListAsync(new HostQuery(Search, state, string.IsNullOrEmpty(Profile) ? null : Profile), cancellationToken);
-        IOrderedEnumerable<HostRecord> sorted = Sort switch
+        HostQuery query = new(Search, state, string.IsNullOrEmpty(Profile) ? null : Profile);
+        HostSort sort = Enum.TryParse(Sort, ignoreCase: true, out HostSort key) && !int.TryParse(Sort, out _) ? key : HostSort.Hostname;
+        PageNumber = Math.Max(1, PageNumber);
+        HostPage page = await hosts.PageAsync(query, sort, Desc, (PageNumber - 1) * PageSize, PageSize, cancellationToken);
+        if (page.Hosts.Count == 0 && page.Total > 0)
         {
-            "ip" => found.OrderBy(h => IpKey(h.Ip)),
-            "mac" => found.OrderBy(h => h.Mac, StringComparer.Ordinal),
-            "state" => found.OrderBy(h => h.State.Name(), StringComparer.Ordinal),
-            "profile" => found.OrderBy(h => h.Profile, StringComparer.Ordinal),
-            "updated" => found.OrderBy(h => h.UpdatedAt),
-            _ => found.OrderBy(h => h.Hostname, StringComparer.Ordinal),
-        };
-        Hosts = (Desc ? sorted.Reverse() : sorted).ToList();
+            // A page past the end (hosts were removed, or a typed URL): the last one instead of an empty table.
+            Total = page.Total;
+            PageNumber = Pages;
+            page = await hosts.PageAsync(query, sort, Desc, (PageNumber - 1) * PageSize, PageSize, cancellationToken);
+        }
+        (Hosts, Total) = (page.Hosts, page.Total);
     }
 
     /// <summary>Requests a build of every selected host; one that is gone is reported, the others still built.</summary>
@@ -79,11 +93,13 @@ public sealed class IndexModel(HostService hosts, BuildTracker tracker, Template
     public string SortLink(string key) =>
         QueryHelpers(("q", Search), ("state", State), ("profile", Profile), ("sort", key), ("desc", Sort == key && !Desc ? "true" : null));
 
+    /// <summary>The link to page <paramref name="number"/> with the same filter and order.</summary>
+    public string PageLink(int number) =>
+        QueryHelpers(("q", Search), ("state", State), ("profile", Profile), ("sort", Sort), ("desc", Desc ? "true" : null),
+            ("p", number.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
     public string? AriaSort(string key) => Sort == key ? (Desc ? "descending" : "ascending") : null;
 
     private static string QueryHelpers(params (string Key, string? Value)[] pairs) =>
         "/hosts?" + string.Join('&', pairs.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value!)}"));
-
-    private static uint IpKey(string ip) =>
-        IPAddress.TryParse(ip, out IPAddress? parsed) ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(parsed.GetAddressBytes()) : 0;
 }
