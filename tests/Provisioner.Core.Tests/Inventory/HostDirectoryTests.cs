@@ -36,4 +36,27 @@ public sealed class HostDirectoryTests
         Assert.Null(await inventory.Lookup.FindByTokenAsync(first, default));
         Assert.Equal(host.Id, (await inventory.Lookup.FindByTokenAsync(second, default))?.Id);
     }
+
+    [Fact]
+    public async Task HostChangeCounter_MatchesTheHostsTable_AfterCreateImportBuildUpdateAndDelete()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        HostRecord one = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
+        await inventory.Hosts.CreateAsync(TestInventory.Sample(2), default);
+        await inventory.Tracker.RequestBuildAsync(one.Id, EventSources.Api, default);
+        await inventory.Hosts.UpdateAsync(one.Id, new HostFields { Notes = "moved" }, partial: true, default);
+        await inventory.Hosts.DeleteAsync((await inventory.Hosts.FindAsync("web02", default))!.Id, default);
+        await inventory.Hosts.CreateAsync(TestInventory.Sample(3), default);
+
+        await using Microsoft.Data.Sqlite.SqliteConnection connection = new($"Data Source={Path.Join(inventory.Dir, "provisioner.db")}");
+        await connection.OpenAsync();
+        await using Microsoft.Data.Sqlite.SqliteCommand query = connection.CreateCommand();
+        query.CommandText = """SELECT count, revisions, (SELECT COUNT(*) FROM hosts), (SELECT SUM("Revision") FROM hosts) FROM host_changes""";
+        await using Microsoft.Data.Sqlite.SqliteDataReader row = await query.ExecuteReaderAsync();
+        Assert.True(await row.ReadAsync());
+        Assert.Equal(2, row.GetInt64(0));
+        Assert.Equal(row.GetInt64(2), row.GetInt64(0));
+        Assert.Equal(row.GetInt64(3), row.GetInt64(1));
+        Assert.True(row.GetInt64(1) >= 2, "the build and the edit each raised web01's revision");
+    }
 }
