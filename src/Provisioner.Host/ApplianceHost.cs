@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Logging.Console;
 using Provisioner.Core;
 using Provisioner.Pxe;
 using Provisioner.Web;
@@ -20,11 +21,7 @@ internal static class ApplianceHost
         config.Sources.Clear();
         AddSources(config, overrides, configFile);
 
-        builder.Logging.ClearProviders().AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
-        });
+        AddConsoleLog(builder.Logging, config[ApplianceSettings.LogFormat]);
         // The host logs a failed start with its stack trace; ApplianceRunner prints one line instead.
         // Once started, the host's own logs (a faulted background service, say) pass as usual.
         builder.Logging.AddFilter(HostLogCategory, level => Started && level >= LogLevel.Information);
@@ -43,6 +40,30 @@ internal static class ApplianceHost
         WebApplication app = builder.Build();
         app.UseProvisionerWeb();
         return app;
+    }
+
+    /// <summary>The console log in the chosen format. json and systemd carry scopes (mac, host, peer: <see cref="Core.Hosting.LogScope"/>).</summary>
+    private static void AddConsoleLog(ILoggingBuilder logging, string? format)
+    {
+        string name = string.IsNullOrWhiteSpace(format) ? ConsoleFormatterNames.Simple : format.Trim().ToLowerInvariant();
+        if (name is not (ConsoleFormatterNames.Simple or ConsoleFormatterNames.Json or ConsoleFormatterNames.Systemd))
+        {
+            throw new FormatException($"log format '{format}' is not simple, json or systemd");
+        }
+        logging.ClearProviders().AddConsole(o => o.FormatterName = name);
+        logging.Services.Configure<SimpleConsoleFormatterOptions>(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
+        });
+        logging.Services.Configure<JsonConsoleFormatterOptions>(o =>
+        {
+            o.IncludeScopes = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
+        // journald stamps each line itself.
+        logging.Services.Configure<ConsoleFormatterOptions>(ConsoleFormatterNames.Systemd, o => o.IncludeScopes = true);
     }
 
     /// <summary>The configuration sources of <c>serve</c> and of every other command, in precedence order.</summary>

@@ -19,4 +19,5 @@ internal static class ApplianceSettings
     public const string SyslogEndpoint = "Syslog:Endpoint";
     public const string ProxyDhcpEnabled = "ProxyDhcp:Enabled";
     public const string ApplianceName = "Appliance:Name";
+    public const string LogFormat = "LogFormat";
 }

@@ -33,6 +33,7 @@ public static class WebServiceCollectionExtensions
     /// <summary>Error handling and authentication, then every endpoint.</summary>
     public static WebApplication UseProvisionerWeb(this WebApplication app)
     {
+        app.UseRequestLogScope();
         app.UseExceptionHandler();
         app.UseSecurityHeaders();
         app.UseRequestMetrics();

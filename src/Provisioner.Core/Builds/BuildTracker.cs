@@ -63,7 +63,7 @@ public sealed class BuildTracker(InventoryDatabase database, TimelineWriter writ
             {
                 BuildProgress.Advance(h, "boot config served", BuildProgress.ConfigServed);
                 return (h.State == BuildState.Pending ? BuildState.Booting : h.State, $"boot config {name} served to {peer}");
-            });
+            }, peer: peer);
         }
     }
 
@@ -105,7 +105,7 @@ public sealed class BuildTracker(InventoryDatabase database, TimelineWriter writ
             {
                 BuildProgress.Advance(h, "preseed fetched", BuildProgress.PreseedFetched);
                 return (BuildState.Installing, $"preseed fetched by {peer}");
-            }, onlyWhileBuilding: true);
+            }, onlyWhileBuilding: true, peer: peer);
         }
     }
 
@@ -248,8 +248,8 @@ public sealed class BuildTracker(InventoryDatabase database, TimelineWriter writ
         writer.WriteAsync(new BuildStep(hostId, time.GetUtcNow().UtcDateTime, source, apply, onlyWhileBuilding)).WaitAsync(cancellationToken);
 
     /// <summary>Like <see cref="ChangeAsync"/> without waiting: for steps reported from the hot paths.</summary>
-    private void Report(int hostId, string source, Func<HostRecord, (BuildState State, string Message)> apply, bool onlyWhileBuilding = false) =>
-        writer.Post(new BuildStep(hostId, time.GetUtcNow().UtcDateTime, source, apply, onlyWhileBuilding));
+    private void Report(int hostId, string source, Func<HostRecord, (BuildState State, string Message)> apply, bool onlyWhileBuilding = false, IPAddress? peer = null) =>
+        writer.Post(new BuildStep(hostId, time.GetUtcNow().UtcDateTime, source, apply, onlyWhileBuilding) { Peer = peer?.ToString() });
 
     /// <summary>Waits until every step reported so far is saved.</summary>
     public Task FlushAsync() => writer.FlushAsync();

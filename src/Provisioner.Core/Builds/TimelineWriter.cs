@@ -17,6 +17,9 @@ namespace Provisioner.Core.Builds;
 public sealed record BuildStep(int HostId, DateTime At, string Source, Func<HostRecord, (BuildState State, string Message)> Apply, bool OnlyWhileBuilding)
 {
     public TaskCompletionSource<HostRecord?>? Done { get; init; }
+
+    /// <summary>The machine's address when the step came from a request of its own (for the log's <c>peer</c>).</summary>
+    public string? Peer { get; init; }
 }
 
 /// <summary>
@@ -102,6 +105,7 @@ public sealed partial class TimelineWriter : IAsyncDisposable
         int[] ids = batch.Select(s => s.HostId).Distinct().ToArray();
         Dictionary<int, HostRecord> hosts = await db.Hosts.Where(h => ids.Contains(h.Id)).ToDictionaryAsync(h => h.Id).ConfigureAwait(false);
         var results = new HostRecord?[batch.Count];
+        var written = new List<(BuildStep Step, HostEvent Event, string Mac, string Hostname)>(batch.Count);
         var changed = new HashSet<HostRecord>();
         var ended = new List<BuildEnded>();
         for (int i = 0; i < batch.Count; i++)
@@ -124,7 +128,9 @@ public sealed partial class TimelineWriter : IAsyncDisposable
             {
                 host.StateReason = null;
             }
-            db.Events.Add(new HostEvent { HostId = host.Id, At = step.At, Source = step.Source, Message = BuildTracker.Truncate(message), State = state, Appliance = _appliance });
+            var hostEvent = new HostEvent { HostId = host.Id, At = step.At, Source = step.Source, Message = BuildTracker.Truncate(message), State = state, Appliance = _appliance };
+            db.Events.Add(hostEvent);
+            written.Add((step, hostEvent, host.Mac, host.Hostname));
             changed.Add(host);
             results[i] = host;
         }
@@ -137,6 +143,15 @@ public sealed partial class TimelineWriter : IAsyncDisposable
         {
             _directory.Updated(host);
         }
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            foreach ((BuildStep step, HostEvent saved, string mac, string hostname) in written)
+            {
+                using IDisposable? scope = LogScope.Begin(_logger, mac, hostname, step.Peer);
+                string state = saved.State.Name();
+                LogStep(hostname, state, saved.Source, saved.Message);
+            }
+        }
         foreach (BuildEnded end in ended)
         {
             _bus?.Publish(end);
@@ -146,6 +161,9 @@ public sealed partial class TimelineWriter : IAsyncDisposable
             batch[i].Done?.TrySetResult(results[i]);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Build of {Hostname}: {State} ({Source}) {Message}")]
+    private partial void LogStep(string hostname, string state, string source, string message);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not save {Count} build step(s); they are lost")]
     private partial void LogWriteFailed(Exception ex, int count);

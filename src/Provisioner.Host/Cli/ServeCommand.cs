@@ -16,6 +16,7 @@ internal static class ServeCommand
         (new Option<string>("--syslog") { Description = "Syslog receiver for installer logs (UDP), or off. Default 0.0.0.0:514", HelpName = "ADDR:PORT" }, ApplianceSettings.SyslogEndpoint),
         (new Option<string>("--database") { Description = "PostgreSQL connection string. Default: SQLite file DATA_DIR/provisioner.db", HelpName = "CONNSTR" }, ApplianceSettings.Database),
         (new Option<string>("--appliance") { Description = "This appliance's name, kept on each timeline event and the name hosts are pinned to, when several share one PostgreSQL. Default: the machine's host name", HelpName = "NAME" }, ApplianceSettings.ApplianceName),
+        (new Option<string>("--log-format") { Description = "simple (one line of text each), json (one object a line, with the mac, host and peer scopes as fields) or systemd (journald priorities, with scopes). Default simple", HelpName = "FORMAT" }, ApplianceSettings.LogFormat),
         (new Option<string>("--public-url") { Description = "Base URL clients use to reach the HTTP side, written into boot configs and preseeds. Default: the address each request arrived on", HelpName = "URL" }, ApplianceSettings.PublicUrl),
     ];
 

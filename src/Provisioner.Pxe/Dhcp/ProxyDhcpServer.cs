@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Provisioner.Core.Hosting;
+using Provisioner.Core.Inventory;
 
 namespace Provisioner.Pxe.Dhcp;
 
@@ -116,8 +117,9 @@ public sealed partial class ProxyDhcpServer(IOptions<ProxyDhcpOptions> options, 
             Ignored++;
             return;
         }
-        string? bootFile = await handler.BootFileAsync(request!, name, server, stopping).ConfigureAwait(false);
         string mac = Convert.ToHexString(request!.ClientHardwareAddress).ToLowerInvariant();
+        using IDisposable? scope = LogScope.Begin(logger, mac: MacAddress.TryRead(request.ClientHardwareAddress, out MacAddress parsed) ? parsed.ToString() : null, peer: peer);
+        string? bootFile = await handler.BootFileAsync(request, name, server, stopping).ConfigureAwait(false);
         if (bootFile is null)
         {
             LogSilent(mac, request.TransactionId, name);

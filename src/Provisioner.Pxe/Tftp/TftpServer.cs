@@ -191,6 +191,8 @@ public sealed partial class TftpServer : IAsyncDisposable
 
     private async Task ServeAsync(TftpRequest request, IPEndPoint peer, IPAddress localAddress, CancellationToken stopping)
     {
+        // Every line of this transfer, the handler's included, carries the client (json and systemd formats).
+        using IDisposable? scope = LogScope.Begin(_logger, peer: peer);
         Socket socket;
         try
         {
