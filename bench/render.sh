@@ -44,7 +44,10 @@ auth = {"Authorization": f"Bearer {token}"}
 def call(method, path, headers={}):
     c.request(method, path, headers=headers); r = c.getresponse(); body = r.read()
     assert r.status == 200, (path, r.status, body[:200]); return body
-hosts = json.loads(call("GET", "/api/hosts", auth))
+hosts, page = [], "/api/hosts?limit=1000"
+while page:  # the list comes in pages; Link: <next>; rel="next" until the last
+    c.request("GET", page, headers=auth); r = c.getresponse(); hosts += json.loads(r.read())
+    page = next((l.split(";")[0].strip()[1:-1] for l in (r.headers.get("Link") or "").split(",") if 'rel="next"' in l), None)
 for h in hosts:
     call("POST", f"/api/hosts/{h['id']}/build", auth)
 configs = ["/pxelinux.cfg/01-" + h["mac"].replace(":", "-") for h in hosts]
@@ -70,8 +73,8 @@ if kind == "configs":
 open(f"{work}/sample-{kind}", "wb").write(bodies[0])
 # Wait until every step is written, so the measured runs see a settled inventory.
 for _ in range(600):
-    hosts = json.loads(get("/api/hosts", {"Authorization": f"Bearer {token}"}))
-    if all(h["state"] == state for h in hosts): break
+    c.request("GET", f"/api/hosts?state={state}&limit=1", headers={"Authorization": f"Bearer {token}"}); r = c.getresponse(); r.read()
+    if int(r.headers["X-Total-Count"]) == len(paths): break
     time.sleep(0.5)
 else:
     sys.exit(f"hosts did not all reach {state}")
@@ -103,23 +106,9 @@ taskset -c 0 nginx -c "$work/nginx.conf" -g 'daemon off;' &
 pids+=($!)
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$nginx_port/config" >/dev/null && break; sleep 0.1; done
 
-# wrk walks a URL list at random (one URL for nginx); prints "requests/s p99-ms".
-cat > "$work/walk.lua" <<'LUA'
-local paths = {}
-init = function(args)
-  if args[1] then for line in io.lines(args[1]) do paths[#paths + 1] = line end end
-end
-request = function()
-  if #paths == 0 then return wrk.format("GET") end
-  return wrk.format("GET", paths[math.random(#paths)])
-end
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT %.0f %.2f %d %d\n", summary.requests / (summary.duration / 1e6),
-    latency:percentile(99) / 1000, summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout, summary.requests))
-end
-LUA
+# wrk walks a URL list at random (one URL for nginx): bench/walk.lua; prints "requests/s p99-ms errors requests".
 run() { # url [list]
-  taskset -c 1 wrk -t2 -c32 -d"${seconds}s" --latency -s "$work/walk.lua" "$1" ${2:+-- "$2"} | awk '/^RESULT/ { print $2, $3, $4, $5 }'
+  taskset -c 1 wrk -t2 -c32 -d"${seconds}s" --latency -s bench/walk.lua "$1" ${2:+-- "$2"} | awk '/^RESULT/ { print $2, $4, $5, $6 }'
 }
 # A short warm-up (JIT, connection pools); then the measured runs. The first fetches above and
 # these runs all fall within the minute in which repeats are not recorded.

@@ -38,28 +38,13 @@ for i in range(n):
     print(f"02:00:00:{i >> 16:02x}:{(i >> 8) & 0xff:02x}:{i & 0xff:02x},scale{i:06d},example.org,{ip}/15,198.18.0.1,198.18.0.53,debian12,\"ttyS1,115200n8\",net.ifnames=0,rack {i // 40}")
 PY
 
-# wrk walks a URL list at random (or hits the one URL); prints "requests/s p50-ms p99-ms errors requests".
-cat > "$work/walk.lua" <<'LUA'
-local paths = {}
-init = function(args)
-  if args[1] then for line in io.lines(args[1]) do paths[#paths + 1] = line end end
-end
-request = function()
-  if #paths == 0 then return wrk.format("GET") end
-  return wrk.format("GET", paths[math.random(#paths)])
-end
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT %.0f %.2f %.2f %d %d\n", summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout, summary.requests))
-end
-LUA
+# wrk walks a URL list at random (or hits the one URL): bench/walk.lua; prints "requests/s p50-ms p99-ms errors requests".
 wrk_run() { # connections seconds url [list] [header...]
   local c=$1 s=$2 url=$3 list=${4:-}
   shift 4 || shift $#
   local headers=()
   for h in "$@"; do headers+=(-H "$h"); done
-  taskset -c 1 wrk -t1 -c"$c" -d"${s}s" --latency "${headers[@]}" -s "$work/walk.lua" "$url" ${list:+-- "$list"} | awk '/^RESULT/ { print $2, $3, $4, $5, $6 }'
+  taskset -c 1 wrk -t1 -c"$c" -d"${s}s" --latency "${headers[@]}" -s bench/walk.lua "$url" ${list:+-- "$list"} | awk '/^RESULT/ { print $2, $3, $4, $5, $6 }'
 }
 
 # Starts the appliance on CPU 0 and waits for /healthz; sets app_pid and started (the seconds it took).
