@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Scale: an inventory of 100,000 hosts, once in SQLite and once in PostgreSQL (Debian's, as the
-# tests start it), served by the published binary (scripts/publish.sh) on 127.0.0.1. Measures the
+# tests start it), served by the published binary (scripts/publish.sh, ReadyToRun) on 127.0.0.1. Measures the
 # import, start-up (process start to /healthz answering, median of 3), per-host renders under wrk
 # (p50/p99), the host list in the API and the UI (first, deep and filtered pages) and peak RSS.
 # Host IPs come from 198.18.0.0/15, the range set aside for benchmarks (RFC 2544). The appliance is
@@ -24,7 +24,7 @@ pg_database="provisioner_scale_$$"
 drop_pg() { runuser -u postgres -- psql -q -c "DROP DATABASE IF EXISTS $pg_database WITH (FORCE)" >/dev/null 2>&1 || true; }
 trap 'bench_cleanup; drop_pg' EXIT
 
-bin=$(PUBLISH_ARTIFACTS="$work/artifacts" scripts/publish.sh "$work/publish")
+bin=$(PUBLISH_READY_TO_RUN=1 PUBLISH_ARTIFACTS="$work/artifacts" scripts/publish.sh "$work/publish")
 
 python3 - "$hosts" > "$work/hosts.csv" <<'PY'
 import sys
@@ -180,7 +180,7 @@ field() { get "$1" "$2" | awk -v f="$3" '{ print $f }'; }
 row() { # label key field
   echo "| $1 | $(field sqlite "$2" "$3") | $(field postgres "$2" "$3") |"
 }
-echo "$(date -u +%F) · $hosts hosts, $building of them in build mode · published binary (scripts/publish.sh) · appliance on CPU 0, wrk on CPU 1"
+echo "$(date -u +%F) · $hosts hosts, $building of them in build mode · published binary (PUBLISH_READY_TO_RUN=1 scripts/publish.sh) · appliance on CPU 0, wrk on CPU 1"
 echo
 echo "| measurement | SQLite | PostgreSQL $(pg_lsclusters -h | awk 'NR == 1 { print $1 }') |"
 echo "|---|---|---|"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Publishes the appliance as one self-contained, single-file linux-x64 binary (no .NET needed on
-# the target), with the shipped templates and appsettings.json beside it. ReadyToRun: compiled
-# ahead of time, it answers /healthz in about half the time (1.1 s against 2.1-2.9 s, bench/scale.sh).
+# the target), with the shipped templates and appsettings.json beside it.
+# PUBLISH_READY_TO_RUN=1: compiled ahead of time (ReadyToRun), it answers /healthz in about half the
+# time (1.0-1.2 s against 2.1-2.9 s at 100,000 hosts), but the publish took 2-6 min here instead of
+# under one, so it is not the default (a test publishes on every run).
 # Usage:
 #   scripts/publish.sh [OUT_DIR]      default artifacts/provisioner
 # Install as a service: see "Install as a service" in the README and packaging/provisioner.service.
@@ -13,7 +15,7 @@ out=$(realpath -m "${1:-artifacts/provisioner}")
 rm -rf "$out"
 # PUBLISH_ARTIFACTS: build in a directory of its own (the tests do, beside a running test build).
 dotnet publish src/Provisioner.Host -c Release -r linux-x64 --self-contained ${PUBLISH_ARTIFACTS:+--artifacts-path "$PUBLISH_ARTIFACTS"} \
-  -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -p:PublishReadyToRun=true -p:DebugType=none -p:StaticWebAssetsEnabled=false \
+  -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true ${PUBLISH_READY_TO_RUN:+-p:PublishReadyToRun=true} -p:DebugType=none -p:StaticWebAssetsEnabled=false \
   -o "$out" -v quiet -nologo >&2
 cp -r templates "$out/templates"
 echo "$out/provisioner"
