@@ -270,8 +270,11 @@ public sealed partial class WebUiTests : IAsyncLifetime
         await page.ClickAsync("button:has-text('Build selected')");
         Assert.Contains("Build requested for 1 host(s): h029.", await page.InnerTextAsync("[role=status]"), StringComparison.Ordinal);
         Assert.Equal("201–230 of 230 · page 3 of 3", await page.InnerTextAsync("#page-status"));
-        await page.GotoAsync("/hosts?p=99");
-        Assert.Equal("201–230 of 230 · page 3 of 3", await page.InnerTextAsync("#page-status"));
+        foreach (string past in new[] { "99", "2147483647", "-5" })
+        {
+            await page.GotoAsync($"/hosts?p={past}");
+            Assert.Equal(past == "-5" ? "1–100 of 230 · page 1 of 3" : "201–230 of 230 · page 3 of 3", await page.InnerTextAsync("#page-status"));
+        }
     }
 
     [Fact]

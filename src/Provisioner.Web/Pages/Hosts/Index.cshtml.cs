@@ -52,7 +52,8 @@ public sealed class IndexModel(HostService hosts, BuildTracker tracker, Template
         BuildState? state = Enum.TryParse(State, ignoreCase: true, out BuildState parsed) && !int.TryParse(State, out _) ? parsed : null;
         HostQuery query = new(Search, state, string.IsNullOrEmpty(Profile) ? null : Profile);
         HostSort sort = Enum.TryParse(Sort, ignoreCase: true, out HostSort key) && !int.TryParse(Sort, out _) ? key : HostSort.Hostname;
-        PageNumber = Math.Max(1, PageNumber);
+        // A typed ?p= of two billion must not overflow the offset.
+        PageNumber = Math.Clamp(PageNumber, 1, int.MaxValue / PageSize);
         HostPage page = await hosts.PageAsync(query, sort, Desc, (PageNumber - 1) * PageSize, PageSize, cancellationToken);
         if (page.Hosts.Count == 0 && page.Total > 0)
         {
