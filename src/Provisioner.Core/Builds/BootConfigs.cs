@@ -16,8 +16,8 @@ public sealed class BootConfigs(HostDirectory hosts, BuildTracker tracker, Templ
     /// <summary>pxelinux's config directory, the TFTP path prefix its requests carry.</summary>
     public const string Directory = "pxelinux.cfg/";
 
-    /// <summary>The render-cache key of the default config, which belongs to no host.</summary>
-    private static readonly object UnknownHost = new();
+    /// <summary>The renders of the default config, which belongs to no host.</summary>
+    private readonly RenderMemo _unknownHost = new();
 
     /// <summary>pxelinux's configs: <see cref="RenderAsync(BootLoader, string, IPAddress, string, string, CancellationToken)"/> for <see cref="BootLoader.Pxelinux"/>.</summary>
     public Task<string?> RenderAsync(string name, IPAddress peer, string baseUrl, string source, CancellationToken cancellationToken) =>
@@ -34,14 +34,14 @@ public sealed class BootConfigs(HostDirectory hosts, BuildTracker tracker, Templ
         if (host is null)
         {
             return mac is null || loader.DefaultForUnknown
-                ? await templates.RenderCachedAsync(TemplateStore.LoaderFile(loader.TemplateDir, TemplateStore.Default), UnknownHost, baseUrl,
+                ? await templates.RenderCachedAsync(TemplateStore.LoaderFile(loader.TemplateDir, TemplateStore.Default), _unknownHost, baseUrl,
                     () => TemplateModel.ForServer(new BuildUrls(baseUrl, null), secrets.Value)).ConfigureAwait(false)
                 : null;
         }
         // A host pinned to another appliance (a machine moved to this rack's segment) boots its disk here.
         bool building = host.State.IsBuilding() && host.BuildToken is not null && (appliance?.Builds(host) ?? true);
         string file = TemplateStore.LoaderFile(loader.TemplateDir, building ? host.Profile : TemplateStore.LocalBoot);
-        string config = await templates.RenderCachedAsync(file, host, baseUrl,
+        string config = await templates.RenderCachedAsync(file, host.Renders, baseUrl,
             () => TemplateModel.ForHost(host, new BuildUrls(baseUrl, host.BuildToken) { LogPort = logs?.Value.Port }, secrets.Value)).ConfigureAwait(false);
         if (building)
         {

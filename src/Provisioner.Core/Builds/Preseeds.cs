@@ -55,7 +55,7 @@ public sealed class Preseeds(HostDirectory hosts, BuildTracker tracker, Template
 
     private async Task<PreseedResult> RenderAsync(HostRecord host, string profile, IPAddress peer, string baseUrl, CancellationToken cancellationToken)
     {
-        string text = await templates.RenderCachedAsync(TemplateStore.PreseedFile(profile), host, baseUrl,
+        string text = await templates.RenderCachedAsync(TemplateStore.PreseedFile(profile), host.Renders, baseUrl,
             () => TemplateModel.ForHost(host, new BuildUrls(baseUrl, host.BuildToken), secrets.Value)).ConfigureAwait(false);
         tracker.PreseedFetched(host, peer, EventSources.Http);
         return new PreseedResult(text, string.Empty);

@@ -64,4 +64,9 @@ public sealed class HostRecord
     public List<HostEvent> Events { get; set; } = [];
 
     public string Fqdn => Domain is null ? Hostname : $"{Hostname}.{Domain}";
+
+    private Templates.RenderMemo? _renders;
+
+    /// <summary>The configs and preseeds rendered for this record; only snapshots (<see cref="HostDirectory"/>'s) keep it long. Not stored.</summary>
+    internal Templates.RenderMemo Renders => LazyInitializer.EnsureInitialized(ref _renders);
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Fluid;
 using Microsoft.Extensions.Options;
@@ -25,7 +24,6 @@ public sealed partial class TemplateStore : IProfileCatalog
     private readonly ConcurrentDictionary<string, Parsed> _cache = new(StringComparer.Ordinal);
     private readonly TemplateOptions _options;
     private readonly TimeProvider _time;
-    private readonly ConditionalWeakTable<object, ConcurrentDictionary<(string File, string Key), (Parsed Template, string Text)>> _rendered = new();
 
     /// <summary>How long a template file is trusted before its modification time is checked again.</summary>
     public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(1);
@@ -58,19 +56,18 @@ public sealed partial class TemplateStore : IProfileCatalog
 
     /// <summary>
     /// Like <see cref="RenderAsync(string, IReadOnlyDictionary{string, object})"/>, but reuses the text rendered
-    /// earlier for the same <paramref name="snapshot"/> (an immutable host record), <paramref name="key"/>
-    /// (the base URL) and version of the template file. The cache lives as long as the snapshot does.
+    /// earlier into <paramref name="memo"/> (which belongs to one immutable snapshot, such as a cached
+    /// host) for the same <paramref name="key"/> (the base URL) and version of the template file.
     /// </summary>
-    public async ValueTask<string> RenderCachedAsync(string file, object snapshot, string key, Func<IReadOnlyDictionary<string, object?>> model)
+    public async ValueTask<string> RenderCachedAsync(string file, RenderMemo memo, string key, Func<IReadOnlyDictionary<string, object?>> model)
     {
         Parsed parsed = Load(file);
-        ConcurrentDictionary<(string File, string Key), (Parsed Template, string Text)> renders = _rendered.GetValue(snapshot, _ => new());
-        if (renders.TryGetValue((file, key), out var hit) && ReferenceEquals(hit.Template, parsed))
+        if (memo.TryGet(file, key, parsed, out string hit))
         {
-            return hit.Text;
+            return hit;
         }
         string text = await RenderAsync(parsed, file, model()).ConfigureAwait(false);
-        renders[(file, key)] = (parsed, text);
+        memo.Add(file, key, parsed, text);
         return text;
     }
 

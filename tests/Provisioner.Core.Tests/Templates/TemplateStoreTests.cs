@@ -74,6 +74,38 @@ public sealed class TemplateStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task RenderCachedAsync_SameMemoAndKey_RendersOnce()
+    {
+        Write("preseed/p.liquid", "ip {{ host.ip }}");
+        var memo = new RenderMemo();
+        int built = 0;
+        Func<IReadOnlyDictionary<string, object?>> model = () => { built++; return Model(); };
+
+        Assert.Equal("ip 192.0.2.10", await _store.RenderCachedAsync("preseed/p.liquid", memo, "http://192.0.2.1", model));
+        Assert.Equal("ip 192.0.2.10", await _store.RenderCachedAsync("preseed/p.liquid", memo, "http://192.0.2.1", model));
+        Assert.Equal(1, built);
+
+        await _store.RenderCachedAsync("preseed/p.liquid", memo, "http://198.51.100.1", model);
+        await _store.RenderCachedAsync("preseed/p.liquid", new RenderMemo(), "http://192.0.2.1", model);
+        Assert.Equal(3, built);
+    }
+
+    [Fact]
+    public async Task RenderCachedAsync_TemplateEdited_RendersAgain()
+    {
+        Write("preseed/p.liquid", "first {{ host.ip }}");
+        var memo = new RenderMemo();
+        Assert.Equal("first 192.0.2.10", await _store.RenderCachedAsync("preseed/p.liquid", memo, "k", Model));
+
+        Write("preseed/p.liquid", "second version {{ host.ip }}");
+        File.SetLastWriteTimeUtc(Path.Join(_dir, "preseed/p.liquid"), DateTime.UtcNow.AddSeconds(5));
+        _time.Advance(TemplateStore.RecheckInterval);
+
+        Assert.Equal("second version 192.0.2.10", await _store.RenderCachedAsync("preseed/p.liquid", memo, "k", Model));
+        Assert.Equal(1, memo.Count);
+    }
+
+    [Fact]
     public void List_Profiles_ExcludeLocalbootAndDefault()
     {
         Write("pxelinux/debian12.liquid", "");
