@@ -9,4 +9,6 @@ require_dotnet
 # pxelinux.0 (pxelinux) and ldlinux.c32 with the other BIOS modules (syslinux-common); for UEFI
 # machines GRUB's network image (grub-efi-amd64-bin), syslinux.efi (syslinux-efi) and iPXE (ipxe).
 apt_ensure pxelinux syslinux-common grub-efi-amd64-bin syslinux-efi ipxe
+# Short GC pauses, as packaging/provisioner.service sets them (the runtime reads this only from the environment).
+export DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x400000}
 exec dotnet run --project src/Provisioner.Host -c Release -- serve "$@"

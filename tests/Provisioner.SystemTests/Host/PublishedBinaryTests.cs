@@ -32,8 +32,12 @@ public sealed class PublishedBinaryTests : NamespaceTest
         File.SetUnixFileMode(state, (UnixFileMode)0x1FF);
         NetworkNamespace ns = await Lab.CreateNamespaceAsync();
         await ProcessRunner.RunCheckedAsync("ip", ["-n", ns.Name, "link", "set", "lo", "up"]);
-        // HOME as systemd sets it for the service user: the single file unpacks its native SQLite library under it.
-        Func<string> log = Lab.Start(ns, state, ["env", $"HOME={state}", "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+        // HOME as systemd sets it for the service user: the single file unpacks its native SQLite library under it
+        // (the unit's DOTNET_BUNDLE_EXTRACT_BASE_DIR). The unit's other settings (the GC's) as they are.
+        string[] unitEnvironment = File.ReadLines(Path.Join(repo, "packaging", "provisioner.service"))
+            .Where(l => l.StartsWith("Environment=", StringComparison.Ordinal) && !l.Contains("DOTNET_BUNDLE_EXTRACT_BASE_DIR", StringComparison.Ordinal))
+            .Select(l => l["Environment=".Length..]).ToArray();
+        Func<string> log = Lab.Start(ns, state, ["env", $"HOME={state}", .. unitEnvironment, "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
             "--inh-caps=-all,+net_bind_service,+net_raw", "--ambient-caps=-all,+net_bind_service,+net_raw", "--",
             binary, "serve", "--data-dir", Path.Join(state, "data"), "--boot-dir", Path.Join(state, "boot"), "--templates", Path.Join(output, "templates"),
             "--tftp", "127.0.0.1:69", "--http", "http://127.0.0.1:8080", "--syslog", "127.0.0.1:514"]);
