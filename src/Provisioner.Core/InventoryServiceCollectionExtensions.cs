@@ -52,6 +52,7 @@ public static class InventoryServiceCollectionExtensions
         services.AddInventory(configuration);
         services.AddHostedService<DatabaseMigrator>();
         services.AddHostedService<HostChangeFeed>();
+        services.AddHostedService<HostDirectoryPreloader>();
         services.AddHostedService<InitialAdmin>();
         services.AddHostedService<TransferTimeline>();
         services.TryAddSingleton<TransfersInFlight>();

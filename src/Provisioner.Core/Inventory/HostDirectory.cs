@@ -22,6 +22,20 @@ public sealed class HostDirectory(InventoryDatabase database, TimeProvider time,
 {
     public static readonly TimeSpan RevalidateInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// <see cref="PreloadAsync"/> reads at most this many hosts (about 1.5 KB of memory each); beyond
+    /// it, hosts are read as they are first asked for.
+    /// </summary>
+    public const int MaxPreloaded = 250_000;
+
+    /// <summary>Hosts read per query by <see cref="PreloadAsync"/>; settable for tests.</summary>
+    internal int PreloadPage { get; init; } = 2_000;
+
+    private const int PreloadRetries = 3;
+
+    /// <summary>True while the PostgreSQL change feed is listening (see <see cref="FeedConnected"/>).</summary>
+    public bool FeedIsConnected => _feedConnected;
+
     private readonly ConcurrentDictionary<string, HostRecord?> _byMac = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HostRecord?> _byToken = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, HostRecord> _byId = new();
@@ -61,7 +75,17 @@ public sealed class HostDirectory(InventoryDatabase database, TimeProvider time,
         {
             host = await db.Hosts.AsNoTracking().FirstOrDefaultAsync(match, cancellationToken).ConfigureAwait(false);
         }
-        if ((host is not null || rememberMisses) && Volatile.Read(ref _generation) == generation && map.TryAdd(key, host))
+        if (host is not null || rememberMisses)
+        {
+            Remember(map, key, host, generation);
+        }
+        return host;
+    }
+
+    /// <summary>Caches what was read from the database at <paramref name="generation"/>, unless a change landed since.</summary>
+    private void Remember(ConcurrentDictionary<string, HostRecord?> map, string key, HostRecord? host, long generation)
+    {
+        if (Volatile.Read(ref _generation) == generation && map.TryAdd(key, host))
         {
             if (host is not null)
             {
@@ -73,7 +97,53 @@ public sealed class HostDirectory(InventoryDatabase database, TimeProvider time,
                 map.TryRemove(new(key, host));
             }
         }
-        return host;
+    }
+
+    /// <summary>
+    /// Loads the hosts (up to <see cref="MaxPreloaded"/>), <see cref="PreloadPage"/> at a time, so
+    /// that a host's first boot-config or preseed request is answered from memory too. A first
+    /// look-up through EF Core cost about 0.3 ms of the one core, and at 100,000 hosts their p99
+    /// under load was 25-30 ms. A page read while a change landed is read again; what is
+    /// cached already (fresher) stays. Returns how many hosts were read.
+    /// </summary>
+    public async Task<int> PreloadAsync(CancellationToken cancellationToken)
+    {
+        // First the change check: its first run empties the directory (it has nothing to compare with yet).
+        await RevalidateAsync(cancellationToken).ConfigureAwait(false);
+        int after = 0;
+        int loaded = 0;
+        int retries = 0;
+        while (loaded < MaxPreloaded)
+        {
+            long generation = Volatile.Read(ref _generation);
+            List<HostRecord> page;
+            await using (InventoryDbContext db = database.CreateContext())
+            {
+                page = await db.Hosts.AsNoTracking().Where(h => h.Id > after).OrderBy(h => h.Id)
+                    .Take(Math.Min(PreloadPage, MaxPreloaded - loaded)).ToListAsync(cancellationToken).ConfigureAwait(false);
+            }
+            // A busy appliance changes hosts all the time: after a few tries, this page's hosts load as asked for.
+            if (Volatile.Read(ref _generation) != generation && ++retries <= PreloadRetries)
+            {
+                continue;
+            }
+            retries = 0;
+            foreach (HostRecord host in page)
+            {
+                Remember(_byMac, host.Mac, host, generation);
+                if (host.BuildToken is not null)
+                {
+                    Remember(_byToken, host.BuildToken, host, generation);
+                }
+            }
+            loaded += page.Count;
+            if (page.Count < PreloadPage)
+            {
+                break;
+            }
+            after = page[^1].Id;
+        }
+        return loaded;
     }
 
     /// <summary>After hosts were added in this process (each at revision 0).</summary>

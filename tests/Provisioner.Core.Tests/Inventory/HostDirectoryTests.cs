@@ -38,6 +38,55 @@ public sealed class HostDirectoryTests
     }
 
     [Fact]
+    public async Task PreloadAsync_SeveralPages_AnswersEveryHostFromMemory()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        for (int n = 1; n <= 5; n++)
+        {
+            await inventory.Hosts.CreateAsync(TestInventory.Sample(n), default);
+        }
+        HostRecord building = await inventory.Tracker.RequestBuildAsync((await inventory.Hosts.FindAsync("web03", default))!.Id, EventSources.Api, default);
+        var directory = new HostDirectory(inventory.Database, inventory.Time) { PreloadPage = 2 };
+
+        Assert.Equal(5, await directory.PreloadAsync(default));
+
+        // Gone from the database behind the directory's back (and within the change check's interval): still answered, so from memory.
+        await using (Microsoft.Data.Sqlite.SqliteConnection connection = new($"Data Source={Path.Join(inventory.Dir, "provisioner.db")}"))
+        {
+            await connection.OpenAsync();
+            await using Microsoft.Data.Sqlite.SqliteCommand delete = connection.CreateCommand();
+            delete.CommandText = "DELETE FROM hosts";
+            Assert.Equal(5, await delete.ExecuteNonQueryAsync());
+        }
+        for (int n = 1; n <= 5; n++)
+        {
+            Assert.True(MacAddress.TryParse($"aa:bb:cc:dd:ee:{n:x2}", out MacAddress mac));
+            Assert.Equal($"web{n:00}", (await directory.FindByMacAsync(mac, default))?.Hostname);
+        }
+        Assert.Equal("web03", (await directory.FindByTokenAsync(building.BuildToken!, default))?.Hostname);
+
+        // The change check still notices: past its interval the directory empties and reads the database again.
+        inventory.Time.Advance(HostDirectory.RevalidateInterval);
+        Assert.True(MacAddress.TryParse("aa:bb:cc:dd:ee:01", out MacAddress first));
+        Assert.Null(await directory.FindByMacAsync(first, default));
+    }
+
+    [Fact]
+    public async Task PreloadAsync_HostChangedAfterward_ServesTheChange()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        HostRecord host = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
+        Assert.Equal(1, await inventory.Lookup.PreloadAsync(default));
+        Assert.True(MacAddress.TryParse("aa:bb:cc:dd:ee:01", out MacAddress mac));
+        Assert.Equal(BuildState.Idle, (await inventory.Lookup.FindByMacAsync(mac, default))?.State);
+
+        string token = (await inventory.Tracker.RequestBuildAsync(host.Id, EventSources.Api, default)).BuildToken!;
+
+        Assert.Equal(BuildState.Pending, (await inventory.Lookup.FindByMacAsync(mac, default))?.State);
+        Assert.Equal(host.Id, (await inventory.Lookup.FindByTokenAsync(token, default))?.Id);
+    }
+
+    [Fact]
     public async Task HostChangeCounter_MatchesTheHostsTable_AfterCreateImportBuildUpdateAndDelete()
     {
         await using TestInventory inventory = await TestInventory.CreateAsync();

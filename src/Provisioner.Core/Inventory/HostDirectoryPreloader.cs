@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Provisioner.Core.Inventory.Data;
+
+namespace Provisioner.Core.Inventory;
+
+/// <summary>
+/// Fills the <see cref="HostDirectory"/> once at start, in the background. On PostgreSQL it waits
+/// for the change feed first: its connecting empties the directory.
+/// </summary>
+internal sealed partial class HostDirectoryPreloader(HostDirectory directory, InventoryDatabase database, TimeProvider time, ILogger<HostDirectoryPreloader> logger)
+    : BackgroundService
+{
+    /// <summary>How long to wait for the feed before loading anyway (hosts then load again as asked for, once it connects).</summary>
+    private static readonly TimeSpan FeedWait = TimeSpan.FromSeconds(10);
+
+    private static readonly TimeSpan FeedPoll = TimeSpan.FromMilliseconds(100);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            long waited = time.GetTimestamp();
+            while (database.PostgresConnectionString is not null && !directory.FeedIsConnected && time.GetElapsedTime(waited) < FeedWait)
+            {
+                await Task.Delay(FeedPoll, time, stoppingToken).ConfigureAwait(false);
+            }
+            long started = Stopwatch.GetTimestamp();
+            int loaded = await directory.PreloadAsync(stoppingToken).ConfigureAwait(false);
+            long milliseconds = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            LogLoaded(loaded, milliseconds);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Nothing is lost: hosts are read as they are first asked for.
+            LogFailed(ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Host directory: {Count} hosts loaded in {Milliseconds} ms")]
+    private partial void LogLoaded(int count, long milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Host directory: preloading failed; hosts are read as they are first asked for")]
+    private partial void LogFailed(Exception ex);
+}
