@@ -22,6 +22,9 @@ public sealed class HostDirectory(InventoryDatabase database, TimeProvider time,
 {
     public static readonly TimeSpan RevalidateInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a differing stamp is given to turn out to be a change of this process's own, still being counted.</summary>
+    public static readonly TimeSpan RaceGrace = TimeSpan.FromMilliseconds(20);
+
     /// <summary>
     /// <see cref="PreloadAsync"/> reads at most this many hosts (about 1.5 KB of memory each); beyond
     /// it, hosts are read as they are first asked for.
@@ -287,6 +290,20 @@ public sealed class HostDirectory(InventoryDatabase database, TimeProvider time,
         public long Revisions { get; init; }
     }
 
+    private async Task<(long Count, long Revisions)> ReadStampAsync(CancellationToken cancellationToken)
+    {
+        await using InventoryDbContext db = database.CreateContext();
+        return await StampAsync(db, cancellationToken).ConfigureAwait(false);
+    }
+
+    private bool Unexpected((long, long) stamp)
+    {
+        lock (_stampGate)
+        {
+            return _expected != stamp;
+        }
+    }
+
     private async ValueTask RevalidateAsync(CancellationToken cancellationToken)
     {
         if (_feedConnected)
@@ -301,16 +318,20 @@ public sealed class HostDirectory(InventoryDatabase database, TimeProvider time,
         }
         try
         {
-            (long, long) stamp;
-            await using (InventoryDbContext db = database.CreateContext())
+            (long, long) stamp = await ReadStampAsync(cancellationToken).ConfigureAwait(false);
+            if (Unexpected(stamp) && Volatile.Read(ref _checkedOnce))
             {
-                stamp = await StampAsync(db, cancellationToken).ConfigureAwait(false);
+                // A change of ours may have committed but not yet told Expect: look again shortly
+                // rather than drop every cached (preloaded) host for it. Real time, not the injected
+                // clock: this waits for another thread of this process, not for a timeout.
+                await Task.Delay(RaceGrace, cancellationToken).ConfigureAwait(false);
+                stamp = await ReadStampAsync(cancellationToken).ConfigureAwait(false);
             }
             lock (_stampGate)
             {
                 if (_expected != stamp)
                 {
-                    // Someone else changed the hosts (or a change of ours raced this check): start over.
+                    // Someone else changed the hosts: start over.
                     Clear();
                     _expected = stamp;
                 }
