@@ -187,13 +187,14 @@ public sealed class HostDirectory(InventoryDatabase database, TimeProvider time,
     /// </summary>
     public void FeedConnected()
     {
-        _feedConnected = true;
         lock (_stampGate)
         {
             // Whenever the feed is lost again, the first check starts from a clean slate.
             _expected = null;
         }
         Clear();
+        // Only now: the preloader waits for this, and what it loads must come after the Clear.
+        _feedConnected = true;
     }
 
     /// <summary>The feed stopped listening: back to the aggregate check.</summary>

