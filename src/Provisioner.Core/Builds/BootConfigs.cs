@@ -41,8 +41,9 @@ public sealed class BootConfigs(HostDirectory hosts, BuildTracker tracker, Templ
         // A host pinned to another appliance (a machine moved to this rack's segment) boots its disk here.
         bool building = host.State.IsBuilding() && host.BuildToken is not null && (appliance?.Builds(host) ?? true);
         string file = TemplateStore.LoaderFile(loader.TemplateDir, building ? host.Profile : TemplateStore.LocalBoot);
-        string config = await templates.RenderCachedAsync(file, host.Renders, baseUrl,
-            () => TemplateModel.ForHost(host, new BuildUrls(baseUrl, host.BuildToken) { LogPort = logs?.Value.Port }, secrets.Value)).ConfigureAwait(false);
+        var urls = new BuildUrls(baseUrl, host.BuildToken) { LogPort = logs?.Value.Port };
+        string config = await templates.RenderSharedAsync(file, baseUrl, () => TemplateModel.Shared(urls, secrets.Value)).ConfigureAwait(false)
+            ?? await templates.RenderCachedAsync(file, host.Renders, baseUrl, () => TemplateModel.ForHost(host, urls, secrets.Value)).ConfigureAwait(false);
         if (building)
         {
             tracker.ConfigServed(host, peer, source, loader.Description + name);

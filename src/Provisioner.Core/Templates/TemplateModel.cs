@@ -38,19 +38,30 @@ public static class TemplateModel
     }
 
     /// <summary>For <c>pxelinux.cfg/default</c>: no host is known.</summary>
-    public static Dictionary<string, object?> ForServer(BuildUrls urls, PreseedOptions secrets) => new()
+    public static Dictionary<string, object?> ForServer(BuildUrls urls, PreseedOptions secrets)
+    {
+        var model = Shared(urls, secrets);
+        var all = (Dictionary<string, object?>)model["urls"]!;
+        all["preseed"] = urls.Preseed;
+        all["early"] = urls.Callback("early");
+        all["late"] = urls.Callback("late");
+        all["finished"] = urls.Callback("finished");
+        all["failed"] = urls.Callback("failed");
+        return model;
+    }
+
+    /// <summary>
+    /// What every host's render sees alike, for <see cref="TemplateStore.RenderSharedAsync"/>: no
+    /// <c>host</c> or <c>console</c>, and only the URLs without the build's token.
+    /// </summary>
+    public static Dictionary<string, object?> Shared(BuildUrls urls, PreseedOptions secrets) => new()
     {
         ["urls"] = new Dictionary<string, object?>
         {
             ["base"] = urls.Base,
             ["boot"] = urls.Boot,
-            ["preseed"] = urls.Preseed,
             ["log_host"] = urls.LogHost,
             ["log_port"] = urls.LogPort?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
-            ["early"] = urls.Callback("early"),
-            ["late"] = urls.Callback("late"),
-            ["finished"] = urls.Callback("finished"),
-            ["failed"] = urls.Callback("failed"),
         },
         ["secrets"] = new Dictionary<string, object?>
         {

@@ -59,9 +59,45 @@ public sealed partial class TemplateStore : IProfileCatalog
     /// earlier into <paramref name="memo"/> (which belongs to one immutable snapshot, such as a cached
     /// host) for the same <paramref name="key"/> (the base URL) and version of the template file.
     /// </summary>
-    public async ValueTask<string> RenderCachedAsync(string file, RenderMemo memo, string key, Func<IReadOnlyDictionary<string, object?>> model)
+    public ValueTask<string> RenderCachedAsync(string file, RenderMemo memo, string key, Func<IReadOnlyDictionary<string, object?>> model) =>
+        RenderCachedAsync(Load(file), file, memo, key, model);
+
+    /// <summary>
+    /// The text every host gets from <paramref name="file"/> for <paramref name="key"/> (the base URL),
+    /// or null when it depends on the host. Most hosts asking are not being built, and their
+    /// local-boot config is the same for all of them: rendered and kept per host, it cost a model,
+    /// a render and memory that every garbage collection promoted, for each of 100,000 hosts.
+    /// The template is rendered once with <paramref name="shared"/>, only the variables all hosts see
+    /// alike (<see cref="TemplateModel.Shared"/>). Rendering is strict, so if that succeeds no host
+    /// variable was reached on the way, and a host's own model takes the very same path to the
+    /// same text. If it fails, the template (this version of the file) is the host's own.
+    /// </summary>
+    public async ValueTask<string?> RenderSharedAsync(string file, string key, Func<IReadOnlyDictionary<string, object?>> shared)
     {
         Parsed parsed = Load(file);
+        if (Volatile.Read(ref parsed.HostSpecific))
+        {
+            return null;
+        }
+        if (parsed.Shared.TryGet(file, key, parsed, out string hit))
+        {
+            return hit;
+        }
+        try
+        {
+            string text = await RenderAsync(parsed, file, shared()).ConfigureAwait(false);
+            parsed.Shared.Add(file, key, parsed, text);
+            return text;
+        }
+        catch (TemplateException)
+        {
+            Volatile.Write(ref parsed.HostSpecific, true);
+            return null;
+        }
+    }
+
+    private async ValueTask<string> RenderCachedAsync(Parsed parsed, string file, RenderMemo memo, string key, Func<IReadOnlyDictionary<string, object?>> model)
+    {
         if (memo.TryGet(file, key, parsed, out string hit))
         {
             return hit;
@@ -198,6 +234,12 @@ public sealed partial class TemplateStore : IProfileCatalog
     private sealed class Parsed(IFluidTemplate template, string source, DateTime modified, long length)
     {
         public long CheckedAt;
+
+        /// <summary>Set once a render with only the shared variables failed: see <see cref="RenderSharedAsync"/>.</summary>
+        public bool HostSpecific;
+
+        /// <summary>The texts every host gets, by base URL, while <see cref="HostSpecific"/> is not set.</summary>
+        public RenderMemo Shared { get; } = new();
 
         public IFluidTemplate Template { get; } = template;
 

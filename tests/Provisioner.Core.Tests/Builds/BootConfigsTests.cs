@@ -44,6 +44,22 @@ public sealed class BootConfigsTests
     }
 
     [Fact]
+    public async Task RenderAsync_RegisteredHostsNotBuilding_ShareOneRenderAndKeepNone()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
+        await inventory.Hosts.CreateAsync(TestInventory.Sample(2), default);
+
+        string? first = await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-01", Peer, "http://192.0.2.1:8080", EventSources.Tftp, default);
+        string? second = await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-02", Peer, "http://192.0.2.1:8080", EventSources.Tftp, default);
+
+        Assert.Same(first, second);
+        Assert.True(MacAddress.TryParse("aa:bb:cc:dd:ee:01", out MacAddress mac));
+        HostRecord host = (await inventory.Lookup.FindByMacAsync(mac, default))!;
+        Assert.Equal(0, host.Renders.Count);
+    }
+
+    [Fact]
     public async Task RenderAsync_BuildingHost_CarriesItsPreseedUrlHostnameAndConsole()
     {
         await using TestInventory inventory = await TestInventory.CreateAsync();

@@ -105,6 +105,62 @@ public sealed class TemplateStoreTests : IDisposable
         Assert.Equal(1, memo.Count);
     }
 
+    [Theory]
+    [InlineData("LOCALBOOT 0", "LOCALBOOT 0")]
+    [InlineData("{% if urls.base == 'http://192.0.2.1' %}here{% else %}{{ host.ip }}{% endif %} {{ secrets.hash }}", "here !")]
+    [InlineData("{% assign b = urls.base %}{{ b | append: '/x' }}", "http://192.0.2.1/x")]
+    public async Task RenderSharedAsync_NoHostVariableReached_RendersOnceForAllHosts(string template, string expected)
+    {
+        Write("pxelinux/localboot.liquid", template);
+        int built = 0;
+        Func<IReadOnlyDictionary<string, object?>> shared = () => { built++; return SharedModel(); };
+
+        Assert.Equal(expected, await _store.RenderSharedAsync("pxelinux/localboot.liquid", "http://192.0.2.1", shared));
+        Assert.Equal(expected, await _store.RenderSharedAsync("pxelinux/localboot.liquid", "http://192.0.2.1", shared));
+        Assert.Equal(1, built);
+    }
+
+    [Theory]
+    [InlineData("ip {{ host.ip }}")]
+    [InlineData("{% if host %}known{% endif %}")]
+    [InlineData("{% assign h = host %}{{ h.ip }}")]
+    [InlineData("{{ urls.preseed }}")]
+    [InlineData("{% for v in console %}{{ v }}{% endfor %}")]
+    [InlineData("{% if urls.base == 'http://198.51.100.1' %}{{ host.ip }}{% endif %}")]
+    public async Task RenderSharedAsync_HostVariableReached_NullSoTheHostRendersItsOwn(string template)
+    {
+        Write("pxelinux/debian12.liquid", template);
+
+        await _store.RenderSharedAsync("pxelinux/debian12.liquid", "http://192.0.2.1", () => SharedModel("http://192.0.2.1"));
+        Assert.Null(await _store.RenderSharedAsync("pxelinux/debian12.liquid", "http://198.51.100.1", () => SharedModel("http://198.51.100.1")));
+        // Once one base URL reached a host variable, this version of the file is always the host's own.
+        Assert.Null(await _store.RenderSharedAsync("pxelinux/debian12.liquid", "http://192.0.2.1", () => SharedModel("http://192.0.2.1")));
+    }
+
+    [Fact]
+    public async Task RenderSharedAsync_TemplateEditedToUseTheHost_NullFromTheNextCheck()
+    {
+        Write("pxelinux/localboot.liquid", "LOCALBOOT 0");
+        Assert.Equal("LOCALBOOT 0", await _store.RenderSharedAsync("pxelinux/localboot.liquid", "k", SharedModel));
+
+        Write("pxelinux/localboot.liquid", "LOCALBOOT 0 # {{ host.ip }}");
+        File.SetLastWriteTimeUtc(Path.Join(_dir, "pxelinux/localboot.liquid"), DateTime.UtcNow.AddSeconds(5));
+        _time.Advance(TemplateStore.RecheckInterval);
+
+        Assert.Null(await _store.RenderSharedAsync("pxelinux/localboot.liquid", "k", SharedModel));
+        Assert.Equal("LOCALBOOT 0 # 192.0.2.10", await _store.RenderCachedAsync("pxelinux/localboot.liquid", new RenderMemo(), "k", Model));
+    }
+
+    [Fact]
+    public async Task RenderSharedAsync_BrokenTemplate_NullAndTheHostsRenderNamesTheError()
+    {
+        Write("pxelinux/localboot.liquid", "{{ urls.bsae }}");
+
+        Assert.Null(await _store.RenderSharedAsync("pxelinux/localboot.liquid", "k", SharedModel));
+        var error = await Assert.ThrowsAsync<TemplateException>(async () => await _store.RenderCachedAsync("pxelinux/localboot.liquid", new RenderMemo(), "k", Model));
+        Assert.Contains("urls.bsae", error.Message);
+    }
+
     [Fact]
     public void List_Profiles_ExcludeLocalbootAndDefault()
     {
@@ -123,5 +179,16 @@ public sealed class TemplateStoreTests : IDisposable
     private static Dictionary<string, object?> Model() => new()
     {
         ["host"] = new Dictionary<string, object?> { ["ip"] = "192.0.2.10" },
+        ["console"] = new Dictionary<string, object?> { ["spec"] = "ttyS0" },
+        ["urls"] = new Dictionary<string, object?> { ["base"] = "http://192.0.2.1", ["preseed"] = "http://192.0.2.1/build/t/preseed" },
+    };
+
+    /// <summary>What <see cref="TemplateModel.Shared"/> gives: no host, console or token.</summary>
+    private static Dictionary<string, object?> SharedModel() => SharedModel("http://192.0.2.1");
+
+    private static Dictionary<string, object?> SharedModel(string baseUrl) => new()
+    {
+        ["urls"] = new Dictionary<string, object?> { ["base"] = baseUrl },
+        ["secrets"] = new Dictionary<string, object?> { ["hash"] = "!" },
     };
 }
