@@ -18,29 +18,10 @@ namespace Provisioner.Core.Inventory;
 /// Returned hosts are snapshots: never modify them. Every change made in this process passes
 /// here, so this is also where live views hear of it (<see cref="HostChanged"/> on the bus).
 /// </summary>
-public sealed class HostDirectory(InventoryDatabase database, TimeProvider time, IEventBus? bus = null)
+public sealed partial class HostDirectory(InventoryDatabase database, TimeProvider time, IEventBus? bus = null)
 {
-    public static readonly TimeSpan RevalidateInterval = TimeSpan.FromSeconds(1);
-
-    /// <summary>How long a differing stamp is given to turn out to be a change of this process's own, still being counted.</summary>
-    public static readonly TimeSpan RaceGrace = TimeSpan.FromMilliseconds(20);
-
-    /// <summary>
-    /// <see cref="PreloadAsync"/> reads at most this many hosts (about 1.5 KB of memory each); beyond
-    /// it, hosts are read as they are first asked for.
-    /// </summary>
-    public const int MaxPreloaded = 250_000;
-
-    /// <summary>Hosts read per query by <see cref="PreloadAsync"/>; settable for tests.</summary>
-    internal int PreloadPage { get; init; } = 2_000;
-
-    /// <summary>While a preload runs: the generation at which each host was last dropped.</summary>
-    private readonly ConcurrentDictionary<int, long> _droppedAt = new();
-    private volatile bool _preloading;
-    private long _clearedAt;
-
-    /// <summary>True while the PostgreSQL change feed is listening (see <see cref="FeedConnected"/>).</summary>
-    public bool FeedIsConnected => _feedConnected;
+    /// <summary>Completes when the PostgreSQL change feed listens for the first time (see <see cref="FeedConnected"/>).</summary>
+    public Task FeedFirstConnected => _feedFirstConnected.Task;
 
     private readonly ConcurrentDictionary<string, HostRecord?> _byMac = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HostRecord?> _byToken = new(StringComparer.Ordinal);
@@ -49,12 +30,10 @@ public sealed class HostDirectory(InventoryDatabase database, TimeProvider time,
     /// <summary>The revision of each host as this process last wrote it, to tell its own changes from others' in the feed.</summary>
     private readonly ConcurrentDictionary<int, long> _written = new();
     private volatile bool _feedConnected;
-    private readonly Lock _stampGate = new();
-    private (long Count, long Revisions)? _expected;
+    private readonly TaskCompletionSource _feedFirstConnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Raised by every drop: a look-up that read the database before a drop does not cache what it read.</summary>
     private long _generation;
-    private long _checkedAt;
-    private bool _checkedOnce;
-    private int _checking;
 
     /// <summary>Misses are remembered too: unknown machines ask for their 01-&lt;mac&gt; config at every boot.</summary>
     public ValueTask<HostRecord?> FindByMacAsync(MacAddress mac, CancellationToken cancellationToken)
@@ -105,83 +84,6 @@ public sealed class HostDirectory(InventoryDatabase database, TimeProvider time,
         }
     }
 
-    /// <summary>
-    /// Loads the hosts (up to <see cref="MaxPreloaded"/>), <see cref="PreloadPage"/> at a time, so
-    /// that a host's first boot-config or preseed request is answered from memory too. A first
-    /// look-up through EF Core cost about 0.3 ms of the one core, and at 100,000 hosts their p99
-    /// under load was 25-30 ms. A host changed after its page was read is left out (it is read
-    /// as it is asked for); what is cached already (fresher) stays. Returns how many hosts were read.
-    /// </summary>
-    public async Task<int> PreloadAsync(CancellationToken cancellationToken)
-    {
-        // First the change check: its first run empties the directory (it has nothing to compare with yet).
-        await RevalidateAsync(cancellationToken).ConfigureAwait(false);
-        int after = 0;
-        int loaded = 0;
-        _preloading = true;
-        try
-        {
-            while (loaded < MaxPreloaded)
-            {
-                long readAt = Volatile.Read(ref _generation);
-                List<HostRecord> page;
-                await using (InventoryDbContext db = database.CreateContext())
-                {
-                    page = await db.Hosts.AsNoTracking().Where(h => h.Id > after).OrderBy(h => h.Id)
-                        .Take(Math.Min(PreloadPage, MaxPreloaded - loaded)).ToListAsync(cancellationToken).ConfigureAwait(false);
-                }
-                foreach (HostRecord host in page)
-                {
-                    Preloaded(host, readAt);
-                }
-                loaded += page.Count;
-                if (page.Count < PreloadPage)
-                {
-                    break;
-                }
-                after = page[^1].Id;
-            }
-        }
-        finally
-        {
-            _preloading = false;
-            _droppedAt.Clear();
-        }
-        return loaded;
-    }
-
-    /// <summary>
-    /// Caches a host read at generation <paramref name="readAt"/> unless it (or everything) was
-    /// dropped since. Unlike <see cref="Remember"/>, other hosts' changes do not count: a busy
-    /// appliance changes some host all the time (measured: the preload skipped most pages while builds ran).
-    /// </summary>
-    private void Preloaded(HostRecord host, long readAt)
-    {
-        if (!Unchanged(host.Id, readAt))
-        {
-            return;
-        }
-        bool byMac = _byMac.TryAdd(host.Mac, host);
-        bool byToken = host.BuildToken is not null && _byToken.TryAdd(host.BuildToken, host);
-        if (byMac || byToken)
-        {
-            _byId.TryAdd(host.Id, host);
-        }
-        // A change that landed between the check and the adds: take them back.
-        if (!Unchanged(host.Id, readAt))
-        {
-            _byMac.TryRemove(new(host.Mac, host));
-            if (host.BuildToken is not null)
-            {
-                _byToken.TryRemove(new(host.BuildToken, host));
-            }
-            _byId.TryRemove(new(host.Id, host));
-        }
-    }
-
-    private bool Unchanged(int id, long readAt) =>
-        Volatile.Read(ref _clearedAt) <= readAt && !(_droppedAt.TryGetValue(id, out long dropped) && dropped > readAt);
-
     /// <summary>After hosts were added in this process (each at revision 0).</summary>
     public void Created(IReadOnlyCollection<HostRecord> hosts)
     {
@@ -228,6 +130,7 @@ public sealed class HostDirectory(InventoryDatabase database, TimeProvider time,
         Clear();
         // Only now: the preloader waits for this, and what it loads must come after the Clear.
         _feedConnected = true;
+        _feedFirstConnected.TrySetResult();
     }
 
     /// <summary>The feed stopped listening: back to the aggregate check.</summary>
@@ -290,96 +193,5 @@ public sealed class HostDirectory(InventoryDatabase database, TimeProvider time,
         _byMac.Clear();
         _byToken.Clear();
         _byId.Clear();
-    }
-
-    private void Expect(long count, long revisions)
-    {
-        lock (_stampGate)
-        {
-            if (_expected is { } expected)
-            {
-                _expected = (expected.Count + count, expected.Revisions + revisions);
-            }
-        }
-    }
-
-    /// <summary>The hosts table's row count and sum of revisions.</summary>
-    private static async Task<(long Count, long Revisions)> StampAsync(InventoryDbContext db, CancellationToken cancellationToken)
-    {
-        if (db.Database.IsSqlite())
-        {
-            // One row that triggers keep in each writing transaction (migration HostChangeCounter):
-            // the aggregate below reads every host, tens of milliseconds a second at 100,000.
-            HostChangeCount? counted = await db.Database
-                .SqlQueryRaw<HostChangeCount>("SELECT count AS \"Count\", revisions AS \"Revisions\" FROM host_changes WHERE id = 1")
-                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-            return (counted?.Count ?? 0, counted?.Revisions ?? 0);
-        }
-        var row = await db.Hosts.GroupBy(_ => 1)
-            .Select(g => new { Count = g.LongCount(), Revisions = g.Sum(h => h.Revision) })
-            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        return (row?.Count ?? 0, row?.Revisions ?? 0);
-    }
-
-    private sealed class HostChangeCount
-    {
-        public long Count { get; init; }
-
-        public long Revisions { get; init; }
-    }
-
-    private async Task<(long Count, long Revisions)> ReadStampAsync(CancellationToken cancellationToken)
-    {
-        await using InventoryDbContext db = database.CreateContext();
-        return await StampAsync(db, cancellationToken).ConfigureAwait(false);
-    }
-
-    private bool Unexpected((long, long) stamp)
-    {
-        lock (_stampGate)
-        {
-            return _expected != stamp;
-        }
-    }
-
-    private async ValueTask RevalidateAsync(CancellationToken cancellationToken)
-    {
-        if (_feedConnected)
-        {
-            return;
-        }
-        long now = time.GetTimestamp();
-        if ((Volatile.Read(ref _checkedOnce) && time.GetElapsedTime(Volatile.Read(ref _checkedAt), now) < RevalidateInterval)
-            || Interlocked.Exchange(ref _checking, 1) == 1)
-        {
-            return;
-        }
-        try
-        {
-            (long, long) stamp = await ReadStampAsync(cancellationToken).ConfigureAwait(false);
-            if (Unexpected(stamp) && Volatile.Read(ref _checkedOnce))
-            {
-                // A change of ours may have committed but not yet told Expect: look again shortly
-                // rather than drop every cached (preloaded) host for it. Real time, not the injected
-                // clock: this waits for another thread of this process, not for a timeout.
-                await Task.Delay(RaceGrace, cancellationToken).ConfigureAwait(false);
-                stamp = await ReadStampAsync(cancellationToken).ConfigureAwait(false);
-            }
-            lock (_stampGate)
-            {
-                if (_expected != stamp)
-                {
-                    // Someone else changed the hosts: start over.
-                    Clear();
-                    _expected = stamp;
-                }
-            }
-            Volatile.Write(ref _checkedAt, now);
-            Volatile.Write(ref _checkedOnce, true);
-        }
-        finally
-        {
-            Volatile.Write(ref _checking, 0);
-        }
     }
 }

@@ -19,8 +19,6 @@ internal sealed partial class HostDirectoryPreloader(HostDirectory directory, In
     /// <summary>How long to wait for the feed before loading anyway (hosts then load again as asked for, once it connects).</summary>
     private static readonly TimeSpan FeedWait = TimeSpan.FromSeconds(10);
 
-    private static readonly TimeSpan FeedPoll = TimeSpan.FromMilliseconds(100);
-
     /// <summary>Until then, hosts are read as they are first asked for.</summary>
     public static readonly TimeSpan StartDelay = TimeSpan.FromSeconds(5);
 
@@ -30,10 +28,9 @@ internal sealed partial class HostDirectoryPreloader(HostDirectory directory, In
         {
             await StartedAsync(stoppingToken).ConfigureAwait(false);
             await Task.Delay(StartDelay, time, stoppingToken).ConfigureAwait(false);
-            long waited = time.GetTimestamp();
-            while (database.PostgresConnectionString is not null && !directory.FeedIsConnected && time.GetElapsedTime(waited) < FeedWait)
+            if (database.PostgresConnectionString is not null)
             {
-                await Task.Delay(FeedPoll, time, stoppingToken).ConfigureAwait(false);
+                await FeedAsync(stoppingToken).ConfigureAwait(false);
             }
             long started = Stopwatch.GetTimestamp();
             int loaded = await directory.PreloadAsync(stoppingToken).ConfigureAwait(false);
@@ -56,6 +53,18 @@ internal sealed partial class HostDirectoryPreloader(HostDirectory directory, In
         using CancellationTokenRegistration onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
         using CancellationTokenRegistration onStopping = stoppingToken.Register(() => started.TrySetCanceled(stoppingToken));
         await started.Task.ConfigureAwait(false);
+    }
+
+    private async Task FeedAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await directory.FeedFirstConnected.WaitAsync(FeedWait, time, stoppingToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The database is slow to answer or the feed keeps failing (it logs why): load anyway.
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Host directory: {Count} hosts loaded in {Milliseconds} ms")]
