@@ -54,6 +54,41 @@ public sealed class HostServiceTests
     }
 
     [Fact]
+    public async Task ImportAsync_SeveralChunks_AddsEveryHostWithItsId()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+
+        IReadOnlyList<HostRecord> added = await inventory.Hosts.ImportAsync(ManyHosts(2_500), default);
+
+        Assert.Equal(2_500, added.Select(h => h.Id).Distinct().Count());
+        Assert.Equal(2_500, (await inventory.Hosts.ListAsync(new HostQuery(), default)).Count);
+        Assert.Equal("h2499", (await inventory.Hosts.FindAsync(added[^1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture), default))?.Hostname);
+    }
+
+    [Fact]
+    public async Task ImportAsync_DatabaseRefusesALaterChunk_SavesNothing()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        // Past the checks, the database itself refuses one host of the third chunk.
+        await using (Microsoft.Data.Sqlite.SqliteConnection connection = new($"Data Source={Path.Join(inventory.Dir, "provisioner.db")}"))
+        {
+            await connection.OpenAsync();
+            await using Microsoft.Data.Sqlite.SqliteCommand trigger = connection.CreateCommand();
+            trigger.CommandText = "CREATE TRIGGER refuse_h2400 BEFORE INSERT ON hosts WHEN NEW.hostname = 'h2400' BEGIN SELECT RAISE(ABORT, 'refused'); END";
+            await trigger.ExecuteNonQueryAsync();
+        }
+
+        await Assert.ThrowsAsync<Microsoft.EntityFrameworkCore.DbUpdateException>(() => inventory.Hosts.ImportAsync(ManyHosts(2_500), default));
+
+        Assert.Empty(await inventory.Hosts.ListAsync(new HostQuery(), default));
+    }
+
+    /// <summary>An ip2mac.txt of <paramref name="count"/> hosts h0, h1, … in 198.18.0.0/15.</summary>
+    private static ParsedImport ManyHosts(int count) => HostImportParser.Parse(
+        string.Join('\n', Enumerable.Range(0, count).Select(i => $"198.18.{i / 250}.{i % 250 + 1}|02:00:00:00:{i >> 8:x2}:{i & 0xff:x2}|h{i}")),
+        HostImportFormat.Ip2Mac, new HostFields(), 15);
+
+    [Fact]
     public async Task UpdateAsync_Partial_ChangesOnlyGivenFields()
     {
         await using TestInventory inventory = await TestInventory.CreateAsync();
