@@ -40,33 +40,33 @@ public static class TemplateModel
     /// <summary>For <c>pxelinux.cfg/default</c>: no host is known.</summary>
     public static Dictionary<string, object?> ForServer(BuildUrls urls, PreseedOptions secrets)
     {
-        var model = Shared(urls, secrets);
-        var all = (Dictionary<string, object?>)model["urls"]!;
+        Dictionary<string, object?> all = TokenFreeUrls(urls);
         all["preseed"] = urls.Preseed;
         all["early"] = urls.Callback("early");
         all["late"] = urls.Callback("late");
         all["finished"] = urls.Callback("finished");
         all["failed"] = urls.Callback("failed");
-        return model;
+        return new() { ["urls"] = all, ["secrets"] = Secrets(secrets) };
     }
 
     /// <summary>
     /// What every host's render sees alike, for <see cref="TemplateStore.RenderSharedAsync"/>: no
     /// <c>host</c> or <c>console</c>, and only the URLs without the build's token.
     /// </summary>
-    public static Dictionary<string, object?> Shared(BuildUrls urls, PreseedOptions secrets) => new()
+    public static Dictionary<string, object?> Shared(BuildUrls urls, PreseedOptions secrets) =>
+        new() { ["urls"] = TokenFreeUrls(urls), ["secrets"] = Secrets(secrets) };
+
+    private static Dictionary<string, object?> TokenFreeUrls(BuildUrls urls) => new()
     {
-        ["urls"] = new Dictionary<string, object?>
-        {
-            ["base"] = urls.Base,
-            ["boot"] = urls.Boot,
-            ["log_host"] = urls.LogHost,
-            ["log_port"] = urls.LogPort?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
-        },
-        ["secrets"] = new Dictionary<string, object?>
-        {
-            ["root_password_hash"] = secrets.RootPasswordHash,
-        },
+        ["base"] = urls.Base,
+        ["boot"] = urls.Boot,
+        ["log_host"] = urls.LogHost,
+        ["log_port"] = urls.LogPort?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
+    };
+
+    private static Dictionary<string, object?> Secrets(PreseedOptions secrets) => new()
+    {
+        ["root_password_hash"] = secrets.RootPasswordHash,
     };
 
     private static Dictionary<string, object?> Console(SerialConsole? console) => new()
