@@ -54,7 +54,8 @@ public static class InventoryServiceCollectionExtensions
         services.AddHostedService<HostChangeFeed>();
         services.AddHostedService<HostDirectoryPreloader>();
         services.AddHostedService<InitialAdmin>();
-        services.AddHostedService<TransferTimeline>();
+        services.TryAddSingleton<BuildFactRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<BuildFactRecorder>());
         services.TryAddSingleton<TransfersInFlight>();
         services.AddHostedService(sp => sp.GetRequiredService<TransfersInFlight>());
         services.AddHostedService<BuildWatchdog>();

@@ -1,5 +1,5 @@
-using System.Net;
 using Microsoft.Extensions.Options;
+using Provisioner.Core.Builds.Lifecycle;
 using Provisioner.Core.Hosting;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Templates;
@@ -7,11 +7,12 @@ using Provisioner.Core.Templates;
 namespace Provisioner.Core.Builds;
 
 /// <summary>
-/// The boot loaders' configs, rendered per request: a building host gets its profile's installer
-/// config, any other registered host the local-boot config, and an unknown machine (after its
-/// per-MAC miss) the default. Every other name a loader tries is a miss at once.
+/// The boot loaders' configs, rendered per request: a host gets what <see cref="BuildLifecycle"/>
+/// entitles it to (its profile's installer config, or local boot), and an unknown machine (after its
+/// per-MAC miss) the default. Every other name a loader tries is a miss at once. Rendering records
+/// nothing: the transfer's completion is the fact (<see cref="BuildFactRecorder"/>).
 /// </summary>
-public sealed class BootConfigs(HostDirectory hosts, BuildTracker tracker, TemplateStore templates, IOptions<PreseedOptions> secrets, IOptions<InstallerLogOptions>? logs = null, ApplianceIdentity? appliance = null)
+public sealed class BootConfigs(HostDirectory hosts, TemplateStore templates, IOptions<PreseedOptions> secrets, IOptions<InstallerLogOptions>? logs = null, ApplianceIdentity? appliance = null)
 {
     /// <summary>pxelinux's config directory, the TFTP path prefix its requests carry.</summary>
     public const string Directory = "pxelinux.cfg/";
@@ -19,12 +20,31 @@ public sealed class BootConfigs(HostDirectory hosts, BuildTracker tracker, Templ
     /// <summary>The renders of the default config, which belongs to no host.</summary>
     private readonly RenderMemo _unknownHost = new();
 
-    /// <summary>pxelinux's configs: <see cref="RenderAsync(BootLoader, string, IPAddress, string, string, CancellationToken)"/> for <see cref="BootLoader.Pxelinux"/>.</summary>
-    public Task<string?> RenderAsync(string name, IPAddress peer, string baseUrl, string source, CancellationToken cancellationToken) =>
-        RenderAsync(BootLoader.Pxelinux, name, peer, baseUrl, source, cancellationToken);
+    /// <summary>pxelinux's configs: <see cref="RenderAsync(BootLoader, string, string, CancellationToken)"/> for <see cref="BootLoader.Pxelinux"/>.</summary>
+    public Task<string?> RenderAsync(string name, string baseUrl, CancellationToken cancellationToken) =>
+        RenderAsync(BootLoader.Pxelinux, name, baseUrl, cancellationToken);
+
+    /// <summary>
+    /// The config a transfer path names (<c>pxelinux.cfg/01-…</c>, <c>/grub/grub.cfg-01-…</c>,
+    /// <c>ipxe/…</c>, as TFTP and HTTP clients ask): its name without the leading slash, and the
+    /// host's MAC when it is a host's rather than the default.
+    /// </summary>
+    public static bool TryParsePath(string path, out string name, out MacAddress? mac)
+    {
+        name = path.TrimStart('/');
+        mac = null;
+        foreach (BootLoader loader in BootLoader.All)
+        {
+            if (name.StartsWith(loader.Description, StringComparison.Ordinal) && loader.TryParse(name[loader.Description.Length..], out mac))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /// <summary>Null for names that are not ours to answer (UUID, hex IP, unknown MAC).</summary>
-    public async Task<string?> RenderAsync(BootLoader loader, string name, IPAddress peer, string baseUrl, string source, CancellationToken cancellationToken)
+    public async Task<string?> RenderAsync(BootLoader loader, string name, string baseUrl, CancellationToken cancellationToken)
     {
         if (!loader.TryParse(name, out MacAddress? mac))
         {
@@ -39,15 +59,10 @@ public sealed class BootConfigs(HostDirectory hosts, BuildTracker tracker, Templ
                 : null;
         }
         // A host pinned to another appliance (a machine moved to this rack's segment) boots its disk here.
-        bool building = host.State.IsBuilding() && host.BuildToken is not null && (appliance?.Builds(host) ?? true);
+        bool building = BuildLifecycle.EntitlementOf(HostBuild.Of(host, appliance)).Config == BootConfigChoice.Installer && host.BuildToken is not null;
         string file = TemplateStore.LoaderFile(loader.TemplateDir, building ? host.Profile : TemplateStore.LocalBoot);
         var urls = new BuildUrls(baseUrl, host.BuildToken) { LogPort = logs?.Value.Port };
-        string config = await templates.RenderSharedAsync(file, baseUrl, () => TemplateModel.Shared(urls, secrets.Value)).ConfigureAwait(false)
+        return await templates.RenderSharedAsync(file, baseUrl, () => TemplateModel.Shared(urls, secrets.Value)).ConfigureAwait(false)
             ?? await templates.RenderCachedAsync(file, host.Renders, baseUrl, () => TemplateModel.ForHost(host, urls, secrets.Value)).ConfigureAwait(false);
-        if (building)
-        {
-            tracker.ConfigServed(host, peer, source, loader.Description + name);
-        }
-        return config;
     }
 }

@@ -13,14 +13,24 @@ namespace Provisioner.Core.Builds;
 /// fetched the host's boot config or preseed, then the host's own static address (the installer
 /// switches to it in early_command).
 /// </summary>
-public sealed class HostResolver(IIpMacBindings bindings, HostDirectory directory, BuildTracker tracker, InventoryDatabase database, TimeProvider time)
+public sealed class HostResolver(IIpMacBindings bindings, HostDirectory directory, InventoryDatabase database, TimeProvider time)
 {
+    // The address a building host used when it fetched its boot config or preseed: the kernel and
+    // initrd come from the same address, and nothing else (before packet capture) ties them to the host.
+    private readonly ConcurrentDictionary<IPAddress, int> _bootingPeers = new();
+
     /// <summary>How long a static-address look-up (hit or miss) is reused.</summary>
     public static readonly TimeSpan StaticAddressCache = TimeSpan.FromSeconds(30);
 
     private const int MaxCached = 10_000;
 
     private readonly ConcurrentDictionary<IPAddress, (int? HostId, long At)> _byStaticIp = new();
+
+    /// <summary>The host's boot config or preseed went to <paramref name="peer"/>: what comes from there next is its.</summary>
+    public void Remember(IPAddress peer, int hostId) => _bootingPeers[peer] = hostId;
+
+    /// <summary>The host whose boot config or preseed last went to <paramref name="peer"/>, if any.</summary>
+    public int? HostAt(IPAddress peer) => _bootingPeers.TryGetValue(peer, out int hostId) ? hostId : null;
 
     public async ValueTask<int?> FindAsync(IPAddress peer, CancellationToken cancellationToken)
     {
@@ -32,7 +42,7 @@ public sealed class HostResolver(IIpMacBindings bindings, HostDirectory director
         {
             return bound.Id;
         }
-        if (tracker.HostAt(peer) is { } booting)
+        if (HostAt(peer) is { } booting)
         {
             return booting;
         }

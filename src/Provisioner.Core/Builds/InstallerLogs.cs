@@ -29,7 +29,7 @@ public sealed partial class InstallerLogs(HostResolver resolver, InstallerLogWri
         writer.Post(new InstallerLogLine { HostId = hostId.Value, At = time.GetUtcNow().UtcDateTime, Text = text });
         if (InstallerSteps.SelectedItem(tag, text) is { } item)
         {
-            tracker.InstallerStep(hostId.Value, item);
+            tracker.Record(hostId.Value, EventSources.Syslog, new Lifecycle.InstallerStepSeen(item), once: "step " + item);
         }
     }
 

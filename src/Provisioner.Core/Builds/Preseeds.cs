@@ -1,13 +1,15 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using Provisioner.Core.Builds.Lifecycle;
+using Provisioner.Core.Hosting;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Network;
 using Provisioner.Core.Templates;
 
 namespace Provisioner.Core.Builds;
 
-/// <summary>A rendered preseed, or why there is none (one line for the 404).</summary>
-public sealed record PreseedResult(string? Text, string Reason)
+/// <summary>A rendered preseed and the host it is for, or why there is none (one line for the 404).</summary>
+public sealed record PreseedResult(string? Text, string Reason, HostRecord? Host = null)
 {
     public static PreseedResult Missing(string reason) => new(null, reason);
 }
@@ -15,21 +17,25 @@ public sealed record PreseedResult(string? Text, string Reason)
 /// <summary>
 /// Preseeds, found two ways: by the per-build token in the URL the host's pxelinux config carries,
 /// or, for installers pointed at one fixed URL, by the requester's IP through the IP→MAC bindings
-/// learnt from the wire. A requester that cannot be identified gets nothing, never another host's.
+/// learnt from the wire. A requester that cannot be identified gets nothing, never another host's;
+/// a token whose build has ended gets nothing either (<see cref="BuildLifecycle"/>). Rendering
+/// records nothing: the endpoint reports the preseed sent once it went out.
 /// </summary>
-public sealed class Preseeds(HostDirectory hosts, BuildTracker tracker, TemplateStore templates,
-    IIpMacBindings bindings, IOptions<PreseedOptions> secrets)
+public sealed class Preseeds(HostDirectory hosts, TemplateStore templates, IIpMacBindings bindings, IOptions<PreseedOptions> secrets,
+    ApplianceIdentity? appliance = null)
 {
-    public async Task<PreseedResult> ForTokenAsync(string token, IPAddress peer, string baseUrl, CancellationToken cancellationToken)
+    private const string NoBuild = "no build in progress has this token";
+
+    public async Task<PreseedResult> ForTokenAsync(string token, string baseUrl, CancellationToken cancellationToken)
     {
         if (!BuildTokens.IsWellFormed(token))
         {
-            return PreseedResult.Missing("no build has this token");
+            return PreseedResult.Missing(NoBuild);
         }
         HostRecord? host = await hosts.FindByTokenAsync(token, cancellationToken).ConfigureAwait(false);
-        return host is null
-            ? PreseedResult.Missing("no build has this token")
-            : await RenderAsync(host, host.Profile, peer, baseUrl, cancellationToken).ConfigureAwait(false);
+        return host is null || !BuildLifecycle.EntitlementOf(HostBuild.Of(host, appliance)).Preseed
+            ? PreseedResult.Missing(NoBuild)
+            : await RenderAsync(host, host.Profile, baseUrl).ConfigureAwait(false);
     }
 
     public async Task<PreseedResult> ForRequesterAsync(IPAddress peer, string? profile, string baseUrl, CancellationToken cancellationToken)
@@ -47,17 +53,20 @@ public sealed class Preseeds(HostDirectory hosts, BuildTracker tracker, Template
         {
             return PreseedResult.Missing($"{peer} is host {host.Hostname}, which has no build in progress (state {host.State.Name()})");
         }
+        if (!BuildLifecycle.EntitlementOf(HostBuild.Of(host, appliance)).PreseedByAddress)
+        {
+            return PreseedResult.Missing($"{peer} is host {host.Hostname}, which is built by appliance {host.Appliance}");
+        }
         string chosen = profile ?? host.Profile;
         return templates.Exists(chosen)
-            ? await RenderAsync(host, chosen, peer, baseUrl, cancellationToken).ConfigureAwait(false)
+            ? await RenderAsync(host, chosen, baseUrl).ConfigureAwait(false)
             : PreseedResult.Missing($"no profile '{chosen}'");
     }
 
-    private async Task<PreseedResult> RenderAsync(HostRecord host, string profile, IPAddress peer, string baseUrl, CancellationToken cancellationToken)
+    private async Task<PreseedResult> RenderAsync(HostRecord host, string profile, string baseUrl)
     {
         string text = await templates.RenderCachedAsync(TemplateStore.PreseedFile(profile), host.Renders, baseUrl,
             () => TemplateModel.ForHost(host, new BuildUrls(baseUrl, host.BuildToken), secrets.Value)).ConfigureAwait(false);
-        tracker.PreseedFetched(host, peer, EventSources.Http);
-        return new PreseedResult(text, string.Empty);
+        return new PreseedResult(text, string.Empty, host);
     }
 }

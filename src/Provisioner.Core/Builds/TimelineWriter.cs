@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Provisioner.Core.Builds.Lifecycle;
 using Provisioner.Core.Events;
 using Provisioner.Core.Hosting;
 using Provisioner.Core.Inventory;
@@ -8,13 +9,12 @@ using Provisioner.Core.Inventory.Data;
 
 namespace Provisioner.Core.Builds;
 
-/// <summary>One build step: what it does to the host, and the timeline event it leaves.</summary>
+/// <summary>One fact about a host's build, to be judged by <see cref="BuildLifecycle"/> against the host as stored.</summary>
 /// <param name="HostId">The host it belongs to.</param>
 /// <param name="At">When it happened (UTC), taken when it was reported, not when it is written.</param>
-/// <param name="Source">tftp, http, callback, api, watchdog, capture.</param>
-/// <param name="Apply">Changes the host and returns its new state and the event's message.</param>
-/// <param name="OnlyWhileBuilding">Skip the step when the host is not building any more.</param>
-public sealed record BuildStep(int HostId, DateTime At, string Source, Func<HostRecord, (BuildState State, string Message)> Apply, bool OnlyWhileBuilding)
+/// <param name="Source">tftp, http, callback, api, watchdog, capture, syslog.</param>
+/// <param name="Fact">What happened.</param>
+public sealed record BuildStep(int HostId, DateTime At, string Source, BuildFact Fact)
 {
     public TaskCompletionSource<HostRecord?>? Done { get; init; }
 
@@ -23,7 +23,8 @@ public sealed record BuildStep(int HostId, DateTime At, string Source, Func<Host
 }
 
 /// <summary>
-/// The single writer of build steps. Steps are applied in the order reported, on a thread of its
+/// The single writer of build steps: each fact is judged by <see cref="BuildLifecycle"/> against the
+/// host as stored, and what it accepts is saved with its timeline event. Steps are applied in the order reported, on a thread of its
 /// own, several to a transaction when they queue up: a request that serves a boot config or a
 /// preseed only reports its step and never waits on the database (SQLite's writes are synchronous
 /// and would hold up the thread pool).
@@ -39,11 +40,11 @@ public sealed partial class TimelineWriter : IAsyncDisposable
 
     private readonly IEventBus? _bus;
 
-    private readonly string? _appliance;
+    private readonly ApplianceIdentity? _appliance;
 
     public TimelineWriter(InventoryDatabase database, HostDirectory directory, ILogger<TimelineWriter> logger, IEventBus? bus = null, ApplianceIdentity? appliance = null)
     {
-        _appliance = appliance?.Name;
+        _appliance = appliance;
         _database = database;
         _directory = directory;
         _logger = logger;
@@ -54,7 +55,7 @@ public sealed partial class TimelineWriter : IAsyncDisposable
     /// <summary>Reports a step without waiting for it to be written.</summary>
     public void Post(BuildStep step) => _steps.Writer.TryWrite(step);
 
-    /// <summary>Reports a step and waits until it is saved; the host as saved, or null if there is no such host or the step was skipped.</summary>
+    /// <summary>Reports a step and waits until it is saved; the host as saved, or null if there is no such host or the lifecycle refused the fact.</summary>
     public Task<HostRecord?> WriteAsync(BuildStep step)
     {
         var done = new TaskCompletionSource<HostRecord?>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -66,7 +67,13 @@ public sealed partial class TimelineWriter : IAsyncDisposable
     }
 
     /// <summary>Waits until every step reported before the call is written.</summary>
-    public Task FlushAsync() => WriteAsync(new BuildStep(0, default, string.Empty, _ => default, OnlyWhileBuilding: true));
+    public Task FlushAsync() => WriteAsync(new BuildStep(0, default, string.Empty, Flush.Instance));
+
+    /// <summary>Belongs to no host: written after everything before it, and nothing else.</summary>
+    private sealed record Flush : BuildFact
+    {
+        public static readonly Flush Instance = new();
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -111,24 +118,17 @@ public sealed partial class TimelineWriter : IAsyncDisposable
         for (int i = 0; i < batch.Count; i++)
         {
             BuildStep step = batch[i];
-            if (!hosts.TryGetValue(step.HostId, out HostRecord? host) || (step.OnlyWhileBuilding && !host.State.IsBuilding()))
+            if (!hosts.TryGetValue(step.HostId, out HostRecord? host)
+                || BuildLifecycle.Apply(HostBuild.Of(host, _appliance), step.Fact) is not { } transition)
             {
                 continue;
             }
-            BuildState before = host.State;
-            (BuildState state, string message) = step.Apply(host);
-            if (state != before && state is BuildState.Failed or BuildState.Installed)
+            if (transition.Ends(host.State))
             {
-                ended.Add(new BuildEnded(new DateTimeOffset(step.At, TimeSpan.Zero), host.Id, state, step.Source, state == BuildState.Failed ? host.StateReason : null));
+                ended.Add(new BuildEnded(new DateTimeOffset(step.At, TimeSpan.Zero), host.Id, transition.State, step.Source, transition.Reason));
             }
-            host.State = state;
-            host.LastProgressAt = step.At;
-            host.UpdatedAt = step.At;
-            if (state != BuildState.Failed)
-            {
-                host.StateReason = null;
-            }
-            var hostEvent = new HostEvent { HostId = host.Id, At = step.At, Source = step.Source, Message = BuildTracker.Truncate(message), State = state, Appliance = _appliance };
+            Apply(host, transition, step.At);
+            var hostEvent = new HostEvent { HostId = host.Id, At = step.At, Source = step.Source, Message = BuildTracker.Truncate(transition.Message), State = transition.State, Appliance = _appliance?.Name };
             db.Events.Add(hostEvent);
             written.Add((step, hostEvent, host.Mac, host.Hostname));
             changed.Add(host);
@@ -160,6 +160,25 @@ public sealed partial class TimelineWriter : IAsyncDisposable
         {
             batch[i].Done?.TrySetResult(results[i]);
         }
+    }
+
+    private static void Apply(HostRecord host, Transition transition, DateTime at)
+    {
+        host.State = transition.State;
+        host.StateReason = transition.Reason;
+        if (transition.Progress is { } progress)
+        {
+            host.Step = progress.Step;
+            host.Progress = progress.Percent;
+        }
+        host.BuildToken = transition.Token switch
+        {
+            TokenChange.Issue => BuildTokens.New(),
+            TokenChange.Clear => null,
+            _ => host.BuildToken,
+        };
+        host.LastProgressAt = at;
+        host.UpdatedAt = at;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Build of {Hostname}: {State} ({Source}) {Message}")]

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Hosting;
 using Provisioner.Core.Events;
+using Provisioner.Core.Metrics;
 
 namespace Provisioner.Core.Builds;
 
@@ -18,21 +19,31 @@ public sealed record TransferProgress(int? HostId, string Protocol, IPEndPoint P
 /// The TFTP and HTTP transfers running now, kept from the transfer events on the bus. Progress is
 /// read from the transfer itself when asked, so a fast transfer costs nothing per block.
 /// </summary>
-public sealed class TransfersInFlight(IEventBus bus, BuildTracker tracker) : BackgroundService
+/// <remarks>
+/// Ended transfers are counted into the metrics here, right after they leave the list, on the same
+/// subscription: a scrape that sees a transfer counted never sees it still active (two subscribers
+/// did that on a busy machine).
+/// </remarks>
+public sealed class TransfersInFlight(IEventBus bus, HostResolver resolver, ApplianceMetrics? metrics = null) : BackgroundService
 {
     /// <summary>A flood of requests must not grow memory without bound; past this, new ones are not listed.</summary>
     public const int MaxListed = 10_000;
 
-    private readonly ConcurrentDictionary<(string Protocol, IPEndPoint Peer, string Path), Entry> _running = new();
+    private readonly ConcurrentDictionary<(string Protocol, IPEndPoint Peer, string Path), TransferStarted> _running = new();
 
     public int Count => _running.Count;
 
-    /// <summary>Running transfers, oldest first; only <paramref name="hostId"/>'s when given.</summary>
+    /// <summary>
+    /// Running transfers, oldest first; only <paramref name="hostId"/>'s when given. The host is the
+    /// one whose boot config last went to the address, looked up now: the kernel's transfer may start
+    /// before the config's was recorded.
+    /// </summary>
     public IReadOnlyList<TransferProgress> List(int? hostId = null) =>
         _running.Values
-            .Where(e => hostId is null || e.HostId == hostId)
-            .OrderBy(e => e.Started.At)
-            .Select(e => new TransferProgress(e.HostId, e.Started.Protocol, e.Started.Peer, e.Started.Path, e.Started.Size, e.Started.BytesSent?.Invoke(), e.Started.At))
+            .Select(t => (Started: t, HostId: resolver.HostAt(t.Peer.Address)))
+            .Where(t => hostId is null || t.HostId == hostId)
+            .OrderBy(t => t.Started.At)
+            .Select(t => new TransferProgress(t.HostId, t.Started.Protocol, t.Started.Peer, t.Started.Path, t.Started.Size, t.Started.BytesSent?.Invoke(), t.Started.At))
             .ToList();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -48,15 +59,29 @@ public sealed class TransfersInFlight(IEventBus bus, BuildTracker tracker) : Bac
         switch (published)
         {
             case TransferStarted started when _running.Count < MaxListed:
-                _running[Key(started)] = new Entry(started, tracker.HostAt(started.Peer.Address));
+                _running[Key(started)] = started;
                 break;
-            case TransferCompleted or TransferFailed:
-                _running.TryRemove(Key((TransferEvent)published), out _);
+            case TransferCompleted done:
+                _running.TryRemove(Key(done), out _);
+                CountEnded(done, "completed", done.Size);
+                break;
+            case TransferFailed failed:
+                _running.TryRemove(Key(failed), out _);
+                CountEnded(failed, "failed", failed.BytesSent);
                 break;
         }
     }
 
-    private static (string, IPEndPoint, string) Key(TransferEvent transfer) => (transfer.Protocol, transfer.Peer, transfer.Path);
+    private void CountEnded(TransferEvent transfer, string result, long bytes)
+    {
+        if (metrics is null)
+        {
+            return;
+        }
+        string kind = BootFileKind.Of(transfer.Path);
+        metrics.Transfers.WithLabels(transfer.Protocol, kind, result).Inc();
+        metrics.TransferBytes.WithLabels(transfer.Protocol, kind).Inc(bytes);
+    }
 
-    private sealed record Entry(TransferStarted Started, int? HostId);
+    private static (string, IPEndPoint, string) Key(TransferEvent transfer) => (transfer.Protocol, transfer.Peer, transfer.Path);
 }

@@ -35,3 +35,9 @@ public sealed record BindingChanged(DateTimeOffset At, IPAddress Ip, string Mac,
 /// found it stalled: <paramref name="Source"/> <c>watchdog</c>) or <see cref="Inventory.BuildState.Installed"/>.
 /// </summary>
 public sealed record BuildEnded(DateTimeOffset At, int HostId, Inventory.BuildState State, string Source, string? Reason) : ProvisionerEvent(At);
+
+/// <summary>Capture saw a registered host's PXE ROM ask DHCP for a boot server (<paramref name="Mac"/> canonical).</summary>
+public sealed record PxeDhcpObserved(DateTimeOffset At, string Mac, string Architecture) : ProvisionerEvent(At);
+
+/// <summary>A host's preseed went out whole to <paramref name="Peer"/>; <paramref name="Token"/> is the build token it carried.</summary>
+public sealed record PreseedSent(DateTimeOffset At, int HostId, string? Token, IPAddress Peer) : ProvisionerEvent(At);

@@ -9,8 +9,9 @@ using Provisioner.Core.Inventory.Data;
 namespace Provisioner.Core.Metrics;
 
 /// <summary>
-/// Counts what the event bus reports (ended transfers, ended builds), and, when Prometheus
-/// scrapes, reads what is cheaper to ask than to track: transfers under way, hosts by state.
+/// Times ended builds from the event bus, and, when Prometheus scrapes, reads what is cheaper to ask
+/// than to track: transfers under way, hosts by state. Ended transfers are counted by
+/// <see cref="TransfersInFlight"/>, as they leave its list.
 /// </summary>
 internal sealed partial class MetricsRecorder : BackgroundService
 {
@@ -34,26 +35,11 @@ internal sealed partial class MetricsRecorder : BackgroundService
     {
         await foreach (ProvisionerEvent published in _bus.SubscribeAsync(stoppingToken).ConfigureAwait(false))
         {
-            switch (published)
+            if (published is BuildEnded ended)
             {
-                case TransferCompleted done:
-                    Count(done, "completed", done.Size);
-                    break;
-                case TransferFailed failed:
-                    Count(failed, "failed", failed.BytesSent);
-                    break;
-                case BuildEnded ended:
-                    await ObserveBuildAsync(ended, stoppingToken).ConfigureAwait(false);
-                    break;
+                await ObserveBuildAsync(ended, stoppingToken).ConfigureAwait(false);
             }
         }
-    }
-
-    private void Count(TransferEvent transfer, string result, long bytes)
-    {
-        string kind = BootFileKind.Of(transfer.Path);
-        _metrics.Transfers.WithLabels(transfer.Protocol, kind, result).Inc();
-        _metrics.TransferBytes.WithLabels(transfer.Protocol, kind).Inc(bytes);
     }
 
     /// <summary>A build runs from its latest "build requested" (the step that made it pending) to its end.</summary>

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using Provisioner.Core.Builds;
 using Provisioner.Core.Hosting;
-using Provisioner.Core.Inventory;
 using Provisioner.Core.Templates;
 using Provisioner.Pxe.Tftp;
 
@@ -33,7 +32,7 @@ internal sealed class ConfigTftpHandler(BootTftpHandler files, BootConfigs confi
         }
         try
         {
-            string? config = await configs.RenderAsync(loader, name, peer.Address, urls.BaseFor(local), EventSources.Tftp, cancellationToken).ConfigureAwait(false);
+            string? config = await configs.RenderAsync(loader, name, urls.BaseFor(local), cancellationToken).ConfigureAwait(false);
             // UUID and hex-IP names, and MACs we do not know, miss at once so the loader moves on to its default.
             return config is null
                 ? TftpReadResult.NotFound($"{relative}: no such file")

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Provisioner.Core.Builds.Lifecycle;
 using Provisioner.Core.Hosting;
 using Provisioner.Core.Inventory;
 using Provisioner.Pxe.Dhcp;
@@ -18,7 +19,7 @@ public sealed class ProxyDhcpPolicyOptions
 }
 
 /// <summary>
-/// ProxyDHCP's booting decisions: hosts in build mode (and not pinned elsewhere) always get their loader; unknown machines and
+/// ProxyDHCP's booting decisions: hosts the lifecycle builds here always get their loader; unknown machines and
 /// hosts not being built follow <see cref="ProxyDhcpPolicyOptions"/>; the loader follows the firmware.
 /// </summary>
 internal sealed partial class ProxyDhcpBootHandler(HostDirectory hosts, BootFiles files, ApplianceUrls urls,
@@ -32,7 +33,7 @@ internal sealed partial class ProxyDhcpBootHandler(HostDirectory hosts, BootFile
         }
         HostRecord? host = await hosts.FindByMacAsync(mac, cancellationToken).ConfigureAwait(false);
         // A host pinned to another appliance counts as not building here.
-        if (host is null || !host.State.IsBuilding() || !appliance.Builds(host))
+        if (host is null || !BuildLifecycle.EntitlementOf(HostBuild.Of(host, appliance)).ProxyDhcp)
         {
             string rule = host is null ? policy.Value.Unknown : policy.Value.NotBuilding;
             if (!rule.Equals("localboot", StringComparison.OrdinalIgnoreCase))

@@ -3,7 +3,6 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Provisioner.Core.Events;
-using Provisioner.Core.Builds;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Network;
 using Provisioner.Pxe.Dhcp;
@@ -12,10 +11,10 @@ namespace Provisioner.Pxe.Capture;
 
 /// <summary>
 /// Acts on what capture observes, off the capture thread: IP→MAC bindings from ARP and DHCP; PXE
-/// DHCP requests of unknown MACs onto the discovered list, and of building hosts onto their
-/// timeline.
+/// DHCP requests of unknown MACs onto the discovered list, and of registered hosts onto the bus
+/// (build tracking decides what they mean).
 /// </summary>
-internal sealed partial class ObservationRecorder(IIpMacBindings bindings, HostDirectory hosts, DiscoveredMachines discovered, BuildTracker tracker,
+internal sealed partial class ObservationRecorder(IIpMacBindings bindings, HostDirectory hosts, DiscoveredMachines discovered,
     IEventBus bus, ILogger<ObservationRecorder> logger)
     : BackgroundService
 {
@@ -104,7 +103,7 @@ internal sealed partial class ObservationRecorder(IIpMacBindings bindings, HostD
         }
         else
         {
-            tracker.PxeDhcpSeen(host, architecture, dhcp.At);
+            bus.Publish(new PxeDhcpObserved(dhcp.At, host.Mac, architecture));
         }
     }
 }

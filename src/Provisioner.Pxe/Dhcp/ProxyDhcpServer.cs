@@ -86,12 +86,13 @@ public sealed partial class ProxyDhcpServer(IOptions<ProxyDhcpOptions> options, 
             {
                 received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, stopping).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            catch (Exception ex) when (ReceiveLoop.Stopped(ex, stopping))
             {
                 return;
             }
             catch (SocketException)
             {
+                // An ICMP error for an earlier send can surface here; the listener keeps going.
                 continue;
             }
             try

@@ -55,7 +55,7 @@ public sealed partial class SyslogServer(IOptions<SyslogServerOptions> options, 
             {
                 received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, stopping).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            catch (Exception ex) when (ReceiveLoop.Stopped(ex, stopping))
             {
                 return;
             }

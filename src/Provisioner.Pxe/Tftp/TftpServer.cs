@@ -135,7 +135,7 @@ public sealed partial class TftpServer : IAsyncDisposable
             {
                 received = await _socket!.ReceiveMessageFromAsync(buffer, SocketFlags.None, any, stopping).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            catch (Exception ex) when (ReceiveLoop.Stopped(ex, stopping) || ex is ObjectDisposedException)
             {
                 return;
             }

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Provisioner.Core.Builds;
-using Provisioner.Core.Inventory;
+using Provisioner.Core.Events;
 
 namespace Provisioner.Web.Boot;
 
@@ -18,16 +18,22 @@ public static class BootConfigEndpoints
     {
         foreach (BootLoader loader in BootLoader.All)
         {
-            app.MapGet($"/{loader.Description}{{name}}", (string name, HttpContext context, BootConfigs configs, CancellationToken ct) => Get(loader, name, context, configs, ct));
+            app.MapGet($"/{loader.Description}{{name}}", (string name, HttpContext context, BootConfigs configs, IEventBus bus, TimeProvider time, CancellationToken ct) =>
+                Get(loader, name, context, configs, bus, time, ct));
         }
         return app;
     }
 
-    internal static async Task<ContentHttpResult> Get(BootLoader loader, string name, HttpContext context, BootConfigs configs, CancellationToken cancellationToken)
+    internal static async Task<ContentHttpResult> Get(BootLoader loader, string name, HttpContext context, BootConfigs configs, IEventBus bus, TimeProvider time,
+        CancellationToken cancellationToken)
     {
-        string? config = await configs.RenderAsync(loader, name, RequestClient.Address(context), RequestClient.BaseUrl(context), EventSources.Http, cancellationToken).ConfigureAwait(false);
-        return config is null
-            ? PlainText.NotFound($"{loader.Description}{name}: no such config\n")
-            : PlainText.Ok(config);
+        string? config = await configs.RenderAsync(loader, name, RequestClient.BaseUrl(context), cancellationToken).ConfigureAwait(false);
+        if (config is null)
+        {
+            return PlainText.NotFound($"{loader.Description}{name}: no such config\n");
+        }
+        // A transfer like any other: build tracking records the config as served once it went out whole.
+        HttpTransferEvents.Track(context, loader.Description + name, System.Text.Encoding.UTF8.GetByteCount(config), bus, time);
+        return PlainText.Ok(config);
     }
 }

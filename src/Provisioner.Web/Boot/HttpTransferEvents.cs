@@ -22,16 +22,22 @@ internal static class HttpTransferEvents
         }
         var peer = new IPEndPoint(RequestClient.Address(context), context.Connection.RemotePort);
         long started = Stopwatch.GetTimestamp();
-        var counted = new CountingStream(context.Response.Body);
-        context.Response.Body = counted;
+        CountingStream counted = WhenEnded(context, size, delivered => bus.Publish(delivered
+            ? new TransferCompleted(time.GetUtcNow(), Protocol, peer, path, size, Stopwatch.GetElapsedTime(started))
+            : new TransferFailed(time.GetUtcNow(), Protocol, peer, path, size, 0, "connection closed before the end")));
         bus.Publish(new TransferStarted(time.GetUtcNow(), Protocol, peer, path, size) { BytesSent = () => counted.Written });
+    }
+
+    /// <summary>Counts the response body of <paramref name="size"/> bytes; <paramref name="ended"/> learns, once the response is over, whether all of it went out.</summary>
+    public static CountingStream WhenEnded(HttpContext context, long size, Action<bool> ended)
+    {
+        var counted = new CountingStream(context.Response.Body, size, context.RequestAborted);
+        context.Response.Body = counted;
         context.Response.OnCompleted(() =>
         {
-            ProvisionerEvent done = context.RequestAborted.IsCancellationRequested
-                ? new TransferFailed(time.GetUtcNow(), Protocol, peer, path, size, 0, "connection closed before the end")
-                : new TransferCompleted(time.GetUtcNow(), Protocol, peer, path, size, Stopwatch.GetElapsedTime(started));
-            bus.Publish(done);
+            ended(counted.Delivered);
             return Task.CompletedTask;
         });
+        return counted;
     }
 }

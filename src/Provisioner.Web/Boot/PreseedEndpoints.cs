@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Provisioner.Core.Builds;
+using Provisioner.Core.Events;
 
 namespace Provisioner.Web.Boot;
 
@@ -15,19 +16,32 @@ public static class PreseedEndpoints
     public static IEndpointRouteBuilder MapPreseeds(this IEndpointRouteBuilder app)
     {
         app.MapGet("/build/{token}/preseed", ByToken);
-        app.MapGet("/preseed", (HttpContext context, Preseeds preseeds, CancellationToken ct) => ByRequester(null, context, preseeds, ct));
+        app.MapGet("/preseed", (HttpContext context, Preseeds preseeds, IEventBus bus, TimeProvider time, CancellationToken ct) => ByRequester(null, context, preseeds, bus, time, ct));
         app.MapGet("/preseed/{profile}", ByRequester);
         return app;
     }
 
-    internal static async Task<ContentHttpResult> ByToken(string token, HttpContext context, Preseeds preseeds, CancellationToken cancellationToken) =>
-        Answer(await preseeds.ForTokenAsync(token, RequestClient.Address(context), RequestClient.BaseUrl(context), cancellationToken).ConfigureAwait(false));
+    internal static async Task<ContentHttpResult> ByToken(string token, HttpContext context, Preseeds preseeds, IEventBus bus, TimeProvider time, CancellationToken cancellationToken) =>
+        Answer(await preseeds.ForTokenAsync(token, RequestClient.BaseUrl(context), cancellationToken).ConfigureAwait(false), context, bus, time);
 
-    internal static async Task<ContentHttpResult> ByRequester(string? profile, HttpContext context, Preseeds preseeds, CancellationToken cancellationToken) =>
-        Answer(await preseeds.ForRequesterAsync(RequestClient.Address(context), profile, RequestClient.BaseUrl(context), cancellationToken).ConfigureAwait(false));
+    internal static async Task<ContentHttpResult> ByRequester(string? profile, HttpContext context, Preseeds preseeds, IEventBus bus, TimeProvider time, CancellationToken cancellationToken) =>
+        Answer(await preseeds.ForRequesterAsync(RequestClient.Address(context), profile, RequestClient.BaseUrl(context), cancellationToken).ConfigureAwait(false), context, bus, time);
 
-    private static ContentHttpResult Answer(PreseedResult result) =>
-        result.Text is null
-            ? PlainText.NotFound(result.Reason + "\n")
-            : PlainText.Ok(result.Text);
+    private static ContentHttpResult Answer(PreseedResult result, HttpContext context, IEventBus bus, TimeProvider time)
+    {
+        if (result is not { Text: { } text, Host: { } host })
+        {
+            return PlainText.NotFound(result.Reason + "\n");
+        }
+        // Build tracking counts the preseed as fetched once it went out whole.
+        System.Net.IPAddress peer = RequestClient.Address(context);
+        HttpTransferEvents.WhenEnded(context, System.Text.Encoding.UTF8.GetByteCount(text), delivered =>
+        {
+            if (delivered)
+            {
+                bus.Publish(new PreseedSent(time.GetUtcNow(), host.Id, host.BuildToken, peer));
+            }
+        });
+        return PlainText.Ok(text);
+    }
 }

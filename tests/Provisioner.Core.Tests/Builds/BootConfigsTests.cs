@@ -20,14 +20,14 @@ public sealed class BootConfigsTests
     {
         await using TestInventory inventory = await TestInventory.CreateAsync();
         await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
-        Assert.Null(await inventory.Configs.RenderAsync(name, Peer, "http://192.0.2.1:8080", EventSources.Tftp, default));
+        Assert.Null(await inventory.Configs.RenderAsync(name, "http://192.0.2.1:8080", default));
     }
 
     [Fact]
     public async Task RenderAsync_Default_IsLocalBoot()
     {
         await using TestInventory inventory = await TestInventory.CreateAsync();
-        string? config = await inventory.Configs.RenderAsync("default", Peer, "http://192.0.2.1:8080", EventSources.Tftp, default);
+        string? config = await inventory.Configs.RenderAsync("default", "http://192.0.2.1:8080", default);
         Assert.Contains("LOCALBOOT 0", config, StringComparison.Ordinal);
     }
 
@@ -37,7 +37,7 @@ public sealed class BootConfigsTests
         await using TestInventory inventory = await TestInventory.CreateAsync();
         await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
 
-        string? config = await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-01", Peer, "http://192.0.2.1:8080", EventSources.Tftp, default);
+        string? config = await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-01", "http://192.0.2.1:8080", default);
 
         Assert.Contains("LOCALBOOT 0", config, StringComparison.Ordinal);
         Assert.Equal(BuildState.Idle, (await inventory.Hosts.FindAsync("web01", default))!.State);
@@ -50,8 +50,8 @@ public sealed class BootConfigsTests
         await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
         await inventory.Hosts.CreateAsync(TestInventory.Sample(2), default);
 
-        string? first = await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-01", Peer, "http://192.0.2.1:8080", EventSources.Tftp, default);
-        string? second = await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-02", Peer, "http://192.0.2.1:8080", EventSources.Tftp, default);
+        string? first = await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-01", "http://192.0.2.1:8080", default);
+        string? second = await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-02", "http://192.0.2.1:8080", default);
 
         Assert.Same(first, second);
         Assert.True(MacAddress.TryParse("aa:bb:cc:dd:ee:01", out MacAddress mac));
@@ -66,7 +66,7 @@ public sealed class BootConfigsTests
         HostRecord host = await inventory.Hosts.CreateAsync(TestInventory.Sample(1) with { KernelArgs = "net.ifnames=0" }, default);
         string token = (await inventory.Tracker.RequestBuildAsync(host.Id, EventSources.Api, default)).BuildToken!;
 
-        string config = (await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-01", Peer, "http://192.0.2.1:8080", EventSources.Tftp, default))!;
+        string config = (await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-01", "http://192.0.2.1:8080", default))!;
 
         string append = config.Split('\n').Single(l => l.TrimStart().StartsWith("APPEND", StringComparison.Ordinal));
         Assert.Contains("auto=true priority=critical", append, StringComparison.Ordinal);
@@ -85,7 +85,7 @@ public sealed class BootConfigsTests
     {
         await using TestInventory inventory = await TestInventory.CreateAsync();
         await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
-        Assert.Null(await inventory.Configs.RenderAsync(BootLoader.Grub, name, Peer, "http://192.0.2.1:8080", EventSources.Tftp, default));
+        Assert.Null(await inventory.Configs.RenderAsync(BootLoader.Grub, name, "http://192.0.2.1:8080", default));
     }
 
     [Fact]
@@ -95,14 +95,14 @@ public sealed class BootConfigsTests
         HostRecord host = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
         const string Base = "http://192.0.2.1:8080";
 
-        Assert.Contains("exit", await inventory.Configs.RenderAsync(BootLoader.Grub, "grub.cfg-01-aa-bb-cc-dd-ee-01", Peer, Base, EventSources.Tftp, default), StringComparison.Ordinal);
-        Assert.Contains("exit", await inventory.Configs.RenderAsync(BootLoader.Grub, "grub.cfg", Peer, Base, EventSources.Tftp, default), StringComparison.Ordinal);
-        Assert.Equal("#!ipxe\nexit\n", await inventory.Configs.RenderAsync(BootLoader.Ipxe, "aa-bb-cc-dd-ee-99", Peer, Base, EventSources.Http, default));
+        Assert.Contains("exit", await inventory.Configs.RenderAsync(BootLoader.Grub, "grub.cfg-01-aa-bb-cc-dd-ee-01", Base, default), StringComparison.Ordinal);
+        Assert.Contains("exit", await inventory.Configs.RenderAsync(BootLoader.Grub, "grub.cfg", Base, default), StringComparison.Ordinal);
+        Assert.Equal("#!ipxe\nexit\n", await inventory.Configs.RenderAsync(BootLoader.Ipxe, "aa-bb-cc-dd-ee-99", Base, default));
 
         await inventory.Tracker.RequestBuildAsync(host.Id, EventSources.Api, default);
-        string? grub = await inventory.Configs.RenderAsync(BootLoader.Grub, "grub.cfg-01-aa-bb-cc-dd-ee-01", Peer, Base, EventSources.Tftp, default);
+        string? grub = await inventory.ServeConfigAsync("grub.cfg-01-aa-bb-cc-dd-ee-01", Peer, Base, BootLoader.Grub);
         Assert.Contains("linux /debian12/linux auto=true", grub, StringComparison.Ordinal);
-        string? ipxe = await inventory.Configs.RenderAsync(BootLoader.Ipxe, "AABB.CCDD.EE01", Peer, Base, EventSources.Http, default);
+        string? ipxe = await inventory.Configs.RenderAsync(BootLoader.Ipxe, "AABB.CCDD.EE01", Base, default);
         Assert.Contains("kernel http://192.0.2.1:8080/boot/debian12/linux initrd=initrd.gz auto=true", ipxe, StringComparison.Ordinal);
         Assert.Contains("initrd --name initrd.gz http://192.0.2.1:8080/boot/debian12/initrd.gz", ipxe, StringComparison.Ordinal);
         await inventory.Tracker.FlushAsync();

@@ -1,5 +1,6 @@
 using System.Net;
 using Provisioner.Core.Builds;
+using Provisioner.Core.Events;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Tests.Support;
 
@@ -19,11 +20,11 @@ public sealed class BuildTrackerTests
         HostRecord pending = await tracker.RequestBuildAsync(host.Id, EventSources.Api, default);
         string token = pending.BuildToken!;
         Assert.Equal(BuildState.Pending, pending.State);
-        Assert.NotNull(await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-01", Peer, "http://192.0.2.1:8080", EventSources.Tftp, default));
+        Assert.NotNull(await inventory.ServeConfigAsync("01-aa-bb-cc-dd-ee-01", Peer, "http://192.0.2.1:8080"));
         Assert.Equal(BuildState.Booting, await StateAsync(inventory, host));
-        tracker.Transfer(host.Id, EventSources.Tftp, "debian12/linux", completed: true, "debian12/linux transferred");
+        await inventory.Facts.RecordAsync(new TransferCompleted(inventory.Time.GetUtcNow(), "tftp", new IPEndPoint(Peer, 49153), "debian12/linux", 8_222_656, TimeSpan.FromSeconds(1)), default);
         Assert.Equal(("linux transferred", BuildProgress.FirstFileTransferred), await ProgressAsync(inventory, host));
-        Assert.NotNull((await inventory.Preseeds.ForTokenAsync(token, Peer, "http://192.0.2.1:8080", default)).Text);
+        Assert.NotNull((await inventory.FetchPreseedAsync(token, Peer, "http://192.0.2.1:8080")).Text);
         Assert.Equal(BuildState.Installing, await StateAsync(inventory, host));
         Assert.True(await tracker.CallbackAsync(token, CallbackKind.Early, null, default));
         Assert.Equal(("installing", BuildProgress.InstallerStarted), await ProgressAsync(inventory, host));
@@ -50,10 +51,10 @@ public sealed class BuildTrackerTests
         await using TestInventory inventory = await TestInventory.CreateAsync();
         HostRecord host = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
         string token = (await inventory.Tracker.RequestBuildAsync(host.Id, EventSources.Api, default)).BuildToken!;
-        string? installer = await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-01", Peer, "http://x", EventSources.Tftp, default);
+        string? installer = await inventory.ServeConfigAsync("01-aa-bb-cc-dd-ee-01", Peer, "http://x");
         await inventory.Tracker.CallbackAsync(token, CallbackKind.Finished, null, default);
 
-        string? after = await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-01", Peer, "http://x", EventSources.Tftp, default);
+        string? after = await inventory.ServeConfigAsync("01-aa-bb-cc-dd-ee-01", Peer, "http://x");
 
         Assert.Contains("KERNEL debian12/linux", installer, StringComparison.Ordinal);
         Assert.Contains("LOCALBOOT 0", after, StringComparison.Ordinal);
@@ -109,7 +110,7 @@ public sealed class BuildTrackerTests
         HostRecord pending = await inventory.Hosts.CreateAsync(TestInventory.Sample(2), default);
         await inventory.Tracker.RequestBuildAsync(booting.Id, EventSources.Api, default);
         await inventory.Tracker.RequestBuildAsync(pending.Id, EventSources.Api, default);
-        await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-01", Peer, "http://x", EventSources.Tftp, default);
+        await inventory.ServeConfigAsync("01-aa-bb-cc-dd-ee-01", Peer, "http://x");
 
         await inventory.Tracker.FlushAsync();
         inventory.Time.Advance(TimeSpan.FromMinutes(29));
@@ -132,14 +133,95 @@ public sealed class BuildTrackerTests
 
         for (int i = 0; i < 5; i++)
         {
-            await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-01", Peer, "http://x", EventSources.Tftp, default);
+            await inventory.ServeConfigAsync("01-aa-bb-cc-dd-ee-01", Peer, "http://x");
             inventory.Time.Advance(TimeSpan.FromSeconds(10));
         }
         inventory.Time.Advance(BuildTracker.RepeatInterval);
-        await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-01", Peer, "http://x", EventSources.Tftp, default);
+        await inventory.ServeConfigAsync("01-aa-bb-cc-dd-ee-01", Peer, "http://x");
 
         await inventory.Tracker.FlushAsync();
         Assert.Equal(["pending", "booting", "booting"], (await inventory.Tracker.TimelineAsync(host.Id, default)).Select(e => e.State.Name()));
+    }
+
+    [Fact]
+    public async Task InstalledHost_OldPreseedAndReplayedFailedThenEarly_RefusedAndChangeNothing()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        HostRecord host = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
+        string token = (await inventory.Tracker.RequestBuildAsync(host.Id, EventSources.Api, default)).BuildToken!;
+        await inventory.ServeConfigAsync("01-aa-bb-cc-dd-ee-01", Peer);
+        Assert.NotNull((await inventory.FetchPreseedAsync(token, Peer)).Text);
+        Assert.True(await inventory.Tracker.CallbackAsync(token, CallbackKind.Finished, null, default));
+        int events = (await inventory.Tracker.TimelineAsync(host.Id, default)).Count;
+
+        Assert.Null((await inventory.FetchPreseedAsync(token, Peer)).Text);
+        Assert.False(await inventory.Tracker.CallbackAsync(token, CallbackKind.Failed, "replayed", default));
+        Assert.False(await inventory.Tracker.CallbackAsync(token, CallbackKind.Early, null, default));
+
+        Assert.Equal(BuildState.Installed, await StateAsync(inventory, host));
+        Assert.Equal(events, (await inventory.Tracker.TimelineAsync(host.Id, default)).Count);
+        Assert.Contains("LOCALBOOT 0", await inventory.ServeConfigAsync("01-aa-bb-cc-dd-ee-01", Peer), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FailedBuild_OldTokensPreseedAndCallbacks_Refused_NewBuildHasANewToken()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        HostRecord host = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
+        string token = (await inventory.Tracker.RequestBuildAsync(host.Id, EventSources.Api, default)).BuildToken!;
+        Assert.True(await inventory.Tracker.CallbackAsync(token, CallbackKind.Failed, "partman: no disk", default));
+
+        Assert.Null((await inventory.FetchPreseedAsync(token, Peer)).Text);
+        Assert.False(await inventory.Tracker.CallbackAsync(token, CallbackKind.Early, null, default));
+        Assert.False(await inventory.Tracker.CallbackAsync(token, CallbackKind.Finished, null, default));
+        Assert.Equal(BuildState.Failed, await StateAsync(inventory, host));
+
+        string again = (await inventory.Tracker.RequestBuildAsync(host.Id, EventSources.Api, default)).BuildToken!;
+        Assert.NotEqual(token, again);
+        Assert.False(await inventory.Tracker.CallbackAsync(token, CallbackKind.Early, null, default));
+        Assert.True(await inventory.Tracker.CallbackAsync(again, CallbackKind.Early, null, default));
+    }
+
+    [Fact]
+    public async Task CancelledBuild_OldConfigGetsLocalBoot_OldTokenRefused()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        HostRecord host = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
+        string token = (await inventory.Tracker.RequestBuildAsync(host.Id, EventSources.Api, default)).BuildToken!;
+        Assert.Contains("KERNEL debian12/linux", await inventory.ServeConfigAsync("01-aa-bb-cc-dd-ee-01", Peer), StringComparison.Ordinal);
+        await inventory.Tracker.CancelBuildAsync(host.Id, EventSources.Api, default);
+
+        string? config = await inventory.ServeConfigAsync("01-aa-bb-cc-dd-ee-01", Peer);
+
+        Assert.Contains("LOCALBOOT 0", config, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, config, StringComparison.Ordinal);
+        Assert.Null((await inventory.FetchPreseedAsync(token, Peer)).Text);
+        Assert.False(await inventory.Tracker.CallbackAsync(token, CallbackKind.Early, null, default));
+        Assert.Equal(BuildState.Idle, await StateAsync(inventory, host));
+    }
+
+    [Fact]
+    public async Task Renders_OfConfigsAndPreseeds_RecordNothing()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        HostRecord host = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
+        HostRecord pending = await inventory.Tracker.RequestBuildAsync(host.Id, EventSources.Api, default);
+        Assert.True(MacAddress.TryParse(host.Mac, out MacAddress mac));
+        inventory.Bindings.Record(Peer, mac, inventory.Time.GetUtcNow(), out _);
+
+        foreach (BootLoader loader in BootLoader.All)
+        {
+            string name = loader == BootLoader.Grub ? "grub.cfg-01-aa-bb-cc-dd-ee-01" : loader == BootLoader.Ipxe ? "aa-bb-cc-dd-ee-01" : "01-aa-bb-cc-dd-ee-01";
+            Assert.NotNull(await inventory.Configs.RenderAsync(loader, name, "http://192.0.2.1:8080", default));
+        }
+        Assert.NotNull((await inventory.Preseeds.ForTokenAsync(pending.BuildToken!, "http://192.0.2.1:8080", default)).Text);
+        Assert.NotNull((await inventory.Preseeds.ForRequesterAsync(Peer, null, "http://192.0.2.1:8080", default)).Text);
+
+        await inventory.Tracker.FlushAsync();
+        HostRecord after = (await inventory.Hosts.FindAsync("web01", default))!;
+        Assert.Equal((BuildState.Pending, pending.Revision, pending.Progress), (after.State, after.Revision, after.Progress));
+        Assert.Single(await inventory.Tracker.TimelineAsync(host.Id, default));
+        Assert.Null(inventory.Resolver.HostAt(Peer));
     }
 
     /// <summary>The stored state once every reported step is written.</summary>

@@ -14,7 +14,7 @@ public sealed class HostResolverTests
         HostRecord two = await inventory.Hosts.CreateAsync(TestInventory.Sample(2), default);
         await inventory.Tracker.RequestBuildAsync(two.Id, EventSources.Api, default);
         inventory.Bindings.Record(IPAddress.Parse("192.0.2.101"), MacAddress.TryParse(one.Mac, out MacAddress mac) ? mac : default, inventory.Time.GetUtcNow(), out _);
-        Assert.NotNull(await inventory.Configs.RenderAsync("01-aa-bb-cc-dd-ee-02", IPAddress.Parse("192.0.2.102"), "http://192.0.2.1:8080", EventSources.Tftp, default));
+        Assert.NotNull(await inventory.ServeConfigAsync("01-aa-bb-cc-dd-ee-02", IPAddress.Parse("192.0.2.102"), "http://192.0.2.1:8080"));
 
         Assert.Equal(one.Id, await inventory.Resolver.FindAsync(IPAddress.Parse("192.0.2.101"), default));
         Assert.Equal(two.Id, await inventory.Resolver.FindAsync(IPAddress.Parse("::ffff:192.0.2.102"), default));

@@ -21,7 +21,7 @@ public sealed class InstallerLogsTests
         HostRecord host = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
         HostRecord built = await inventory.Tracker.RequestBuildAsync(host.Id, EventSources.Api, default);
         // The installer fetched its preseed from this address (the token-bearing first request).
-        await inventory.Preseeds.ForTokenAsync(built.BuildToken!, Peer, "http://192.0.2.1:8080", default);
+        await inventory.FetchPreseedAsync(built.BuildToken!, Peer, "http://192.0.2.1:8080");
 
         await logs.ReceiveAsync(Peer, "main-menu", "main-menu[1]: INFO: Menu item 'partman-base' selected", default);
         await logs.ReceiveAsync(Peer, "partman", "partman: line two", default);

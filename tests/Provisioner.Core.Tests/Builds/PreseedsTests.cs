@@ -57,7 +57,7 @@ public sealed class PreseedsTests
     public async Task ForToken_Unknown_IsRefused()
     {
         await using TestInventory inventory = await TestInventory.CreateAsync();
-        Assert.Null((await inventory.Preseeds.ForTokenAsync(BuildTokens.New(), Requester, "http://x", default)).Text);
-        Assert.Null((await inventory.Preseeds.ForTokenAsync("../../etc/passwd", Requester, "http://x", default)).Text);
+        Assert.Null((await inventory.Preseeds.ForTokenAsync(BuildTokens.New(), "http://x", default)).Text);
+        Assert.Null((await inventory.Preseeds.ForTokenAsync("../../etc/passwd", "http://x", default)).Text);
     }
 }

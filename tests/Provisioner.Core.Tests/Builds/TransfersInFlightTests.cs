@@ -13,7 +13,7 @@ public sealed class TransfersInFlightTests
     public async Task Apply_StartedThenCompleted_ListedWithLiveBytesThenGone()
     {
         await using TestInventory inventory = await TestInventory.CreateAsync();
-        var transfers = new TransfersInFlight(new EventBus(), inventory.Tracker);
+        var transfers = new TransfersInFlight(new EventBus(), inventory.Resolver);
         long sent = 0;
         var at = DateTimeOffset.UnixEpoch;
 

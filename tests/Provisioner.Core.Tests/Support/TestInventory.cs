@@ -1,6 +1,8 @@
+using System.Net;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Provisioner.Core.Builds;
+using Provisioner.Core.Events;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Inventory.Data;
 using Provisioner.Core.Network;
@@ -23,9 +25,10 @@ internal sealed class TestInventory : IAsyncDisposable
         Tracker = new BuildTracker(Database, Writer, Time);
         Bindings = new InMemoryIpMacBindings();
         var secrets = Options.Create(new PreseedOptions { RootPasswordHash = "$6$salt$hash" });
-        Configs = new BootConfigs(Lookup, Tracker, Templates, secrets);
-        Preseeds = new Preseeds(Lookup, Tracker, Templates, Bindings, secrets);
-        Resolver = new HostResolver(Bindings, Lookup, Tracker, Database, Time);
+        Configs = new BootConfigs(Lookup, Templates, secrets);
+        Preseeds = new Preseeds(Lookup, Templates, Bindings, secrets);
+        Resolver = new HostResolver(Bindings, Lookup, Database, Time);
+        Facts = new BuildFactRecorder(new EventBus(), Tracker, Resolver, Lookup, Microsoft.Extensions.Logging.Abstractions.NullLogger<BuildFactRecorder>.Instance);
     }
 
     /// <summary>The repository's templates/, copied beside the tests.</summary>
@@ -55,6 +58,33 @@ internal sealed class TestInventory : IAsyncDisposable
     public Preseeds Preseeds { get; }
 
     public HostResolver Resolver { get; }
+
+    /// <summary>Build tracking's consumer of the adapters' events, fed directly by the helpers below.</summary>
+    public BuildFactRecorder Facts { get; }
+
+    /// <summary>What the TFTP adapter does: renders a config and, once it went out, reports its transfer.</summary>
+    public async Task<string?> ServeConfigAsync(string name, IPAddress peer, string baseUrl = "http://192.0.2.1:8080", BootLoader? loader = null, string protocol = "tftp")
+    {
+        loader ??= BootLoader.Pxelinux;
+        string? config = await Configs.RenderAsync(loader, name, baseUrl, default);
+        if (config is not null)
+        {
+            string path = (loader == BootLoader.Grub ? "/" : string.Empty) + loader.Description + name;
+            await Facts.RecordAsync(new TransferCompleted(Time.GetUtcNow(), protocol, new IPEndPoint(peer, 49152), path, config.Length, TimeSpan.Zero), default);
+        }
+        return config;
+    }
+
+    /// <summary>What the preseed endpoint does: renders the token's preseed and, once it went out, reports it.</summary>
+    public async Task<PreseedResult> FetchPreseedAsync(string token, IPAddress peer, string baseUrl = "http://192.0.2.1:8080")
+    {
+        PreseedResult result = await Preseeds.ForTokenAsync(token, baseUrl, default);
+        if (result.Host is { } host)
+        {
+            await Facts.RecordAsync(new PreseedSent(Time.GetUtcNow(), host.Id, host.BuildToken, peer), default);
+        }
+        return result;
+    }
 
     public static async Task<TestInventory> CreateAsync()
     {

@@ -19,6 +19,7 @@ public sealed class ObservationRecorderTests : IAsyncLifetime
     private HostService _hosts = null!;
     private BuildTracker _tracker = null!;
     private ObservationRecorder _recorder = null!;
+    private BuildFactRecorder _facts = null!;
 
     public async Task InitializeAsync()
     {
@@ -28,12 +29,14 @@ public sealed class ObservationRecorderTests : IAsyncLifetime
         _writer = new TimelineWriter(_database, directory, NullLogger<TimelineWriter>.Instance);
         _hosts = new HostService(_database, new HostValidator(new OneProfile()), directory, TimeProvider.System);
         _tracker = new BuildTracker(_database, _writer, TimeProvider.System);
-        _recorder = new ObservationRecorder(_bindings, directory, _discovered, _tracker, _bus, NullLogger<ObservationRecorder>.Instance);
+        _recorder = new ObservationRecorder(_bindings, directory, _discovered, _bus, NullLogger<ObservationRecorder>.Instance);
+        _facts = new BuildFactRecorder(_bus, _tracker, new HostResolver(_bindings, directory, _database, TimeProvider.System), directory, NullLogger<BuildFactRecorder>.Instance);
     }
 
     public async Task DisposeAsync()
     {
         _recorder.Dispose();
+        _facts.Dispose();
         await _writer.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_dir, recursive: true);
@@ -72,6 +75,11 @@ public sealed class ObservationRecorderTests : IAsyncLifetime
         await _tracker.RequestBuildAsync(host.Id, EventSources.Api, default);
 
         await ReplayAsync("ipxe-dhcp.pcap");
+        // What the running appliance's bus does: the recorder publishes, build tracking consumes.
+        foreach (Provisioner.Core.Events.ProvisionerEvent published in _bus.Published)
+        {
+            await _facts.RecordAsync(published, default);
+        }
         await _tracker.FlushAsync();
 
         Assert.Empty(_discovered.List());

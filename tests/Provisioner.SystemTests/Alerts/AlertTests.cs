@@ -123,6 +123,9 @@ public sealed class AlertTests : IAsyncLifetime
         string config = Path.Join(_files.Root, hostname + ".cfg");
         ProcessResult tftp = await ProcessRunner.RunAsync("curl", ["-sS", "-o", config, $"tftp://127.0.0.1:{_appliance.Tftp}/pxelinux.cfg/01-{mac.Replace(':', '-')}"], TimeSpan.FromSeconds(30));
         Assert.True(tftp.ExitCode == 0, tftp.Output);
+        // The config's transfer is recorded through the event bus, a moment after curl has it.
+        await NamespaceLab.WaitForAsync(async () => (await _appliance.Api.GetFromJsonAsync<JsonElement>($"/api/hosts/{id}")).GetProperty("state").GetString() == "booting",
+            Limit, $"{hostname} booting");
         return id;
     }
 

@@ -197,6 +197,8 @@ public abstract class HostApiTests : IAsyncLifetime
         await WaitForEventsAsync(id, 4);
 
         string preseed = await _app.Anonymous.GetStringAsync(preseedUrl);
+        // Recorded once the response went out, through the bus too; the callbacks below are written at once.
+        await WaitForEventsAsync(id, 5);
         Assert.Contains($"d-i netcfg/get_ipaddress string {fields["ip"]!.ToString()!.Split('/')[0]}", preseed, StringComparison.Ordinal);
         Assert.Contains("d-i debian-installer/add-kernel-opts string console=tty0 console=ttyS1,115200n8", preseed, StringComparison.Ordinal);
         string callbacks = preseedUrl[..^"preseed".Length];
@@ -215,6 +217,47 @@ public abstract class HostApiTests : IAsyncLifetime
         Assert.StartsWith("debian12/linux transferred (300.0 kB", events[2].GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.StartsWith("debian12/initrd.gz transferred (500.0 kB", events[3].GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Contains("late done", events[6].GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EndedBuilds_OldPreseedAndCallbacksAre404AndChangeNothing_CancelledBuildsConfigIsLocalBoot()
+    {
+        Dictionary<string, object?> fields = NewHost();
+        int id = (await (await _app.Api.PostAsJsonAsync("/api/hosts", fields)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+        string configName = "01-" + ((string)fields["mac"]!).ToLowerInvariant();
+        (await _app.Api.PostAsync($"/api/hosts/{id}/build", null)).EnsureSuccessStatusCode();
+        string preseedUrl = PreseedUrl(await TftpTextAsync($"pxelinux.cfg/{configName}"));
+        string callbacks = preseedUrl[..^"preseed".Length];
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(preseedUrl));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(callbacks + "finished"));
+        int events = (await _app.Api.GetFromJsonAsync<JsonElement>($"/api/hosts/{id}/events")).GetArrayLength();
+
+        // Replayed with the installed build's token: a failed then an early would have put it back into install mode.
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(preseedUrl));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(callbacks + "failed?message=replayed"));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(callbacks + "early"));
+        Assert.Equal("installed", (await _app.Api.GetFromJsonAsync<JsonElement>($"/api/hosts/{id}")).GetProperty("state").GetString());
+        Assert.Contains("LOCALBOOT 0", await TftpTextAsync($"pxelinux.cfg/{configName}"), StringComparison.Ordinal);
+        Assert.Equal(events, (await _app.Api.GetFromJsonAsync<JsonElement>($"/api/hosts/{id}/events")).GetArrayLength());
+
+        (await _app.Api.PostAsync($"/api/hosts/{id}/build", null)).EnsureSuccessStatusCode();
+        string second = PreseedUrl(await _app.Anonymous.GetStringAsync($"/pxelinux.cfg/{configName}"));
+        Assert.NotEqual(preseedUrl, second);
+        (await _app.Api.PostAsync($"/api/hosts/{id}/cancel", null)).EnsureSuccessStatusCode();
+
+        Assert.Contains("LOCALBOOT 0", await _app.Anonymous.GetStringAsync($"/pxelinux.cfg/{configName}"), StringComparison.Ordinal);
+        Assert.Contains("LOCALBOOT 0", await TftpTextAsync($"pxelinux.cfg/{configName}"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(second));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(second[..^"preseed".Length] + "early"));
+        Assert.Equal("idle", (await _app.Api.GetFromJsonAsync<JsonElement>($"/api/hosts/{id}")).GetProperty("state").GetString());
+    }
+
+    private static string PreseedUrl(string config) => config.Split(' ').Single(w => w.StartsWith("url=", StringComparison.Ordinal))["url=".Length..];
+
+    private async Task<HttpStatusCode> StatusAsync(string url)
+    {
+        using HttpResponseMessage response = await _app.Anonymous.GetAsync(new Uri(url, UriKind.RelativeOrAbsolute));
+        return response.StatusCode;
     }
 
     [Theory]

@@ -79,6 +79,15 @@ public sealed class SharedPostgresTests : NamespaceTest
     private static async Task<JsonElement[]> EventsAsync(Appliance at, string token, int id) =>
         [.. JsonDocument.Parse(await ApiAsync(at, token, $"/api/hosts/{id}/events")).RootElement.EnumerateArray()];
 
+    private static async Task WaitForEventsAsync(Appliance at, string token, int id, int count)
+    {
+        using var limit = new CancellationTokenSource(Limit);
+        while ((await EventsAsync(at, token, id)).Length < count)
+        {
+            await Task.Delay(100, limit.Token);
+        }
+    }
+
     [Fact]
     public async Task HostRegisteredOnA_BootsThroughB_AShowsBsStepsLive_BKeepsServingWhenAStops()
     {
@@ -120,6 +129,8 @@ public sealed class SharedPostgresTests : NamespaceTest
         string preseedUrl = config.Split(' ').Single(w => w.StartsWith("url=", StringComparison.Ordinal))["url=".Length..];
         Assert.StartsWith($"{HttpBase}/build/", preseedUrl, StringComparison.Ordinal);
         Assert.Contains("d-i netcfg/get_hostname string shared01", await CurlAsync(b, preseedUrl), StringComparison.Ordinal);
+        // The preseed counts as fetched once it went out, recorded through B's event bus; the callbacks are written at once.
+        await WaitForEventsAsync(b, token, id, 4);
         string callbacks = preseedUrl[..^"preseed".Length];
         await CurlAsync(b, callbacks + "early");
         await CurlAsync(b, callbacks + "finished");

@@ -8,8 +8,11 @@ namespace Provisioner.SystemTests.Support;
 /// datagrams at random in both directions, like a bad link. The client sends its request to
 /// <see cref="Port"/>; the server's answers reach it from a facade port that stands for the
 /// server's transfer port. The request and the first datagram each way (the OACK and the ACK of
-/// block 0 when options were asked) are never dropped or duplicated: atftp's client aborts with
-/// "unexpected OACK" when it sees a second OACK, which no server can prevent on a lossy path.
+/// block 0 when options were asked) are never dropped or duplicated, and an OACK the server sends
+/// again is not passed on: atftp's client aborts with "unexpected OACK" when it sees a second OACK.
+/// The server is right to send it again when the ACK of block 0 is late (a busy machine, 200 ms
+/// timeout here: seen failing in CI), and no server can prevent that on a lossy path; these tests
+/// measure the windowed transfer after the negotiation, not atftp's handling of it.
 /// </summary>
 public sealed class LossyUdpProxy : IDisposable
 {
@@ -72,6 +75,11 @@ public sealed class LossyUdpProxy : IDisposable
     {
         _serverTid = from;
         FromServer++;
+        const byte oack = 6;
+        if (FromServer > 1 && datagram is [0, oack, ..])
+        {
+            return;
+        }
         if (_client is { } client)
         {
             Forward(_facade, datagram, client, lossy: FromServer > 1);

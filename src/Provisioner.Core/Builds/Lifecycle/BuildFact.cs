@@ -1,0 +1,35 @@
+namespace Provisioner.Core.Builds.Lifecycle;
+
+/// <summary>
+/// Something that happened to one host's build, already tied to the host. The protocol adapters
+/// report what they saw (a transfer, a DHCP packet, a callback); <see cref="BuildLifecycle"/>
+/// decides what it means.
+/// </summary>
+public abstract record BuildFact;
+
+/// <summary>An operator asked for a build (API, UI, CLI).</summary>
+public sealed record BuildRequested : BuildFact;
+
+/// <summary>An operator cancelled the build, or there was none to cancel.</summary>
+public sealed record BuildCancelled : BuildFact;
+
+/// <summary>Capture saw the host's PXE ROM ask DHCP for a boot server.</summary>
+public sealed record PxeDhcpSeen(string Architecture) : BuildFact;
+
+/// <summary>A boot config of the host's went out whole to <paramref name="Peer"/> (the transfer completed, not the render).</summary>
+public sealed record ConfigTransferred(string Name, string Peer) : BuildFact;
+
+/// <summary>Another file (boot loader, kernel, initrd) went out whole, or failed part-way: <paramref name="Message"/> says which.</summary>
+public sealed record FileTransferred(string Path, bool Completed, string Message) : BuildFact;
+
+/// <summary>The host's preseed went out to <paramref name="Peer"/>.</summary>
+public sealed record PreseedServed(string Peer) : BuildFact;
+
+/// <summary>The installer's log says it moved to menu item <paramref name="Item"/>.</summary>
+public sealed record InstallerStepSeen(string Item) : BuildFact;
+
+/// <summary>The installer called back with the host's current build token; <paramref name="Message"/> is what it said, cleaned, or empty.</summary>
+public sealed record CallbackReceived(CallbackKind Kind, string Message) : BuildFact;
+
+/// <summary>The watchdog found the build without progress for <paramref name="Timeout"/>.</summary>
+public sealed record BuildStalled(TimeSpan Timeout) : BuildFact;

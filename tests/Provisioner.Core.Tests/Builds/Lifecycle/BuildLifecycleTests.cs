@@ -1,0 +1,182 @@
+using Provisioner.Core.Builds;
+using Provisioner.Core.Builds.Lifecycle;
+using Provisioner.Core.Inventory;
+
+namespace Provisioner.Core.Tests.Builds.Lifecycle;
+
+/// <summary>The lifecycle as a table: every state against every fact, here and pinned to another appliance.</summary>
+public sealed class BuildLifecycleTests
+{
+    /// <summary>The facts of the table, by the short name its rows use.</summary>
+    private static readonly Dictionary<string, BuildFact> Facts = new()
+    {
+        ["request"] = new BuildRequested(),
+        ["cancel"] = new BuildCancelled(),
+        ["dhcp"] = new PxeDhcpSeen("BIOS"),
+        ["config"] = new ConfigTransferred("pxelinux.cfg/01-52-54-00-12-34-56", "192.0.2.10"),
+        ["file"] = new FileTransferred("debian12/linux", Completed: true, "debian12/linux transferred (8.2 MB in 1.0 s)"),
+        ["preseed"] = new PreseedServed("192.0.2.10"),
+        ["step"] = new InstallerStepSeen("partman-base"),
+        ["early"] = new CallbackReceived(CallbackKind.Early, ""),
+        ["late"] = new CallbackReceived(CallbackKind.Late, ""),
+        ["finished"] = new CallbackReceived(CallbackKind.Finished, ""),
+        ["failed"] = new CallbackReceived(CallbackKind.Failed, "partman: no disk"),
+        ["stalled"] = new BuildStalled(TimeSpan.FromMinutes(30)),
+    };
+
+    /// <summary>Columns in the order of <see cref="Facts"/>; "-" is refused: nothing changes, nothing is recorded.</summary>
+    private static readonly string[] Columns = [.. Facts.Keys];
+
+    /// <summary>The state each fact leads to, per starting state, for a host this appliance builds.</summary>
+    private static readonly Dictionary<BuildState, string[]> Here = new()
+    {
+        //                                request    cancel  dhcp       config        file          preseed       step          early         late          finished     failed    stalled
+        [BuildState.Idle] = [            "pending", "idle", "-",       "-",          "-",          "-",          "-",          "-",          "-",          "-",         "-",      "-"],
+        [BuildState.Pending] = [         "pending", "idle", "pending", "booting",    "pending",    "installing", "installing", "installing", "installing", "installed", "failed", "-"],
+        [BuildState.Booting] = [         "pending", "idle", "booting", "booting",    "booting",    "installing", "installing", "installing", "installing", "installed", "failed", "failed"],
+        [BuildState.Installing] = [      "pending", "idle", "installing", "installing", "installing", "installing", "installing", "installing", "installing", "installed", "failed", "failed"],
+        [BuildState.Installed] = [       "pending", "idle", "-",       "-",          "-",          "-",          "-",          "-",          "-",          "-",         "-",      "-"],
+        [BuildState.Failed] = [          "pending", "idle", "-",       "-",          "-",          "-",          "-",          "-",          "-",          "-",         "-",      "-"],
+    };
+
+    /// <summary>
+    /// The same for a host pinned to another appliance: what is known only by MAC or address (DHCP,
+    /// config, files, syslog) is not this appliance's build; what carries the token is the build's.
+    /// </summary>
+    private static readonly Dictionary<BuildState, string[]> Elsewhere = new()
+    {
+        //                                request    cancel  dhcp config file  preseed       step  early         late          finished     failed    stalled
+        [BuildState.Idle] = [            "pending", "idle", "-", "-",   "-",  "-",          "-",  "-",          "-",          "-",         "-",      "-"],
+        [BuildState.Pending] = [         "pending", "idle", "-", "-",   "-",  "installing", "-",  "installing", "installing", "installed", "failed", "-"],
+        [BuildState.Booting] = [         "pending", "idle", "-", "-",   "-",  "installing", "-",  "installing", "installing", "installed", "failed", "failed"],
+        [BuildState.Installing] = [      "pending", "idle", "-", "-",   "-",  "installing", "-",  "installing", "installing", "installed", "failed", "failed"],
+        [BuildState.Installed] = [       "pending", "idle", "-", "-",   "-",  "-",          "-",  "-",          "-",          "-",         "-",      "-"],
+        [BuildState.Failed] = [          "pending", "idle", "-", "-",   "-",  "-",          "-",  "-",          "-",          "-",         "-",      "-"],
+    };
+
+    public static TheoryData<BuildState, bool, string, string> Table()
+    {
+        var rows = new TheoryData<BuildState, bool, string, string>();
+        foreach ((bool pinned, Dictionary<BuildState, string[]> table) in new[] { (false, Here), (true, Elsewhere) })
+        {
+            foreach ((BuildState state, string[] outcomes) in table)
+            {
+                for (int i = 0; i < Columns.Length; i++)
+                {
+                    rows.Add(state, pinned, Columns[i], outcomes[i]);
+                }
+            }
+        }
+        return rows;
+    }
+
+    [Fact]
+    public void Table_CoversEveryStateAndEveryFact()
+    {
+        Assert.Equal(Enum.GetValues<BuildState>().Order(), Here.Keys.Order());
+        Assert.Equal(Enum.GetValues<BuildState>().Order(), Elsewhere.Keys.Order());
+        Assert.All(Here.Values.Concat(Elsewhere.Values), row => Assert.Equal(Columns.Length, row.Length));
+    }
+
+    [Theory]
+    [MemberData(nameof(Table))]
+    public void Apply_StateAndFact_GiveTheTabledState(BuildState state, bool pinnedElsewhere, string fact, string expected)
+    {
+        Transition? transition = BuildLifecycle.Apply(new HostBuild(state, Progress: 30, Profile: "debian12", PinnedElsewhere: pinnedElsewhere), Facts[fact]);
+
+        Assert.Equal(expected, transition?.State.Name() ?? "-");
+        if (transition is not null)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(transition.Message));
+            Assert.Equal(transition.State == BuildState.Failed, transition.Reason is not null);
+            Assert.Equal(fact switch { "request" => TokenChange.Issue, "cancel" => TokenChange.Clear, _ => TokenChange.Keep }, transition.Token);
+        }
+    }
+
+    public static TheoryData<BuildState, bool, BootConfigChoice, bool, bool, bool, string> Entitlements() => new()
+    {
+        // state, pinned elsewhere → config, preseed by token, by address, ProxyDHCP, callbacks accepted
+        { BuildState.Idle, false, BootConfigChoice.LocalBoot, false, false, false, "" },
+        { BuildState.Pending, false, BootConfigChoice.Installer, true, true, true, "Early Late Finished Failed" },
+        { BuildState.Booting, false, BootConfigChoice.Installer, true, true, true, "Early Late Finished Failed" },
+        { BuildState.Installing, false, BootConfigChoice.Installer, true, true, true, "Early Late Finished Failed" },
+        { BuildState.Installed, false, BootConfigChoice.LocalBoot, false, false, false, "" },
+        { BuildState.Failed, false, BootConfigChoice.LocalBoot, false, false, false, "" },
+        { BuildState.Idle, true, BootConfigChoice.LocalBoot, false, false, false, "" },
+        { BuildState.Pending, true, BootConfigChoice.LocalBoot, true, false, false, "Early Late Finished Failed" },
+        { BuildState.Booting, true, BootConfigChoice.LocalBoot, true, false, false, "Early Late Finished Failed" },
+        { BuildState.Installing, true, BootConfigChoice.LocalBoot, true, false, false, "Early Late Finished Failed" },
+        { BuildState.Installed, true, BootConfigChoice.LocalBoot, false, false, false, "" },
+        { BuildState.Failed, true, BootConfigChoice.LocalBoot, false, false, false, "" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Entitlements))]
+    public void EntitlementOf_EachStateHereAndPinned(BuildState state, bool pinnedElsewhere, BootConfigChoice config, bool preseed, bool byAddress, bool proxyDhcp, string callbacks)
+    {
+        Entitlement served = BuildLifecycle.EntitlementOf(new HostBuild(state, PinnedElsewhere: pinnedElsewhere));
+
+        Assert.Equal((config, preseed, byAddress, proxyDhcp), (served.Config, served.Preseed, served.PreseedByAddress, served.ProxyDhcp));
+        Assert.Equal(callbacks, string.Join(' ', Enum.GetValues<CallbackKind>().Where(served.Accepts)));
+    }
+
+    [Theory]
+    [InlineData("finished")]
+    [InlineData("failed")]
+    [InlineData("cancel")]
+    public void EndedBuild_ReplayedFailedThenEarly_NeverBackToInstallMode(string end)
+    {
+        var host = new HostBuild(BuildState.Installing, 90, "debian12");
+        host = Step(host, Facts[end]);
+
+        Assert.Null(BuildLifecycle.Apply(host, Facts["failed"]));
+        Assert.Null(BuildLifecycle.Apply(host, Facts["early"]));
+        Assert.Null(BuildLifecycle.Apply(host, Facts["preseed"]));
+        Assert.Equal(BootConfigChoice.LocalBoot, BuildLifecycle.EntitlementOf(host).Config);
+        Assert.Empty(BuildLifecycle.EntitlementOf(host).Callbacks);
+    }
+
+    [Fact]
+    public void FullBuild_ProgressOnlyMovesForward_RepeatsAndLateStepsDoNotMoveItBack()
+    {
+        var host = new HostBuild(BuildState.Idle, 0, "debian12");
+        var seen = new List<(string State, string? Step, int Percent)>();
+        foreach (string fact in new[] { "request", "dhcp", "config", "file", "file", "preseed", "early", "step", "late", "early", "config", "finished" })
+        {
+            Transition transition = BuildLifecycle.Apply(host, Facts[fact])!;
+            host = Step(host, Facts[fact]);
+            seen.Add((transition.State.Name(), transition.Progress?.Step, host.Progress));
+        }
+
+        Assert.Equal(
+        [
+            ("pending", BuildProgress.Waiting, 0), ("pending", "PXE DHCP seen", 5), ("booting", "boot config served", 15),
+            ("booting", "linux transferred", 20), ("booting", "linux transferred", 25), ("installing", "preseed fetched", 45),
+            ("installing", "installing", 50), ("installing", "installer: partitioning (partman-base)", 62), ("installing", "finishing", 90),
+            ("installing", null, 90), ("installing", null, 90), ("installed", "installed", 100),
+        ], seen);
+    }
+
+    [Fact]
+    public void Messages_SayWhatHappened()
+    {
+        var booting = new HostBuild(BuildState.Booting, 20, "debian12");
+        Assert.Equal("build requested (debian12)", BuildLifecycle.Apply(new HostBuild(BuildState.Idle, Profile: "debian12"), Facts["request"])!.Message);
+        Assert.Equal("build cancelled (none was running)", BuildLifecycle.Apply(new HostBuild(BuildState.Installed), Facts["cancel"])!.Message);
+        Assert.Equal("build cancelled", BuildLifecycle.Apply(booting, Facts["cancel"])!.Message);
+        Assert.Equal("boot config pxelinux.cfg/01-52-54-00-12-34-56 served to 192.0.2.10", BuildLifecycle.Apply(booting, Facts["config"])!.Message);
+        Assert.Equal("installer reported failure: partman: no disk", BuildLifecycle.Apply(booting, Facts["failed"])!.Message);
+        Assert.Equal("partman: no disk", BuildLifecycle.Apply(booting, Facts["failed"])!.Reason);
+        Assert.Equal("installer reported failure", BuildLifecycle.Apply(booting, new CallbackReceived(CallbackKind.Failed, ""))!.Reason);
+        Assert.Equal("stalled: no progress for 30 minutes while booting", BuildLifecycle.Apply(booting, Facts["stalled"])!.Reason);
+        Assert.Equal("installer step partman-base", BuildLifecycle.Apply(booting, Facts["step"])!.Message);
+        Assert.True(BuildLifecycle.Apply(booting, Facts["finished"])!.Ends(BuildState.Booting));
+        Assert.False(BuildLifecycle.Apply(booting, Facts["early"])!.Ends(BuildState.Booting));
+    }
+
+    private static HostBuild Step(HostBuild host, BuildFact fact)
+    {
+        Transition transition = BuildLifecycle.Apply(host, fact)!;
+        return host with { State = transition.State, Progress = transition.Progress?.Percent ?? host.Progress };
+    }
+}
