@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Provisioner.Core.Boot;
 using Provisioner.Core.Events;
 using Provisioner.Core.Hosting;
 using Provisioner.Core.Metrics;
@@ -17,6 +18,18 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ListenerStatus>();
         services.TryAddSingleton<ApplianceMetrics>();
         services.TryAddSingleton<ApplianceIdentity>();
+        return services;
+    }
+
+    /// <summary>The boot dir and the system loader directories (TFTP, HTTP and ProxyDHCP look files up there), registered once whoever asks first.</summary>
+    public static IServiceCollection AddBootFiles(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (services.Any(d => d.ServiceType == typeof(BootFiles)))
+        {
+            return services;
+        }
+        services.AddOptions<BootFileOptions>().Bind(configuration);
+        services.AddSingleton<BootFiles>();
         return services;
     }
 

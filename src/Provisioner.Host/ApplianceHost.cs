@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging.Console;
 using Provisioner.Core;
+using Provisioner.Pxe.Logging;
 using Provisioner.Pxe;
 using Provisioner.Web;
 

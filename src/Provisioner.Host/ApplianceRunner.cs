@@ -1,10 +1,11 @@
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
+using Provisioner.Core.Boot;
 using Provisioner.Core.Hosting;
 using Provisioner.Core.Inventory.Data;
 using Provisioner.Pxe.Capture;
-using Provisioner.Pxe.Boot;
+using Provisioner.Pxe.Net;
 
 namespace Provisioner.Host;
 

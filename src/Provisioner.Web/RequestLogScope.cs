@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Provisioner.Core.Hosting;
+using Provisioner.Pxe.Logging;
 
 namespace Provisioner.Web;
 

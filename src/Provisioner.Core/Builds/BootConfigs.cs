@@ -3,6 +3,7 @@ using Provisioner.Core.Builds.Lifecycle;
 using Provisioner.Core.Hosting;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Templates;
+using Provisioner.Pxe.Net;
 
 namespace Provisioner.Core.Builds;
 

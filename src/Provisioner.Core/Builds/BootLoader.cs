@@ -1,4 +1,5 @@
 using Provisioner.Core.Inventory;
+using Provisioner.Pxe.Net;
 
 namespace Provisioner.Core.Builds;
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Provisioner.Core.Builds.Lifecycle;
 using Provisioner.Core.Events;
 using Provisioner.Core.Inventory;
+using Provisioner.Pxe.Net;
 
 namespace Provisioner.Core.Builds;
 

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Inventory.Data;
 using Provisioner.Core.Network;
+using Provisioner.Pxe.Net;
 
 namespace Provisioner.Core.Builds;
 

@@ -5,6 +5,7 @@ using Provisioner.Core.Hosting;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Network;
 using Provisioner.Core.Templates;
+using Provisioner.Pxe.Net;
 
 namespace Provisioner.Core.Builds;
 

@@ -6,6 +6,7 @@ using Provisioner.Core.Events;
 using Provisioner.Core.Hosting;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Inventory.Data;
+using Provisioner.Pxe.Logging;
 
 namespace Provisioner.Core.Builds;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Provisioner.Core.Events;
 using Provisioner.Core.Inventory.Data;
+using Provisioner.Pxe.Net;
 
 namespace Provisioner.Core.Inventory;
 

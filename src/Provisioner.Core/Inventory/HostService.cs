@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Provisioner.Core.Inventory.Data;
 using Provisioner.Core.Inventory.Import;
+using Provisioner.Pxe.Net;
 
 namespace Provisioner.Core.Inventory;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Provisioner.Pxe.Net;
 
 namespace Provisioner.Core.Inventory;
 

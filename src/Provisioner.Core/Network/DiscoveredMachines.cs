@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Provisioner.Core.Inventory;
+using Provisioner.Pxe.Net;
 
 namespace Provisioner.Core.Network;
 

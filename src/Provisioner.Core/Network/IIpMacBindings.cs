@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Provisioner.Core.Inventory;
+using Provisioner.Pxe.Net;
 
 namespace Provisioner.Core.Network;
 

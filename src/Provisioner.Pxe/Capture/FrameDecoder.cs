@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using PacketDotNet;
-using Provisioner.Core.Inventory;
 using Provisioner.Pxe.Dhcp;
+using Provisioner.Pxe.Net;
 
 namespace Provisioner.Pxe.Capture;
 

@@ -1,6 +1,6 @@
 using System.Net;
-using Provisioner.Core.Inventory;
 using Provisioner.Pxe.Dhcp;
+using Provisioner.Pxe.Net;
 
 namespace Provisioner.Pxe.Capture;
 

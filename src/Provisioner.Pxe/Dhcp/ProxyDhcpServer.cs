@@ -4,8 +4,8 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Provisioner.Core.Hosting;
-using Provisioner.Core.Inventory;
+using Provisioner.Pxe.Logging;
+using Provisioner.Pxe.Net;
 
 namespace Provisioner.Pxe.Dhcp;
 

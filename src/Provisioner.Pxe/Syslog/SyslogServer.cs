@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Provisioner.Core.Hosting;
+using Provisioner.Pxe.Net;
 
 namespace Provisioner.Pxe.Syslog;
 

@@ -3,7 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Provisioner.Core.Hosting;
+using Provisioner.Pxe.Logging;
+using Provisioner.Pxe.Net;
 
 namespace Provisioner.Pxe.Tftp;
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Network;
+using Provisioner.Pxe.Net;
 
 namespace Provisioner.Web.Api;
 

@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Provisioner.Core.Boot;
 using Provisioner.Core.Events;
-using Provisioner.Pxe.Boot;
 
 namespace Provisioner.Web.Boot;
 

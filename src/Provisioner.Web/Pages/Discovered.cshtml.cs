@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Network;
 using Provisioner.Core.Templates;
+using Provisioner.Pxe.Net;
 using Provisioner.Web.Ui;
 
 namespace Provisioner.Web.Pages;

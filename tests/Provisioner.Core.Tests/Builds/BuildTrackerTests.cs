@@ -3,6 +3,7 @@ using Provisioner.Core.Builds;
 using Provisioner.Core.Events;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Tests.Support;
+using Provisioner.Pxe.Net;
 
 namespace Provisioner.Core.Tests.Builds;
 

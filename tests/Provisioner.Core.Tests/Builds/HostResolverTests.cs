@@ -1,6 +1,7 @@
 using System.Net;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Tests.Support;
+using Provisioner.Pxe.Net;
 
 namespace Provisioner.Core.Tests.Builds;
 

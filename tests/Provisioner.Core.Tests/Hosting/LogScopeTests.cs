@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Provisioner.Core.Hosting;
+using Provisioner.Pxe.Logging;
 
 namespace Provisioner.Core.Tests.Hosting;
 

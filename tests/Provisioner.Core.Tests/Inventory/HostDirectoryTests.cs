@@ -1,6 +1,7 @@
 using Provisioner.Core.Builds;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Tests.Support;
+using Provisioner.Pxe.Net;
 
 namespace Provisioner.Core.Tests.Inventory;
 

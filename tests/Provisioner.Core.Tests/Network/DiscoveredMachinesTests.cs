@@ -1,5 +1,6 @@
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Network;
+using Provisioner.Pxe.Net;
 
 namespace Provisioner.Core.Tests.Network;
 

@@ -1,7 +1,7 @@
 using System.Net;
-using Provisioner.Core.Inventory;
 using Provisioner.Pxe.Capture;
 using Provisioner.Pxe.Dhcp;
+using Provisioner.Pxe.Net;
 
 namespace Provisioner.Pxe.Tests.Capture;
 

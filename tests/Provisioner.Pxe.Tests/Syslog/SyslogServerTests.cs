@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Provisioner.Core.Hosting;
+using Provisioner.Pxe.Net;
 using Provisioner.Pxe.Syslog;
 
 namespace Provisioner.Pxe.Tests.Syslog;

@@ -8,6 +8,7 @@ namespace Provisioner.SystemTests.Install;
 /// address; an unregistered one, booted beside it, must be discovered and get the local-boot default.
 /// </summary>
 [Trait("Category", "System")]
+[Collection(VirtualMachines.Name)]
 public sealed class DebianInstallerTests : NamespaceTest
 {
     private const string Mac = "52:54:00:12:34:56";

@@ -10,6 +10,7 @@ namespace Provisioner.SystemTests.Install;
 /// The site's dnsmasq picks the boot file by architecture and user class, as a real site's would.
 /// </summary>
 [Trait("Category", "System")]
+[Collection(VirtualMachines.Name)]
 public sealed class UefiInstallerTests : NamespaceTest
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(8);

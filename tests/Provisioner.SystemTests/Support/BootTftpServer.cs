@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Provisioner.Pxe.Boot;
+using Provisioner.Core.Boot;
 using Provisioner.Pxe.Tftp;
 
 namespace Provisioner.SystemTests.Support;

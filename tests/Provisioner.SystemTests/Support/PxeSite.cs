@@ -95,8 +95,31 @@ internal sealed class PxeSite
 
     public Task<string> ShowAsync(string hostname) => NamespaceLab.CliAsync(Dir, "hosts", "show", hostname);
 
-    public Task WaitForTimelineAsync(string hostname, string text, TimeSpan limit) =>
-        NamespaceLab.WaitForAsync(async () => (await ShowAsync(hostname)).Contains(text, StringComparison.Ordinal), limit, $"'{text}' on {hostname}'s timeline");
+    /// <summary>
+    /// Waits for <paramref name="text"/> on the host's timeline; a failure shows where the build got to:
+    /// the timeline, the end of each VM's serial console and of the appliance's log.
+    /// </summary>
+    public async Task WaitForTimelineAsync(string hostname, string text, TimeSpan limit)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        string timeline;
+        while (!(timeline = await ShowAsync(hostname)).Contains(text, StringComparison.Ordinal))
+        {
+            if (clock.Elapsed >= limit)
+            {
+                string serials = string.Join('\n', Directory.GetFiles(Dir, "serial-*.log").Order(StringComparer.Ordinal)
+                    .Select(f => $"--- {Path.GetFileName(f)}, last 3000 characters:\n{Tail(Printable(File.ReadAllText(f)), 3000)}"));
+                throw new Xunit.Sdk.XunitException($"no '{text}' on {hostname}'s timeline within {limit}:\n{timeline}\n{serials}\n--- appliance log, end:\n{Tail(ApplianceLog(), 4000)}");
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
+        }
+    }
+
+    private static string Tail(string text, int length) => text.Length <= length ? text : text[^length..];
+
+    /// <summary>The installer's screens on serial are escape sequences with few newlines: keep the words.</summary>
+    private static string Printable(string text) =>
+        System.Text.RegularExpressions.Regex.Replace(System.Text.RegularExpressions.Regex.Replace(text, @"\x1b\[[0-9;?]*[A-Za-z]", " "), @"[^\x20-\x7e\n]+", " ");
 
     public static void AssertInOrder(string text, params string[] parts)
     {

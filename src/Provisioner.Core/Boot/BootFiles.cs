@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Provisioner.Pxe.Boot;
+namespace Provisioner.Core.Boot;
 
 /// <summary>The outcome of looking up a boot file.</summary>
 public enum BootFileStatus

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Provisioner.Core.Inventory;
+namespace Provisioner.Pxe.Net;
 
 /// <summary>
 /// An Ethernet MAC address. Parsed from the spellings operators paste (<c>aa:bb:cc:dd:ee:ff</c>,

@@ -4,9 +4,12 @@ using Provisioner.Core.Builds;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Inventory.Data;
 using Provisioner.Core.Network;
+using Provisioner.Core.Boot;
 using Provisioner.Pxe.Capture;
+using Provisioner.Pxe.Tests.Capture;
+using Provisioner.Pxe.Net;
 
-namespace Provisioner.Pxe.Tests.Capture;
+namespace Provisioner.Core.Tests.Boot;
 
 public sealed class ObservationRecorderTests : IAsyncLifetime
 {

@@ -1,6 +1,6 @@
 using Provisioner.Pxe.Dhcp;
 
-namespace Provisioner.Pxe.Boot;
+namespace Provisioner.Core.Boot;
 
 /// <summary>Which boot loader a PXE client gets, from its firmware type; see <see cref="BootFileChoice"/>.</summary>
 public sealed class BootChoiceOptions

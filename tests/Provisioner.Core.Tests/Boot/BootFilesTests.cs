@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
-using Provisioner.Pxe.Boot;
+using Provisioner.Core.Boot;
 
-namespace Provisioner.Pxe.Tests.Boot;
+namespace Provisioner.Core.Tests.Boot;
 
 public sealed class BootFilesTests : IDisposable
 {

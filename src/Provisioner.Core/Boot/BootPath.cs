@@ -1,4 +1,4 @@
-namespace Provisioner.Pxe.Boot;
+namespace Provisioner.Core.Boot;
 
 /// <summary>
 /// Turns a requested path (from TFTP or HTTP) into a path relative to the boot dir, or refuses it.

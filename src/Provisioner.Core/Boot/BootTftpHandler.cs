@@ -1,7 +1,8 @@
 using System.Net;
+using Provisioner.Core.Boot;
 using Provisioner.Pxe.Tftp;
 
-namespace Provisioner.Pxe.Boot;
+namespace Provisioner.Core.Boot;
 
 /// <summary>Answers TFTP read requests from the boot files.</summary>
 internal sealed class BootTftpHandler(BootFiles files) : ITftpHandler

@@ -1,10 +1,10 @@
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using Provisioner.Core.Events;
-using Provisioner.Pxe.Boot;
+using Provisioner.Core.Boot;
 using Provisioner.Pxe.Tftp;
 
-namespace Provisioner.Pxe.Tests.Boot;
+namespace Provisioner.Core.Tests.Boot;
 
 public class TftpEventPublisherTests
 {

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace Provisioner.Core.Hosting;
+namespace Provisioner.Pxe.Net;
 
 /// <summary>
 /// A listener could not bind its port. The message is one line for the operator: which listener,

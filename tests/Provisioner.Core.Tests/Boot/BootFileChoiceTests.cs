@@ -1,8 +1,8 @@
 using System.Net;
-using Provisioner.Pxe.Boot;
+using Provisioner.Core.Boot;
 using Provisioner.Pxe.Dhcp;
 
-namespace Provisioner.Pxe.Tests.Boot;
+namespace Provisioner.Core.Tests.Boot;
 
 public sealed class BootFileChoiceTests
 {

@@ -5,9 +5,11 @@ using Microsoft.Extensions.Logging;
 using Provisioner.Core.Events;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Network;
+using Provisioner.Pxe.Capture;
 using Provisioner.Pxe.Dhcp;
+using Provisioner.Pxe.Net;
 
-namespace Provisioner.Pxe.Capture;
+namespace Provisioner.Core.Boot;
 
 /// <summary>
 /// Acts on what capture observes, off the capture thread: IP→MAC bindings from ARP and DHCP; PXE

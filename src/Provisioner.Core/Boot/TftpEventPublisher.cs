@@ -1,7 +1,7 @@
 using Provisioner.Core.Events;
 using Provisioner.Pxe.Tftp;
 
-namespace Provisioner.Pxe.Boot;
+namespace Provisioner.Core.Boot;
 
 /// <summary>Publishes TFTP transfers on the appliance's event bus for build tracking.</summary>
 internal sealed class TftpEventPublisher(IEventBus bus, TimeProvider time) : ITftpTransferObserver

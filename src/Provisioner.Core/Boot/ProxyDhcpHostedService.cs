@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Provisioner.Core.Hosting;
 using Provisioner.Pxe.Dhcp;
 
-namespace Provisioner.Pxe.Boot;
+namespace Provisioner.Core.Boot;
 
 /// <summary>Starts ProxyDHCP with the host when <c>--proxy-dhcp</c> is on; binding in StartAsync so a problem stops start-up.</summary>
 internal sealed class ProxyDhcpHostedService(ProxyDhcpServer server, IOptions<ProxyDhcpOptions> options, ListenerStatus status) : IHostedService

@@ -1,6 +1,6 @@
-using Provisioner.Pxe.Boot;
+using Provisioner.Core.Boot;
 
-namespace Provisioner.Pxe.Tests.Boot;
+namespace Provisioner.Core.Tests.Boot;
 
 public class BootPathTests
 {

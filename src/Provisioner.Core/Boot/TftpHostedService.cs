@@ -2,7 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Provisioner.Core.Hosting;
 using Provisioner.Pxe.Tftp;
 
-namespace Provisioner.Pxe.Boot;
+namespace Provisioner.Core.Boot;
 
 /// <summary>Starts the TFTP server with the host: binding happens in StartAsync so a busy port stops start-up.</summary>
 internal sealed class TftpHostedService(TftpServer server, ListenerStatus status) : IHostedService

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace Provisioner.Pxe;
+namespace Provisioner.Pxe.Net;
 
 /// <summary>What the UDP listeners' receive loops share.</summary>
 internal static class ReceiveLoop

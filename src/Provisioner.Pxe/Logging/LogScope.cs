@@ -2,7 +2,7 @@ using System.Collections;
 using System.Net;
 using Microsoft.Extensions.Logging;
 
-namespace Provisioner.Core.Hosting;
+namespace Provisioner.Pxe.Logging;
 
 /// <summary>
 /// The machine a log line is about, as a logging scope: <c>mac</c> (aa:bb:cc:dd:ee:ff),

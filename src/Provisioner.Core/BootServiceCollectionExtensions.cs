@@ -2,15 +2,15 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Provisioner.Core;
-using Provisioner.Pxe.Boot;
+using Provisioner.Core.Boot;
 using Provisioner.Pxe.Capture;
 using Provisioner.Pxe.Dhcp;
 using Provisioner.Pxe.Syslog;
 using Provisioner.Pxe.Tftp;
 
-namespace Provisioner.Pxe;
+namespace Provisioner.Core;
 
-public static class PxeServiceCollectionExtensions
+public static class BootServiceCollectionExtensions
 {
     /// <summary>The boot files and the TFTP server that serves them, started with the host.</summary>
     public static IServiceCollection AddTftpBootServer(this IServiceCollection services, IConfiguration configuration)
@@ -72,17 +72,6 @@ public static class PxeServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ObservationRecorder>());
         services.AddHostedService<CaptureHostedService>();
         return services;
-    }
-
-    /// <summary>The boot dir and the system loader directories, registered once whoever asks first.</summary>
-    private static void AddBootFiles(this IServiceCollection services, IConfiguration configuration)
-    {
-        if (services.Any(d => d.ServiceType == typeof(BootFiles)))
-        {
-            return;
-        }
-        services.AddOptions<BootFileOptions>().Bind(configuration);
-        services.AddSingleton<BootFiles>();
     }
 
     private static IPEndPoint? ParseSyslogEndpoint(string? value, IPEndPoint? fallback) =>

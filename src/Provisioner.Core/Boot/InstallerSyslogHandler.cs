@@ -2,7 +2,7 @@ using System.Net;
 using Provisioner.Core.Builds;
 using Provisioner.Pxe.Syslog;
 
-namespace Provisioner.Pxe.Boot;
+namespace Provisioner.Core.Boot;
 
 /// <summary>Syslog lines are installer logs: each goes to the host that sent it.</summary>
 internal sealed class InstallerSyslogHandler(InstallerLogs logs) : ISyslogHandler

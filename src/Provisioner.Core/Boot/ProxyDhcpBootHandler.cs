@@ -1,12 +1,14 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Provisioner.Core.Boot;
 using Provisioner.Core.Builds.Lifecycle;
 using Provisioner.Core.Hosting;
 using Provisioner.Core.Inventory;
 using Provisioner.Pxe.Dhcp;
+using Provisioner.Pxe.Net;
 
-namespace Provisioner.Pxe.Boot;
+namespace Provisioner.Core.Boot;
 
 /// <summary>Which PXE clients ProxyDHCP answers (configuration section <c>ProxyDhcp</c>).</summary>
 public sealed class ProxyDhcpPolicyOptions

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Provisioner.Core.Hosting;
 using Provisioner.Pxe.Syslog;
 
-namespace Provisioner.Pxe.Boot;
+namespace Provisioner.Core.Boot;
 
 /// <summary>Starts the syslog receiver with the host, unless it is off; binding in StartAsync so a busy port stops start-up.</summary>
 internal sealed class SyslogHostedService(SyslogServer server, IOptions<SyslogServerOptions> options, ListenerStatus status) : IHostedService

@@ -1,4 +1,4 @@
-namespace Provisioner.Pxe.Boot;
+namespace Provisioner.Core.Boot;
 
 /// <summary>Where boot files come from. Bound from configuration by the host.</summary>
 public sealed class BootFileOptions

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Provisioner.Pxe.Boot;
+namespace Provisioner.Core.Boot;
 
 /// <summary>libc realpath(3): every symlink in every component resolved, as the kernel would open it.</summary>
 internal static partial class RealPath

@@ -5,7 +5,7 @@ using Provisioner.Core.Hosting;
 using Provisioner.Core.Templates;
 using Provisioner.Pxe.Tftp;
 
-namespace Provisioner.Pxe.Boot;
+namespace Provisioner.Core.Boot;
 
 /// <summary>
 /// TFTP for the appliance: names under <c>pxelinux.cfg/</c> (pxelinux, syslinux.efi) and
