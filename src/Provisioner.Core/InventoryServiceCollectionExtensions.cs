@@ -63,6 +63,7 @@ public static class InventoryServiceCollectionExtensions
         services.AddOptions<AlertOptions>().Bind(configuration.GetSection("Alerts"));
         services.TryAddSingleton<RecentAlerts>();
         services.TryAddSingleton<WebhookSender>();
+        WebhookSender.Register(services);
         services.TryAddSingleton<AlertCommand>();
         services.AddHostedService<AlertDispatcher>();
         services.AddHostedService<MetricsRecorder>();

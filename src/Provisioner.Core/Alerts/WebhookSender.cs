@@ -1,74 +1,111 @@
 using System.Net.Http.Headers;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Timeout;
 
 namespace Provisioner.Core.Alerts;
 
 /// <summary>
-/// POSTs an alert's JSON to a webhook. Each try has <see cref="AlertOptions.Timeout"/>; a failed
-/// try (no connection, timeout, non-2xx) is retried after a delay that doubles each time, until
-/// <see cref="AlertOptions.Attempts"/> tries; then the webhook is given up for this alert, logged.
+/// POSTs an alert's JSON to a webhook through a factory-made <see cref="HttpClient"/> whose
+/// resilience pipeline (Microsoft.Extensions.Http.Resilience) gives each try
+/// <see cref="AlertOptions.Timeout"/> and retries a failed one (no connection, timeout, non-2xx)
+/// after a delay that doubles each time, until <see cref="AlertOptions.Attempts"/> tries; then the
+/// webhook is given up for this alert, logged.
 /// </summary>
-public sealed partial class WebhookSender(IOptions<AlertOptions> options, TimeProvider time, ILogger<WebhookSender> logger) : IDisposable
+public sealed partial class WebhookSender(IHttpClientFactory clients, ILogger<WebhookSender> logger)
 {
-    private readonly HttpClient _client = new() { Timeout = Timeout.InfiniteTimeSpan };
+    public const string ClientName = "webhooks";
+
+    /// <summary>How many tries a request took, counted by the pipeline's retries.</summary>
+    private static readonly HttpRequestOptionsKey<StrongBox> Tries = new("provisioner.tries");
 
     public async Task<AlertDelivery> SendAsync(string url, Alert alert, CancellationToken cancellationToken)
     {
-        AlertOptions settings = options.Value;
-        int attempts = Math.Max(1, settings.Attempts);
-        TimeSpan delay = settings.FirstRetryDelay;
-        string json = alert.ToJson();
-        string error = string.Empty;
-        for (int attempt = 1; attempt <= attempts; attempt++)
-        {
-            error = await TryOnceAsync(url, json, settings.Timeout, cancellationToken).ConfigureAwait(false) ?? string.Empty;
-            if (error.Length == 0)
-            {
-                LogDelivered(url, alert.Event, alert.Host.Hostname, attempt);
-                return new AlertDelivery(url, true, attempt, null);
-            }
-            if (attempt < attempts)
-            {
-                LogRetrying(url, attempt, error, delay.TotalSeconds);
-                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
-                delay *= 2;
-            }
-        }
-        LogGaveUp(url, alert.Event, alert.Host.Hostname, attempts, error);
-        return new AlertDelivery(url, false, attempts, error);
-    }
-
-    /// <summary>Null when the webhook took it (2xx); otherwise why not.</summary>
-    private async Task<string?> TryOnceAsync(string url, string json, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        attempt.CancelAfter(timeout);
+        var tries = new StrongBox();
+        string? error;
         try
         {
-            using var content = new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
-            using HttpResponseMessage response = await _client.PostAsync(new Uri(url), content, attempt.Token).ConfigureAwait(false);
-            return response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(url))
+            {
+                Content = new StringContent(alert.ToJson(), Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
+            };
+            request.Options.Set(Tries, tries);
+            using HttpResponseMessage response = await clients.CreateClient(ClientName).SendAsync(request, cancellationToken).ConfigureAwait(false);
+            error = response.IsSuccessStatusCode ? null : Describe(response);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or UriFormatException or InvalidOperationException)
         {
-            return $"no answer within {timeout.TotalSeconds:0.#} s";
+            error = Describe(ex);
         }
-        catch (Exception ex) when (ex is HttpRequestException or UriFormatException or InvalidOperationException)
+        if (error is null)
         {
-            return ex.Message;
+            Log.Delivered(logger, url, alert.Event, alert.Host.Hostname, tries.Value);
+            return new AlertDelivery(url, true, tries.Value, null);
         }
+        Log.GaveUp(logger, url, alert.Event, alert.Host.Hostname, tries.Value, error);
+        return new AlertDelivery(url, false, tries.Value, error);
     }
 
-    public void Dispose() => _client.Dispose();
+    /// <summary>The webhooks' client: no timeout of its own; the pipeline times each try and retries.</summary>
+    internal static void Register(IServiceCollection services)
+    {
+        services.AddTransient<TryCounter>();
+        IHttpClientBuilder client = services.AddHttpClient(ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        client.AddResilienceHandler(ClientName, (pipeline, context) =>
+        {
+            AlertOptions settings = context.ServiceProvider.GetRequiredService<IOptions<AlertOptions>>().Value;
+            ILogger logger = context.ServiceProvider.GetRequiredService<ILogger<WebhookSender>>();
+            if (settings.Attempts > 1)
+            {
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = settings.Attempts - 1,
+                    Delay = settings.FirstRetryDelay,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = false,
+                    // Any failure, not only the transient ones: a webhook answering 404 may be redeployed in a minute.
+                    ShouldHandle = args => ValueTask.FromResult(args.Outcome is { Exception: not null } or { Result.IsSuccessStatusCode: false }),
+                    OnRetry = args =>
+                    {
+                        Log.Retrying(logger, args.Context.GetRequestMessage()?.RequestUri?.ToString() ?? "?", args.AttemptNumber + 1,
+                            args.Outcome.Exception is { } ex ? Describe(ex) : Describe(args.Outcome.Result!), args.RetryDelay.TotalSeconds);
+                        return ValueTask.CompletedTask;
+                    },
+                });
+            }
+            // Inside the retries: each try has its own time.
+            pipeline.AddTimeout(settings.Timeout);
+        });
+        // Innermost, so it sees every try.
+        client.AddHttpMessageHandler<TryCounter>();
+    }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook {Url} took alert {Event} for {Hostname} (try {Attempt})")]
-    private partial void LogDelivered(string url, string @event, string hostname, int attempt);
+    private static string Describe(HttpResponseMessage response) => $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {Url} try {Attempt} failed: {Error}; next try in {Seconds:0.#} s")]
-    private partial void LogRetrying(string url, int attempt, string error, double seconds);
+    private static string Describe(Exception ex) => ex is TimeoutRejectedException timeout
+        ? $"no answer within {timeout.Timeout.TotalSeconds:0.#} s"
+        : ex.Message;
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Webhook {Url} given up for alert {Event} for {Hostname} after {Attempts} tries: {Error}")]
-    private partial void LogGaveUp(string url, string @event, string hostname, int attempts, string error);
+    /// <summary>A mutable count carried on the request through the pipeline's tries.</summary>
+    private sealed class StrongBox
+    {
+        public int Value;
+    }
+
+    /// <summary>Inside the pipeline: runs once per try, and counts it on the request.</summary>
+    internal sealed class TryCounter : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.Options.TryGetValue(Tries, out StrongBox? tries))
+            {
+                Interlocked.Increment(ref tries.Value);
+            }
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
 }
