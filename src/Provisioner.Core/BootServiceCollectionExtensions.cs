@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Provisioner.Core;
 using Provisioner.Core.Boot;
+using Provisioner.Core.Hosting;
 using Provisioner.Pxe.Capture;
 using Provisioner.Pxe.Dhcp;
 using Provisioner.Pxe.Syslog;
@@ -21,6 +22,15 @@ public static class BootServiceCollectionExtensions
         services.AddOptions<TftpServerOptions>()
             .Bind(configuration.GetSection("Tftp"))
             .Configure(o => o.Endpoint = ParseEndpoint(configuration["Tftp:Endpoint"], o.Endpoint));
+        services.CheckAtStart<TftpServerOptions>(rules => rules
+            .Rule(o => Setting.AtLeast("Tftp:MaxTransfers", o.MaxTransfers, 1))
+            .Rule(o => Setting.Positive("Tftp:Timeout", o.Timeout))
+            .Rule(o => Setting.AtLeast("Tftp:MaxRetries", o.MaxRetries, 0))
+            .Rule(o => Setting.Between("Tftp:MaxBlockSize", o.MaxBlockSize, 8, 65464))
+            .Rule(o => Setting.Between("Tftp:MaxWindowSize", o.MaxWindowSize, 1, 65535))
+            .Rule(o => Setting.AtLeast("Tftp:EventLoops", o.EventLoops, 1))
+            .Rule(o => Setting.NotNegative("Tftp:ShutdownGrace", o.ShutdownGrace))
+            .Rule(o => Setting.AtLeast("Tftp:MaxNetasciiBytes", o.MaxNetasciiBytes, 0)));
         services.AddBootFiles(configuration);
         services.AddSingleton<BootTftpHandler>();
         services.AddSingleton<ITftpHandler, ConfigTftpHandler>();
@@ -57,6 +67,10 @@ public static class BootServiceCollectionExtensions
         });
         services.AddOptions<ProxyDhcpPolicyOptions>().Bind(configuration.GetSection("ProxyDhcp"));
         services.AddOptions<BootChoiceOptions>().Bind(configuration.GetSection("ProxyDhcp"));
+        services.CheckAtStart<ProxyDhcpPolicyOptions>(rules => rules
+            .Rule(o => Setting.OneOf("ProxyDhcp:Unknown", o.Unknown, "ignore", "localboot"))
+            .Rule(o => Setting.OneOf("ProxyDhcp:NotBuilding", o.NotBuilding, "ignore", "localboot")));
+        services.CheckAtStart<BootChoiceOptions>(rules => rules.Rule(o => Setting.OneOf("ProxyDhcp:UefiLoader", o.UefiLoader, "grub", "syslinux")));
         services.AddSingleton<IProxyDhcpHandler, ProxyDhcpBootHandler>();
         services.AddSingleton<ProxyDhcpServer>();
         services.AddHostedService<ProxyDhcpHostedService>();

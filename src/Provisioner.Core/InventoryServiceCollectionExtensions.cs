@@ -23,6 +23,7 @@ public static class InventoryServiceCollectionExtensions
         services.AddOptions<TemplateStoreOptions>().Configure(o => o.Directory = configuration["Templates"] ?? o.Directory);
         services.AddOptions<PreseedOptions>().Bind(configuration.GetSection("Preseed"));
         services.AddOptions<BuildOptions>().Bind(configuration.GetSection("Builds"));
+        services.CheckAtStart<BuildOptions>(rules => rules.Rule(o => Setting.Positive("Builds:StallTimeout", o.StallTimeout)));
         services.AddOptions<ApplianceOptions>().Bind(configuration.GetSection("Appliance"));
         services.TryAddSingleton<TemplateStore>();
         services.TryAddSingleton<IProfileCatalog>(sp => sp.GetRequiredService<TemplateStore>());
@@ -39,6 +40,7 @@ public static class InventoryServiceCollectionExtensions
         services.TryAddSingleton<InstallerLogWriter>();
         services.TryAddSingleton<InstallerLogs>();
         services.AddOptions<InstallerLogOptions>().Bind(configuration.GetSection("Syslog")).Configure(o => o.Port = SyslogPort(configuration["Syslog:Endpoint"], o.Port));
+        services.CheckAtStart<InstallerLogOptions>(rules => rules.Rule(o => Setting.AtLeast("Syslog:MaxLinesPerBuild", o.MaxLinesPerBuild, 1)));
         services.TryAddSingleton<BootConfigs>();
         services.TryAddSingleton<Preseeds>();
         services.TryAddSingleton<IIpMacBindings, InMemoryIpMacBindings>();
@@ -61,6 +63,12 @@ public static class InventoryServiceCollectionExtensions
         services.AddHostedService<BuildWatchdog>();
         services.AddHostedService(sp => sp.GetRequiredService<InstallerLogWriter>());
         services.AddOptions<AlertOptions>().Bind(configuration.GetSection("Alerts"));
+        services.CheckAtStart<AlertOptions>(rules => rules
+            .Rule(o => Setting.HttpUrls("Alerts:Webhooks", o.Webhooks))
+            .Rule(o => Setting.AtLeast("Alerts:Attempts", o.Attempts, 1))
+            .Rule(o => Setting.Positive("Alerts:Timeout", o.Timeout))
+            .Rule(o => Setting.NotNegative("Alerts:FirstRetryDelay", o.FirstRetryDelay))
+            .Rule(o => Setting.AtLeast("Alerts:LogLines", o.LogLines, 0)));
         services.TryAddSingleton<RecentAlerts>();
         services.TryAddSingleton<WebhookSender>();
         WebhookSender.Register(services);

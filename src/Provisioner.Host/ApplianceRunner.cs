@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 using Provisioner.Core.Boot;
@@ -10,7 +11,7 @@ using Provisioner.Pxe.Net;
 namespace Provisioner.Host;
 
 /// <summary>Runs the appliance and turns start-up failures into one line for the operator.</summary>
-internal static class ApplianceRunner
+internal static partial class ApplianceRunner
 {
     /// <summary>Exit code when start-up fails on configuration or a port (EX_CONFIG from sysexits.h).</summary>
     private const int StartupFailed = 78;
@@ -22,6 +23,8 @@ internal static class ApplianceRunner
         try
         {
             app = ApplianceHost.Build(overrides, configFile);
+            // Every setting at once, before a listener reads the first bad one.
+            app.Services.GetService<IStartupValidator>()?.Validate();
             PrepareDirectories(app);
             held = DataDirLock.Acquire(app.Configuration[ApplianceSettings.DataDir] ?? "./data", "serve");
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -30,7 +33,10 @@ internal static class ApplianceRunner
         catch (Exception ex) when (Describe(ex, app) is { } line)
         {
             held?.Dispose();
-            await Console.Error.WriteLineAsync($"provisioner: {line}").ConfigureAwait(false);
+            foreach (string each in line.Split('\n'))
+            {
+                await Console.Error.WriteLineAsync($"provisioner: {each}").ConfigureAwait(false);
+            }
             return StartupFailed;
         }
         using (held)
@@ -48,9 +54,14 @@ internal static class ApplianceRunner
         Directory.CreateDirectory(app.Services.GetRequiredService<IOptions<BootFileOptions>>().Value.BootDir);
     }
 
-    /// <summary>The operator's line for a failure we understand; null lets anything else crash loudly.</summary>
+    /// <summary>The operator's line (a line per bad setting) for a failure we understand; null lets anything else crash loudly.</summary>
     private static string? Describe(Exception ex, WebApplication? app) => ex switch
     {
+        OptionsValidationException invalid => string.Join('\n', invalid.Failures),
+        AggregateException all when all.InnerExceptions.All(e => e is OptionsValidationException) =>
+            string.Join('\n', all.InnerExceptions.SelectMany(e => ((OptionsValidationException)e).Failures)),
+        InvalidOperationException conversion when UnconvertibleSetting().Match(conversion.Message) is { Success: true } match =>
+            $"{match.Groups["key"].Value} is '{match.Groups["value"].Value}': it is not {TypeName(match.Groups["type"].Value)}",
         PortBindException bind => bind.Message,
         DatabaseUnavailableException database => database.Message,
         DataDirInUseException inUse => inUse.Message,
@@ -66,5 +77,17 @@ internal static class ApplianceRunner
             $"HTTP cannot listen: {io.Message.TrimEnd('.')}. Choose another URL with --http",
         UnauthorizedAccessException denied => $"cannot create a directory: {denied.Message}",
         _ => null,
+    };
+
+    /// <summary>The configuration binder's words for a value it cannot convert.</summary>
+    [GeneratedRegex("^Failed to convert configuration value '(?<value>.*)' at '(?<key>[^']*)' to type '(?<type>[^']*)'")]
+    private static partial Regex UnconvertibleSetting();
+
+    private static string TypeName(string type) => type switch
+    {
+        "System.TimeSpan" => "a duration (hh:mm:ss)",
+        "System.Int32" or "System.Int64" => "a whole number",
+        "System.Boolean" => "true or false",
+        _ => $"a {type}",
     };
 }

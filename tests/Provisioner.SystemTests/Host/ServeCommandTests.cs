@@ -176,6 +176,40 @@ public sealed class ServeCommandTests : IDisposable
         Assert.Contains(expected, SingleErrorLine(appliance), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Serve_BadSettings_OneLineEachAtOnceAndExit()
+    {
+        string site = _files.Dir("site");
+        await File.WriteAllTextAsync(Path.Join(site, "bad.json"), """
+            { "Tftp": { "MaxTransfers": 0, "MaxBlockSize": 4 }, "Builds": { "StallTimeout": "00:00:00" },
+              "Alerts": { "Webhooks": [ "ftp://example.org/hook" ] }, "ProxyDhcp": { "Unknown": "boot" } }
+            """);
+        await using ApplianceProcess appliance = ApplianceProcess.Start(["serve", "--config", "bad.json"], site);
+
+        Assert.Equal(StartupFailed, await appliance.WaitForExitAsync());
+
+        Assert.DoesNotContain("   at ", appliance.Output, StringComparison.Ordinal);
+        Assert.Equal(
+        [
+            "provisioner: Alerts:Webhooks:0 is 'ftp://example.org/hook': it must be an http:// or https:// URL",
+            "provisioner: Builds:StallTimeout is 00:00:00: it must be longer than 0 (hh:mm:ss)",
+            "provisioner: ProxyDhcp:Unknown is 'boot': it must be ignore or localboot",
+            "provisioner: Tftp:MaxBlockSize is 4: it must be from 8 to 65464",
+            "provisioner: Tftp:MaxTransfers is 0: it must be 1 or more",
+        ], appliance.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Serve_SettingOfTheWrongType_OneClearLineAndExit()
+    {
+        var environment = new Dictionary<string, string> { ["PROVISIONER_TFTP__TIMEOUT"] = "soon" };
+        await using ApplianceProcess appliance = ApplianceProcess.Start(["serve"], _files.Dir("site"), environment);
+
+        Assert.Equal(StartupFailed, await appliance.WaitForExitAsync());
+
+        Assert.Equal("provisioner: Tftp:Timeout is 'soon': it is not a duration (hh:mm:ss)", SingleErrorLine(appliance));
+    }
+
     private static string CopyBinaryReadableByAll(string target)
     {
         const UnixFileMode readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
