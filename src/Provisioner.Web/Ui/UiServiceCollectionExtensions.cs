@@ -14,6 +14,8 @@ internal static class UiServiceCollectionExtensions
     /// <summary>Razor Pages, cookie sign-in and its policies, antiforgery on every form.</summary>
     public static AuthenticationBuilder AddProvisionerUi(this IServiceCollection services, AuthenticationBuilder authentication)
     {
+        services.AddSingleton<LiveFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveFeed>());
         services.AddRazorPages(o =>
         {
             o.Conventions.AuthorizeFolder("/", UiRoles.SignedIn);

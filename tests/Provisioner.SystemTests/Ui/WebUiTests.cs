@@ -167,6 +167,12 @@ public sealed partial class WebUiTests : IAsyncLifetime
         // An initrd goes out over HTTP to a client that stops reading after the first MB, as a congested
         // link would: the transfer stays under way, part-sent, until the client reads on. 40 MB, so the
         // sockets' buffers (a few MB on loopback) cannot take it all at once.
+        // Another host's page, open meanwhile, hears of none of it: not web01's steps, not its transfer.
+        int otherId = await CreateHostAsync("web02", "52:54:00:aa:00:02", "192.0.2.22/24");
+        IPage other = await _browser.NewPageAsync(_appliance.HttpBase);
+        await UiBrowser.SignInAsync(other, "admin", AdminPassword);
+        await other.GotoAsync($"/hosts/{otherId}");
+        await other.WaitForFunctionAsync("() => document.body.dataset.liveConnected === 'true'");
         string initrd = Path.Join(_appliance.Cwd, "boot", "debian12", "big-initrd.gz");
         await File.WriteAllBytesAsync(initrd, new byte[40_000_000]);
         using (var client = new HttpClient { BaseAddress = new Uri(_appliance.HttpBase) })
@@ -187,6 +193,7 @@ public sealed partial class WebUiTests : IAsyncLifetime
         }
         await host.WaitForSelectorAsync("#timeline >> text=debian12/big-initrd.gz transferred");
         await host.WaitForFunctionAsync("() => document.querySelector('#timeline .transfers') === null");
+        Assert.Null(await other.EvaluateAsync<string?>("() => document.body.dataset.refreshed ?? null"));
 
         // The installer calls back.
         using (HttpResponseMessage early = await _appliance.Anonymous.PostAsync(new Uri($"/build/{token}/early", UriKind.Relative), null))

@@ -61,6 +61,9 @@
   events.addEventListener("host", (e) => {
     if (wants.includes("host") && (!hostId || e.data === hostId)) refresh();
   });
-  events.addEventListener("transfers", () => { if (wants.includes("transfers")) refresh(); });
+  // data: the ids of the hosts whose files are on their way; a host's page cares only for its own.
+  events.addEventListener("transfers", (e) => {
+    if (wants.includes("transfers") && (!hostId || e.data.split(",").includes(hostId))) refresh();
+  });
   events.addEventListener("discovered", () => { if (wants.includes("discovered")) refresh(); });
 })();
