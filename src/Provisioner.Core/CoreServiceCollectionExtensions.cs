@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Provisioner.Core.Boot;
@@ -22,25 +21,17 @@ public static class CoreServiceCollectionExtensions
     }
 
     /// <summary>The boot dir and the system loader directories (TFTP, HTTP and ProxyDHCP look files up there), registered once whoever asks first.</summary>
-    public static IServiceCollection AddBootFiles(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddBootFiles(this IServiceCollection services)
     {
-        if (services.Any(d => d.ServiceType == typeof(BootFiles)))
-        {
-            return services;
-        }
-        services.AddOptions<BootFileOptions>().Bind(configuration);
-        services.AddSingleton<BootFiles>();
+        services.AddOptions<BootFileOptions>();
+        services.TryAddSingleton<BootFiles>();
         return services;
     }
 
-    /// <summary>The base URL written into boot configs and preseeds, from keys <c>Http</c> and <c>PublicUrl</c>.</summary>
-    public static IServiceCollection AddApplianceUrls(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>The base URL written into boot configs and preseeds (<see cref="ApplianceUrlOptions"/>).</summary>
+    public static IServiceCollection AddApplianceUrls(this IServiceCollection services)
     {
-        services.AddOptions<ApplianceUrlOptions>().Configure(o =>
-        {
-            o.Http = configuration["Http"] is { Length: > 0 } http ? http : o.Http;
-            o.PublicUrl = configuration["PublicUrl"];
-        });
+        services.AddOptions<ApplianceUrlOptions>();
         services.TryAddSingleton<ApplianceUrls>();
         return services;
     }

@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Provisioner.Core.Alerts;
 using Provisioner.Core.Builds;
 using Provisioner.Core.Hosting;
@@ -15,16 +15,19 @@ namespace Provisioner.Core;
 
 public static class InventoryServiceCollectionExtensions
 {
-    /// <summary>The inventory database and everything that reads or changes it; no hosted services.</summary>
-    public static IServiceCollection AddInventory(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// The inventory database and everything that reads or changes it; no hosted services. Settings come
+    /// as options (<see cref="StorageOptions"/>, <see cref="TemplateStoreOptions"/>, <see cref="BuildOptions"/>, ...)
+    /// bound by the host.
+    /// </summary>
+    public static IServiceCollection AddInventory(this IServiceCollection services)
     {
         services.AddProvisionerCore();
-        services.TryAddSingleton(_ => InventoryDatabase.Open(configuration["Database"], configuration["DataDir"] ?? "./data"));
-        services.AddOptions<TemplateStoreOptions>().Configure(o => o.Directory = configuration["Templates"] ?? o.Directory);
-        services.AddOptions<PreseedOptions>().Bind(configuration.GetSection("Preseed"));
-        services.AddOptions<BuildOptions>().Bind(configuration.GetSection("Builds"));
-        services.CheckAtStart<BuildOptions>(rules => rules.Rule(o => Setting.Positive("Builds:StallTimeout", o.StallTimeout)));
-        services.AddOptions<ApplianceOptions>().Bind(configuration.GetSection("Appliance"));
+        services.TryAddSingleton(sp =>
+        {
+            StorageOptions storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return InventoryDatabase.Open(storage.Database, storage.DataDir);
+        });
         services.TryAddSingleton<TemplateStore>();
         services.TryAddSingleton<IProfileCatalog>(sp => sp.GetRequiredService<TemplateStore>());
         services.TryAddSingleton<TemplatePreview>();
@@ -32,15 +35,12 @@ public static class InventoryServiceCollectionExtensions
         services.TryAddSingleton<HostDirectory>();
         services.TryAddSingleton<HostService>();
         services.TryAddSingleton<ApiTokens>();
-        services.AddOptions<UserOptions>().Configure(o => o.DataDir = configuration["DataDir"] ?? o.DataDir);
         services.TryAddSingleton<UserService>();
         services.TryAddSingleton<TimelineWriter>();
         services.TryAddSingleton<BuildTracker>();
         services.TryAddSingleton<HostResolver>();
         services.TryAddSingleton<InstallerLogWriter>();
         services.TryAddSingleton<InstallerLogs>();
-        services.AddOptions<InstallerLogOptions>().Bind(configuration.GetSection("Syslog")).Configure(o => o.Port = SyslogPort(configuration["Syslog:Endpoint"], o.Port));
-        services.CheckAtStart<InstallerLogOptions>(rules => rules.Rule(o => Setting.AtLeast("Syslog:MaxLinesPerBuild", o.MaxLinesPerBuild, 1)));
         services.TryAddSingleton<BootConfigs>();
         services.TryAddSingleton<Preseeds>();
         services.TryAddSingleton<IIpMacBindings, InMemoryIpMacBindings>();
@@ -49,9 +49,9 @@ public static class InventoryServiceCollectionExtensions
     }
 
     /// <summary>The inventory for the running appliance: migrations first, then build tracking in the background.</summary>
-    public static IServiceCollection AddBuildTracking(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddBuildTracking(this IServiceCollection services)
     {
-        services.AddInventory(configuration);
+        services.AddInventory();
         services.AddHostedService<DatabaseMigrator>();
         services.AddHostedService<HostChangeFeed>();
         services.AddHostedService<HostDirectoryPreloader>();
@@ -62,13 +62,6 @@ public static class InventoryServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<TransfersInFlight>());
         services.AddHostedService<BuildWatchdog>();
         services.AddHostedService(sp => sp.GetRequiredService<InstallerLogWriter>());
-        services.AddOptions<AlertOptions>().Bind(configuration.GetSection("Alerts"));
-        services.CheckAtStart<AlertOptions>(rules => rules
-            .Rule(o => Setting.HttpUrls("Alerts:Webhooks", o.Webhooks))
-            .Rule(o => Setting.AtLeast("Alerts:Attempts", o.Attempts, 1))
-            .Rule(o => Setting.Positive("Alerts:Timeout", o.Timeout))
-            .Rule(o => Setting.NotNegative("Alerts:FirstRetryDelay", o.FirstRetryDelay))
-            .Rule(o => Setting.AtLeast("Alerts:LogLines", o.LogLines, 0)));
         services.TryAddSingleton<RecentAlerts>();
         services.TryAddSingleton<WebhookSender>();
         WebhookSender.Register(services);
@@ -77,10 +70,4 @@ public static class InventoryServiceCollectionExtensions
         services.AddHostedService<MetricsRecorder>();
         return services;
     }
-
-    /// <summary>The port of <c>Syslog:Endpoint</c> (<c>ADDR:PORT</c>), null for <c>off</c>; unparsable values are the listener's to report.</summary>
-    private static int? SyslogPort(string? endpoint, int? fallback) =>
-        string.IsNullOrWhiteSpace(endpoint) ? fallback
-        : endpoint.Trim().Equals("off", StringComparison.OrdinalIgnoreCase) ? null
-        : System.Net.IPEndPoint.TryParse(endpoint, out System.Net.IPEndPoint? parsed) ? parsed.Port : fallback;
 }

@@ -26,16 +26,15 @@ internal static class ApplianceHost
         // The host logs a failed start with its stack trace; ApplianceRunner prints one line instead.
         // Once started, the host's own logs (a faulted background service, say) pass as usual.
         builder.Logging.AddFilter(HostLogCategory, level => Started && level >= LogLevel.Information);
-        builder.WebHost.UseUrls(HttpUrl(config[ApplianceSettings.Http]));
-        // Keys for antiforgery and (later) sign-in cookies live with the rest of the appliance's state.
-        builder.Services.AddDataProtection()
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(config[ApplianceSettings.DataDir] ?? "./data", "keys")))
-            .SetApplicationName("provisioner");
-        builder.Services.AddBuildTracking(config);
-        builder.Services.AddTftpBootServer(config);
-        builder.Services.AddPacketCapture(config);
-        builder.Services.AddInstallerSyslog(config);
-        builder.Services.AddProxyDhcp(config);
+        builder.WebHost.UseUrls(ApplianceSettings.HttpListenUrl(config));
+        builder.Services.BindSettings(config);
+        builder.Services.AddDataProtection().SetApplicationName("provisioner");
+        builder.Services.KeepDataProtectionKeys();
+        builder.Services.AddBuildTracking();
+        builder.Services.AddTftpBootServer();
+        builder.Services.AddPacketCapture();
+        builder.Services.AddInstallerSyslog();
+        builder.Services.AddProxyDhcp();
         builder.Services.AddProvisionerWeb();
 
         WebApplication app = builder.Build();
@@ -77,13 +76,5 @@ internal static class ApplianceHost
             config.AddJsonFile(Path.GetFullPath(configFile), optional: false);
         }
         return config.AddEnvironmentVariables(ApplianceSettings.EnvironmentPrefix).AddInMemoryCollection(overrides);
-    }
-
-    public static string HttpUrl(string? value)
-    {
-        string url = string.IsNullOrWhiteSpace(value) ? "http://0.0.0.0:8080" : value;
-        return Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) && uri.Scheme is "http" or "https"
-            ? url
-            : throw new FormatException($"HTTP address '{url}' is not a URL like http://0.0.0.0:8080");
     }
 }

@@ -25,8 +25,9 @@ internal static partial class ApplianceRunner
             app = ApplianceHost.Build(overrides, configFile);
             // Every setting at once, before a listener reads the first bad one.
             app.Services.GetService<IStartupValidator>()?.Validate();
-            PrepareDirectories(app);
-            held = DataDirLock.Acquire(app.Configuration[ApplianceSettings.DataDir] ?? "./data", "serve");
+            string dataDir = app.Services.GetRequiredService<IOptions<StorageOptions>>().Value.DataDir;
+            PrepareDirectories(app, dataDir);
+            held = DataDirLock.Acquire(dataDir, "serve");
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             ApplianceHost.Started = true;
         }
@@ -47,10 +48,9 @@ internal static partial class ApplianceRunner
         return 0;
     }
 
-    private static void PrepareDirectories(WebApplication app)
+    private static void PrepareDirectories(WebApplication app, string dataDir)
     {
-        IConfiguration config = app.Configuration;
-        Directory.CreateDirectory(config[ApplianceSettings.DataDir] ?? "./data");
+        Directory.CreateDirectory(dataDir);
         Directory.CreateDirectory(app.Services.GetRequiredService<IOptions<BootFileOptions>>().Value.BootDir);
     }
 
@@ -72,12 +72,15 @@ internal static partial class ApplianceRunner
         IOException io when io.InnerException is AddressInUseException =>
             $"HTTP cannot listen: {io.Message.TrimEnd('.')}. Stop the other process or choose another URL with --http",
         // Kestrel lets a refused bind through as it is; TFTP's come wrapped in PortBindException.
-        SocketException socket => PortBindException.For("HTTP", ApplianceHost.HttpUrl(app?.Configuration[ApplianceSettings.Http]), socket, "--http").Message,
+        SocketException socket => PortBindException.For("HTTP", HttpUrl(app), socket, "--http").Message,
         IOException io when io.Message.StartsWith("Failed to bind", StringComparison.Ordinal) =>
             $"HTTP cannot listen: {io.Message.TrimEnd('.')}. Choose another URL with --http",
         UnauthorizedAccessException denied => $"cannot create a directory: {denied.Message}",
         _ => null,
     };
+
+    private static string HttpUrl(WebApplication? app) =>
+        app?.Services.GetService<IOptions<ApplianceUrlOptions>>()?.Value.Http ?? new ApplianceUrlOptions().Http;
 
     /// <summary>The configuration binder's words for a value it cannot convert.</summary>
     [GeneratedRegex("^Failed to convert configuration value '(?<value>.*)' at '(?<key>[^']*)' to type '(?<type>[^']*)'")]

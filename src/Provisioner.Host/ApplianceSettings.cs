@@ -1,9 +1,27 @@
+using System.Net;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.Extensions.Options;
+using Provisioner.Core.Alerts;
+using Provisioner.Core.Boot;
+using Provisioner.Core.Builds;
+using Provisioner.Core.Hosting;
+using Provisioner.Core.Inventory.Data;
+using Provisioner.Core.Templates;
+using Provisioner.Pxe.Capture;
+using Provisioner.Pxe.Dhcp;
+using Provisioner.Pxe.Syslog;
+using Provisioner.Pxe.Tftp;
+
 namespace Provisioner.Host;
 
 /// <summary>
-/// Configuration keys of the appliance. Each is set, lowest to highest precedence, by the
-/// appsettings.json beside the binary, ./appsettings.json, <c>--config FILE</c>, a
-/// <c>PROVISIONER_</c> environment variable (<c>:</c> written as <c>__</c>), and the command line.
+/// Configuration keys of the appliance, and the one place they are bound to the typed options the
+/// libraries read (the libraries never see a key), with the rules each value must meet, checked
+/// together at start (<see cref="Setting.CheckAtStart{T}"/>). Defaults live on the options types.
+/// Each key is set, lowest to highest precedence, by the appsettings.json beside the binary,
+/// ./appsettings.json, <c>--config FILE</c>, a <c>PROVISIONER_</c> environment variable (<c>:</c>
+/// written as <c>__</c>), and the command line.
 /// </summary>
 internal static class ApplianceSettings
 {
@@ -20,4 +38,108 @@ internal static class ApplianceSettings
     public const string ProxyDhcpEnabled = "ProxyDhcp:Enabled";
     public const string ApplianceName = "Appliance:Name";
     public const string LogFormat = "LogFormat";
+
+    private const string Tftp = "Tftp";
+    private const string Syslog = "Syslog";
+    private const string ProxyDhcp = "ProxyDhcp";
+    private const string Capture = "Capture";
+    private const string Builds = "Builds";
+    private const string Preseed = "Preseed";
+    private const string Appliance = "Appliance";
+    private const string Alerts = "Alerts";
+
+    /// <summary>Binds every options type the appliance's services read; <c>serve</c> and the inventory commands alike.</summary>
+    public static IServiceCollection BindSettings(this IServiceCollection services, IConfiguration config)
+    {
+        services.AddOptions<StorageOptions>().Configure(o =>
+        {
+            o.DataDir = NonEmpty(config[DataDir]) ?? o.DataDir;
+            o.Database = NonEmpty(config[Database]);
+        });
+        services.AddOptions<TemplateStoreOptions>().Configure(o => o.Directory = NonEmpty(config[Templates]) ?? o.Directory);
+        services.AddOptions<BootFileOptions>().Configure(o => o.BootDir = NonEmpty(config[BootDir]) ?? o.BootDir);
+        services.AddOptions<ApplianceUrlOptions>().Configure(o =>
+        {
+            o.Http = NonEmpty(config[Http]) ?? o.Http;
+            o.PublicUrl = NonEmpty(config[PublicUrl]);
+        });
+        services.AddOptions<ApplianceOptions>().Bind(config.GetSection(Appliance));
+        services.AddOptions<PreseedOptions>().Bind(config.GetSection(Preseed));
+        services.AddOptions<BuildOptions>().Bind(config.GetSection(Builds));
+        services.CheckAtStart<BuildOptions>(rules => rules.Rule(o => Setting.Positive(Key(Builds, nameof(o.StallTimeout)), o.StallTimeout)));
+        services.AddOptions<AlertOptions>().Bind(config.GetSection(Alerts));
+        services.CheckAtStart<AlertOptions>(rules => rules
+            .Rule(o => Setting.HttpUrls(Key(Alerts, nameof(o.Webhooks)), o.Webhooks))
+            .Rule(o => Setting.AtLeast(Key(Alerts, nameof(o.Attempts)), o.Attempts, 1))
+            .Rule(o => Setting.Positive(Key(Alerts, nameof(o.Timeout)), o.Timeout))
+            .Rule(o => Setting.NotNegative(Key(Alerts, nameof(o.FirstRetryDelay)), o.FirstRetryDelay))
+            .Rule(o => Setting.AtLeast(Key(Alerts, nameof(o.LogLines)), o.LogLines, 0)));
+        services.AddOptions<TftpServerOptions>().Bind(config.GetSection(Tftp))
+            .Configure(o => o.Endpoint = ParseEndpoint(config[TftpEndpoint], "TFTP", "0.0.0.0:69)") ?? o.Endpoint);
+        services.CheckAtStart<TftpServerOptions>(rules => rules
+            .Rule(o => Setting.AtLeast(Key(Tftp, nameof(o.MaxTransfers)), o.MaxTransfers, 1))
+            .Rule(o => Setting.Positive(Key(Tftp, nameof(o.Timeout)), o.Timeout))
+            .Rule(o => Setting.AtLeast(Key(Tftp, nameof(o.MaxRetries)), o.MaxRetries, 0))
+            .Rule(o => Setting.Between(Key(Tftp, nameof(o.MaxBlockSize)), o.MaxBlockSize, 8, 65464))
+            .Rule(o => Setting.Between(Key(Tftp, nameof(o.MaxWindowSize)), o.MaxWindowSize, 1, 65535))
+            .Rule(o => Setting.AtLeast(Key(Tftp, nameof(o.EventLoops)), o.EventLoops, 1))
+            .Rule(o => Setting.NotNegative(Key(Tftp, nameof(o.ShutdownGrace)), o.ShutdownGrace))
+            .Rule(o => Setting.AtLeast(Key(Tftp, nameof(o.MaxNetasciiBytes)), o.MaxNetasciiBytes, 0)));
+        services.AddOptions<SyslogServerOptions>().Configure(o => o.Endpoint = SyslogOff(config) ? null : ParseEndpoint(config[SyslogEndpoint], "syslog", "0.0.0.0:514) or off") ?? o.Endpoint);
+        // Installers are told the receiver's port (log_port), or none when it is off.
+        services.AddOptions<InstallerLogOptions>().Bind(config.GetSection(Syslog))
+            .Configure<IOptions<SyslogServerOptions>>((o, syslog) => o.Port = syslog.Value.Endpoint?.Port);
+        services.CheckAtStart<InstallerLogOptions>(rules => rules.Rule(o => Setting.AtLeast(Key(Syslog, nameof(o.MaxLinesPerBuild)), o.MaxLinesPerBuild, 1)));
+        services.AddOptions<CaptureOptions>().Bind(config.GetSection(Capture));
+        services.AddOptions<ProxyDhcpOptions>().Configure(o =>
+        {
+            o.Enabled = config.GetValue<bool>(ProxyDhcpEnabled);
+            foreach (string name in config.GetSection(CaptureInterfaces).Get<string[]>() ?? [])
+            {
+                o.Interfaces.Add(name);
+            }
+        });
+        services.AddOptions<ProxyDhcpPolicyOptions>().Bind(config.GetSection(ProxyDhcp));
+        services.CheckAtStart<ProxyDhcpPolicyOptions>(rules => rules
+            .Rule(o => Setting.OneOf(Key(ProxyDhcp, nameof(o.Unknown)), o.Unknown, "ignore", "localboot"))
+            .Rule(o => Setting.OneOf(Key(ProxyDhcp, nameof(o.NotBuilding)), o.NotBuilding, "ignore", "localboot")));
+        services.AddOptions<BootChoiceOptions>().Bind(config.GetSection(ProxyDhcp));
+        services.CheckAtStart<BootChoiceOptions>(rules => rules.Rule(o => Setting.OneOf(Key(ProxyDhcp, nameof(o.UefiLoader)), o.UefiLoader, "grub", "syslinux")));
+        return services;
+    }
+
+    /// <summary>Keys for antiforgery and sign-in cookies, kept with the rest of the appliance's state in the data dir.</summary>
+    public static IServiceCollection KeepDataProtectionKeys(this IServiceCollection services)
+    {
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<StorageOptions>, ILoggerFactory>((o, storage, logs) =>
+            o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(storage.Value.DataDir, "keys")), logs));
+        return services;
+    }
+
+    /// <summary>The HTTP listen URL, checked here because Kestrel needs it before any service exists.</summary>
+    public static string HttpListenUrl(IConfiguration config)
+    {
+        string url = NonEmpty(config[Http]) ?? new ApplianceUrlOptions().Http;
+        return Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) && uri.Scheme is "http" or "https"
+            ? url
+            : throw new FormatException($"HTTP address '{url}' is not a URL like http://0.0.0.0:8080");
+    }
+
+    private static string Key(string section, string name) => $"{section}:{name}";
+
+    private static bool SyslogOff(IConfiguration config) => config[SyslogEndpoint]?.Trim().Equals("off", StringComparison.OrdinalIgnoreCase) == true;
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    /// <summary>An <c>ADDR:PORT</c> value, null when unset; anything else is the operator's one-line error at start.</summary>
+    private static IPEndPoint? ParseEndpoint(string? value, string what, string example)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+        return IPEndPoint.TryParse(value, out IPEndPoint? endpoint) && endpoint.Port != 0
+            ? endpoint
+            : throw new FormatException($"{what} address '{value}' is not ADDR:PORT (for example {example}");
+    }
 }

@@ -7,14 +7,8 @@ using Provisioner.Core.Inventory.Data;
 
 namespace Provisioner.Core.Users;
 
-public sealed class UserOptions
-{
-    /// <summary>Where <see cref="UserService.InitialPasswordFile"/> is written. Default <c>./data</c>.</summary>
-    public string DataDir { get; set; } = "./data";
-}
-
 /// <summary>The web UI's accounts: the first admin, sign-in checks, password changes, new users.</summary>
-public sealed partial class UserService(InventoryDatabase database, IOptions<UserOptions> options, TimeProvider time)
+public sealed partial class UserService(InventoryDatabase database, IOptions<StorageOptions> options, TimeProvider time)
 {
     public const string InitialPasswordFile = "initial-admin-password";
     public const string FirstAdmin = "admin";

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using Provisioner.Core.Inventory.Data;
 
 namespace Provisioner.Host.Cli;
@@ -36,7 +36,7 @@ internal static class BackupCommand
             {
                 return await InventoryCommandContext.Fail(InventoryCommandContext.Refused, InventoryBackup.PostgresAdvice).ConfigureAwait(false);
             }
-            using DataDirLock held = DataDirLock.Acquire(services.GetRequiredService<IConfiguration>()[ApplianceSettings.DataDir] ?? "./data", "restore");
+            using DataDirLock held = DataDirLock.Acquire(services.GetRequiredService<IOptions<StorageOptions>>().Value.DataDir, "restore");
             (BackupSummary restored, string? kept) = InventoryBackup.Restore(parse.GetValue(file)!, database, DateTimeOffset.UtcNow);
             // A backup from an older version gets this version's later migrations now, not at the next start.
             await services.GetRequiredService<InventoryDatabase>().MigrateAsync(ct).ConfigureAwait(false);

@@ -45,8 +45,8 @@ internal static class InventoryCommandContext
             IConfiguration config = ApplianceHost.AddSources(new ConfigurationBuilder(), overrides, parse.GetValue(ConfigFile)).Build();
             var services = new ServiceCollection();
             services.AddLogging();
-            services.AddSingleton(config);
-            services.AddInventory(config);
+            services.BindSettings(config);
+            services.AddInventory();
             await using ServiceProvider provider = services.BuildServiceProvider();
             InventoryDatabase database = provider.GetRequiredService<InventoryDatabase>();
             try

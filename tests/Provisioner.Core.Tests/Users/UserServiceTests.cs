@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Provisioner.Core.Inventory;
+using Provisioner.Core.Inventory.Data;
 using Provisioner.Core.Tests.Support;
 using Provisioner.Core.Users;
 
@@ -60,5 +61,5 @@ public sealed class UserServiceTests
     }
 
     private static UserService Users(TestInventory inventory) =>
-        new(inventory.Database, Options.Create(new UserOptions { DataDir = inventory.Dir }), inventory.Time);
+        new(inventory.Database, Options.Create(new StorageOptions { DataDir = inventory.Dir }), inventory.Time);
 }

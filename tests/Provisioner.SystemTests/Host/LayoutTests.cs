@@ -1,11 +1,13 @@
 using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 
 namespace Provisioner.SystemTests.Host;
 
 /// <summary>
 /// The projects' dependencies, as compiled: the protocols (Provisioner.Pxe) know nothing of ours,
 /// so they could be lifted into another project as they are; the web side reaches the protocols
-/// only through Core.
+/// only through Core; only the host reads configuration keys.
 /// </summary>
 [Trait("Category", "System")]
 public sealed class LayoutTests
@@ -31,5 +33,24 @@ public sealed class LayoutTests
         Assert.NotNull(dir);
         var project = System.Xml.Linq.XDocument.Load(Path.Join(dir.FullName, "src", "Provisioner.Web", "Provisioner.Web.csproj"));
         Assert.Equal([@"..\Provisioner.Core\Provisioner.Core.csproj"], project.Descendants("ProjectReference").Select(r => (string)r.Attribute("Include")!));
+    }
+
+    /// <summary>
+    /// Settings reach the libraries as typed options bound by the host (ApplianceSettings); a library
+    /// that took an IConfiguration would read its own raw keys again.
+    /// </summary>
+    [Theory]
+    [InlineData("Provisioner.Pxe")]
+    [InlineData("Provisioner.Core")]
+    [InlineData("Provisioner.Web")]
+    public void Libraries_ReadNoConfigurationKeys(string assembly)
+    {
+        using var pe = new PEReader(File.OpenRead(Assembly.Load(assembly).Location));
+        MetadataReader metadata = pe.GetMetadataReader();
+        string[] configurationTypes = [.. metadata.TypeReferences
+            .Select(handle => metadata.GetTypeReference(handle))
+            .Where(type => metadata.GetString(type.Namespace) == "Microsoft.Extensions.Configuration")
+            .Select(type => metadata.GetString(type.Name))];
+        Assert.Empty(configurationTypes);
     }
 }

@@ -32,7 +32,7 @@ public sealed class UsersCommandTests : IDisposable
         Assert.True(reset.ExitCode == 0, reset.Output);
         string newPassword = reset.StandardOutput.Trim();
 
-        var users = new UserService(InventoryDatabase.Sqlite(Path.Join(DataDir, "provisioner.db")), Options.Create(new UserOptions { DataDir = DataDir }), TimeProvider.System);
+        var users = new UserService(InventoryDatabase.Sqlite(Path.Join(DataDir, "provisioner.db")), Options.Create(new StorageOptions { DataDir = DataDir }), TimeProvider.System);
         Assert.Equal(UserRole.Admin, (await users.CheckPasswordAsync("ops", newPassword, default))!.Role);
         Assert.Null(await users.CheckPasswordAsync("ops", opsPassword, default));
         Assert.Matches(@"^ops\s+admin\s+password changed ", (await RunAsync("users", "list")).StandardOutput);
