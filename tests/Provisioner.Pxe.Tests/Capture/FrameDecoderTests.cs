@@ -74,10 +74,34 @@ public sealed class FrameDecoderTests
                 for (int length = 0; length < frame.Length; length++)
                 {
                     // Whole frames decode; cut ones may or may not (ARP padding, DHCP options), but never throw.
-                    _ = FrameDecoder.TryDecode(frame[..length], at, out _);
+                    _ = FrameDecoder.TryDecode(frame.AsSpan(0, length), at, out _);
                 }
             }
         }
+    }
+
+    /// <summary>Every real frame, and every cut of it, reads as PacketDotNet reads it (the decoder before it read spans).</summary>
+    [Theory]
+    [InlineData("ipxe-dhcp.pcap")]
+    [InlineData("udhcpc-dhcp.pcap")]
+    [InlineData("arp.pcap")]
+    [InlineData("malformed.pcap")]
+    public void TryDecode_EveryFixtureFrameAndEveryCutOfIt_ReadsAsPacketDotNetDoes(string fixture)
+    {
+        int compared = 0, decoded = 0;
+        foreach ((byte[] whole, DateTimeOffset at) in PcapFixtures.Read(fixture))
+        {
+            for (int length = 0; length <= whole.Length; length++)
+            {
+                byte[] frame = whole[..length];
+                string? expected = PacketDotNetOracle.Read(frame);
+                string? actual = FrameDecoder.TryDecode(frame, at, out Observation? observation) ? PacketDotNetOracle.Describe(observation) : null;
+                Assert.True(expected == actual, $"{fixture}, {length} of {whole.Length} bytes: PacketDotNet read '{expected}', the decoder '{actual}'");
+                compared++;
+                decoded += actual is null ? 0 : 1;
+            }
+        }
+        Assert.True(decoded > 0 || fixture == "malformed.pcap", $"{fixture}: nothing decoded in {compared} frames");
     }
 
     [Fact]
