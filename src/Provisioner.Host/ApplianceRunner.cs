@@ -8,6 +8,8 @@ using Provisioner.Core.Inventory.Data;
 using Provisioner.Pxe.Capture;
 using Provisioner.Pxe.Net;
 
+using Provisioner.Host.Cli;
+
 namespace Provisioner.Host;
 
 /// <summary>Runs the appliance and turns start-up failures into one line for the operator.</summary>
@@ -62,7 +64,7 @@ internal static partial class ApplianceRunner
             string.Join('\n', all.InnerExceptions.SelectMany(e => ((OptionsValidationException)e).Failures)),
         InvalidOperationException conversion when UnconvertibleSetting().Match(conversion.Message) is { Success: true } match =>
             $"{match.Groups["key"].Value} is '{match.Groups["value"].Value}': it is not {TypeName(match.Groups["type"].Value)}",
-        PortBindException bind => bind.Message,
+        PortBindException bind => bind.Advise(ServeCommand.OptionFor(bind.Listener)),
         DatabaseUnavailableException database => database.Message,
         DataDirInUseException inUse => inUse.Message,
         CaptureException capture => capture.Message,
@@ -72,7 +74,7 @@ internal static partial class ApplianceRunner
         IOException io when io.InnerException is AddressInUseException =>
             $"HTTP cannot listen: {io.Message.TrimEnd('.')}. Stop the other process or choose another URL with --http",
         // Kestrel lets a refused bind through as it is; TFTP's come wrapped in PortBindException.
-        SocketException socket => PortBindException.For("HTTP", HttpUrl(app), socket, "--http").Message,
+        SocketException socket => PortBindException.For("HTTP", HttpUrl(app), socket).Advise("--http"),
         IOException io when io.Message.StartsWith("Failed to bind", StringComparison.Ordinal) =>
             $"HTTP cannot listen: {io.Message.TrimEnd('.')}. Choose another URL with --http",
         UnauthorizedAccessException denied => $"cannot create a directory: {denied.Message}",

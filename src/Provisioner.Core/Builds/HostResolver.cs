@@ -18,7 +18,10 @@ public sealed class HostResolver(IIpMacBindings bindings, HostDirectory director
 {
     // The address a building host used when it fetched its boot config or preseed: the kernel and
     // initrd come from the same address, and nothing else (before packet capture) ties them to the host.
-    private readonly ConcurrentDictionary<IPAddress, int> _bootingPeers = new();
+    private readonly ConcurrentDictionary<IPAddress, (int HostId, long At)> _bootingPeers = new();
+
+    /// <summary>Peers remembered at most; past it the older half is forgotten (a rack has far fewer booting at once).</summary>
+    public const int MaxBootingPeers = 10_000;
 
     /// <summary>How long a static-address look-up (hit or miss) is reused.</summary>
     public static readonly TimeSpan StaticAddressCache = TimeSpan.FromSeconds(30);
@@ -28,10 +31,28 @@ public sealed class HostResolver(IIpMacBindings bindings, HostDirectory director
     private readonly ConcurrentDictionary<IPAddress, (int? HostId, long At)> _byStaticIp = new();
 
     /// <summary>The host's boot config or preseed went to <paramref name="peer"/>: what comes from there next is its.</summary>
-    public void Remember(IPAddress peer, int hostId) => _bootingPeers[peer] = hostId;
+    public void Remember(IPAddress peer, int hostId)
+    {
+        if (_bootingPeers.Count >= MaxBootingPeers && !_bootingPeers.ContainsKey(peer))
+        {
+            ForgetOlderHalf();
+        }
+        _bootingPeers[peer] = (hostId, time.GetTimestamp());
+    }
 
     /// <summary>The host whose boot config or preseed last went to <paramref name="peer"/>, if any.</summary>
-    public int? HostAt(IPAddress peer) => _bootingPeers.TryGetValue(peer, out int hostId) ? hostId : null;
+    public int? HostAt(IPAddress peer) => _bootingPeers.TryGetValue(peer, out var booting) ? booting.HostId : null;
+
+    /// <summary>How many peers are remembered (for tests and the bound above).</summary>
+    public int BootingPeers => _bootingPeers.Count;
+
+    private void ForgetOlderHalf()
+    {
+        foreach (KeyValuePair<IPAddress, (int HostId, long At)> old in _bootingPeers.OrderBy(p => p.Value.At).Take(_bootingPeers.Count / 2).ToList())
+        {
+            _bootingPeers.TryRemove(old);
+        }
+    }
 
     public async ValueTask<int?> FindAsync(IPAddress peer, CancellationToken cancellationToken)
     {

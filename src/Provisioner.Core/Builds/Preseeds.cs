@@ -50,13 +50,13 @@ public sealed class Preseeds(HostDirectory hosts, TemplateStore templates, IIpMa
         {
             return PreseedResult.Missing($"{peer} is {mac}, which is not a registered host");
         }
-        if (!host.State.IsBuilding() || host.BuildToken is null)
+        HostBuild build = HostBuild.Of(host, appliance);
+        if (!BuildLifecycle.EntitlementOf(build).PreseedByAddress || host.BuildToken is null)
         {
-            return PreseedResult.Missing($"{peer} is host {host.Hostname}, which has no build in progress (state {host.State.Name()})");
-        }
-        if (!BuildLifecycle.EntitlementOf(HostBuild.Of(host, appliance)).PreseedByAddress)
-        {
-            return PreseedResult.Missing($"{peer} is host {host.Hostname}, which is built by appliance {host.Appliance}");
+            // The policy decided; the words say why, for the operator reading the 404.
+            return PreseedResult.Missing(build.State.IsBuilding() && build.PinnedElsewhere
+                ? $"{peer} is host {host.Hostname}, which is built by appliance {host.Appliance}"
+                : $"{peer} is host {host.Hostname}, which has no build in progress (state {host.State.Name()})");
         }
         string chosen = profile ?? host.Profile;
         return templates.Exists(chosen)

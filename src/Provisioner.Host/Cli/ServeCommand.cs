@@ -1,4 +1,7 @@
 using System.CommandLine;
+using Provisioner.Pxe.Dhcp;
+using Provisioner.Pxe.Syslog;
+using Provisioner.Pxe.Tftp;
 
 namespace Provisioner.Host.Cli;
 
@@ -35,6 +38,15 @@ internal static class ServeCommand
     private static readonly Option<bool> ProxyDhcp = new("--proxy-dhcp")
     {
         Description = "Answer PXE clients' DHCP with boot information (ProxyDHCP, UDP 67 and 4011) on the --interface interfaces; never hands out addresses. Default off",
+    };
+
+    /// <summary>The option that moves a listener which could not bind (for the operator's line).</summary>
+    public static string OptionFor(string listener) => listener switch
+    {
+        TftpServer.ListenerName => "--tftp",
+        SyslogServer.ListenerName => "--syslog ADDR:PORT (or --syslog off)",
+        ProxyDhcpServer.ListenerName => "--interface (or leave out --proxy-dhcp)",
+        _ => "its setting",
     };
 
     public static Command Create()

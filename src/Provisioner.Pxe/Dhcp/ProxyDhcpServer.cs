@@ -17,6 +17,9 @@ namespace Provisioner.Pxe.Dhcp;
 /// </summary>
 public sealed partial class ProxyDhcpServer(IOptions<ProxyDhcpOptions> options, IProxyDhcpHandler handler, ILogger<ProxyDhcpServer> logger) : IAsyncDisposable
 {
+    /// <summary>How a failed bind names this listener (<see cref="PortBindException.Listener"/>).</summary>
+    public const string ListenerName = "ProxyDHCP";
+
     public const int DhcpServerPort = 67;
     public const int DhcpClientPort = 68;
     public const int PxePort = 4011;
@@ -70,7 +73,7 @@ public sealed partial class ProxyDhcpServer(IOptions<ProxyDhcpOptions> options, 
         catch (SocketException ex)
         {
             socket.Dispose();
-            throw PortBindException.For("ProxyDHCP", $"udp {name}:{port}", ex, "--interface (or leave out --proxy-dhcp)");
+            throw PortBindException.For(ListenerName, $"udp {name}:{port}", ex);
         }
     }
 

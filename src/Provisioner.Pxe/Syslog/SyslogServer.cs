@@ -13,6 +13,9 @@ namespace Provisioner.Pxe.Syslog;
 /// </summary>
 public sealed partial class SyslogServer(IOptions<SyslogServerOptions> options, ISyslogHandler handler, ILogger<SyslogServer> logger) : IAsyncDisposable
 {
+    /// <summary>How a failed bind names this listener (<see cref="PortBindException.Listener"/>).</summary>
+    public const string ListenerName = "syslog receiver";
+
     /// <summary>RFC 5426 §3.2: receivers should take datagrams up to 2048 octets, and may take up to the UDP maximum.</summary>
     private const int MaxDatagram = 65_535;
 
@@ -37,7 +40,7 @@ public sealed partial class SyslogServer(IOptions<SyslogServerOptions> options, 
         catch (SocketException ex)
         {
             socket.Dispose();
-            throw PortBindException.For("syslog receiver", $"udp {endpoint}", ex, "--syslog ADDR:PORT (or --syslog off)");
+            throw PortBindException.For(ListenerName, $"udp {endpoint}", ex);
         }
         _socket = socket;
         _loop = Task.Run(() => ReceiveLoopAsync(socket, _stopping.Token));

@@ -14,6 +14,9 @@ namespace Provisioner.Pxe.Tftp;
 /// </summary>
 public sealed partial class TftpServer : IAsyncDisposable
 {
+    /// <summary>How a failed bind names this listener (<see cref="PortBindException.Listener"/>).</summary>
+    public const string ListenerName = "TFTP";
+
     private readonly TftpServerOptions _options;
     private readonly ITftpHandler _handler;
     private readonly ITftpTransferObserver _observer;
@@ -65,7 +68,7 @@ public sealed partial class TftpServer : IAsyncDisposable
         catch (SocketException ex)
         {
             socket.Dispose();
-            throw PortBindException.For("TFTP", $"udp {endpoint}", ex, "--tftp");
+            throw PortBindException.For(ListenerName, $"udp {endpoint}", ex);
         }
         _socket = socket;
         LocalEndpoint = (IPEndPoint)socket.LocalEndPoint!;

@@ -46,14 +46,15 @@ public sealed class SyslogServerTests
     }
 
     [Fact]
-    public async Task Start_PortInUse_PortBindExceptionNamingTheOption()
+    public async Task Start_PortInUse_PortBindExceptionNamingListenerAndAddress_TheProgramNamesItsOption()
     {
         using var holder = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         var taken = (IPEndPoint)holder.Client.LocalEndPoint!;
         await using var server = new SyslogServer(Options.Create(new SyslogServerOptions { Endpoint = taken }), new Recorder(), NullLogger<SyslogServer>.Instance);
 
         PortBindException refused = Assert.Throws<PortBindException>(server.Start);
-        Assert.Contains($"syslog receiver cannot listen on udp {taken}", refused.Message, StringComparison.Ordinal);
-        Assert.Contains("--syslog", refused.Message, StringComparison.Ordinal);
+        Assert.Equal($"syslog receiver cannot listen on udp {taken}: it is already in use by another process: stop that process (e.g. a tftpd or dnsmasq) or choose another address", refused.Message);
+        Assert.Equal(SyslogServer.ListenerName, refused.Listener);
+        Assert.EndsWith("choose another address with --syslog", refused.Advise("--syslog"), StringComparison.Ordinal);
     }
 }
