@@ -52,7 +52,8 @@ for i in $(seq "$clients"); do macs+=("$(printf '52:54:00:bb:%02x:%02x' $((i / 2
 token=$(cd "$work" && "$OLDPWD/$app" token create --data-dir "$work/data" --templates "$OLDPWD/templates")
 tftp_port=6969
 http_port=8080
-taskset -c 0 "$app" serve --tftp "127.0.0.1:$tftp_port" --http "http://127.0.0.1:$http_port" --syslog off \
+# Every client here comes from 127.0.0.1: lift the per-address limit a real rack never reaches.
+PROVISIONER_Tftp__MaxTransfersPerClient=1000 taskset -c 0 "$app" serve --tftp "127.0.0.1:$tftp_port" --http "http://127.0.0.1:$http_port" --syslog off \
   --boot-dir "$boot" --data-dir "$work/data" --templates templates >"$work/appliance.log" 2>&1 &
 app_pid=$!
 pids+=("$app_pid")

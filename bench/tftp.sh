@@ -27,7 +27,8 @@ bytes=$(stat -c %s "$work/boot/initrd.gz")
 dotnet build -c Release src/Provisioner.Host -v quiet -nologo >/dev/null
 app_port=$(free_port udp)
 http_port=$(free_port tcp)
-taskset -c 0 src/Provisioner.Host/bin/Release/net10.0/provisioner serve \
+# Every client here comes from 127.0.0.1: lift the per-address limit a real rack never reaches.
+PROVISIONER_Tftp__MaxTransfersPerClient=1000 taskset -c 0 src/Provisioner.Host/bin/Release/net10.0/provisioner serve \
   --tftp "127.0.0.1:$app_port" --http "http://127.0.0.1:$http_port" \
   --boot-dir "$work/boot" --data-dir "$work/data" >"$work/appliance.log" 2>&1 &
 app_pid=$!

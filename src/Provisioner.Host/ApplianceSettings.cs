@@ -78,6 +78,9 @@ internal static class ApplianceSettings
             .Configure(o => o.Endpoint = ParseEndpoint(config[TftpEndpoint], "TFTP", "0.0.0.0:69)") ?? o.Endpoint);
         services.CheckAtStart<TftpServerOptions>(rules => rules
             .Rule(o => Setting.AtLeast(Key(Tftp, nameof(o.MaxTransfers)), o.MaxTransfers, 1))
+            .Rule(o => Setting.AtLeast(Key(Tftp, nameof(o.MaxTransfersPerClient)), o.MaxTransfersPerClient, 1))
+            .Rule(o => Setting.Positive(Key(Tftp, nameof(o.MaxTimeout)), o.MaxTimeout))
+            .Rule(o => Setting.Positive(Key(Tftp, nameof(o.GiveUpAfter)), o.GiveUpAfter))
             .Rule(o => Setting.Positive(Key(Tftp, nameof(o.Timeout)), o.Timeout))
             .Rule(o => Setting.AtLeast(Key(Tftp, nameof(o.MaxRetries)), o.MaxRetries, 0))
             .Rule(o => Setting.Between(Key(Tftp, nameof(o.MaxBlockSize)), o.MaxBlockSize, 8, 65464))

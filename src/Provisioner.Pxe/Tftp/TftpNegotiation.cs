@@ -49,8 +49,9 @@ internal static class TftpNegotiation
                     // iPXE and pxelinux are much slower without it, so it is always answered.
                     acknowledged.Add(new TftpOption(option.Name, Format(transferSize)));
                     break;
-                case "timeout" when TryParse(option.Value, 1, 255, out int seconds):
+                case "timeout" when TryParse(option.Value, 1, 255, out int seconds) && seconds <= limits.MaxTimeout.TotalSeconds:
                     // RFC 2349: 1-255 seconds; the server must use the value asked or refuse the option.
+                    // Above MaxTimeout it is refused: 255 s with 5 retries held a slot for 25 minutes.
                     timeout = TimeSpan.FromSeconds(seconds);
                     acknowledged.Add(new TftpOption(option.Name, Format(seconds)));
                     break;

@@ -32,6 +32,9 @@ public sealed partial class TftpServer
         [LoggerMessage(7, LogLevel.Warning, "TFTP {Peer} {File}: refused, {MaxTransfers} transfers already in progress")]
         public static partial void Busy(ILogger logger, IPEndPoint peer, string file, int maxTransfers);
 
+        [LoggerMessage(14, LogLevel.Warning, "TFTP {Peer} {File}: refused, {MaxTransfers} transfers from this address already in progress")]
+        public static partial void ClientBusy(ILogger logger, IPEndPoint peer, string file, int maxTransfers);
+
         [LoggerMessage(8, LogLevel.Error, "TFTP {Peer} {File}: transfer crashed")]
         public static partial void TransferCrashed(ILogger logger, Exception exception, IPEndPoint peer, string file);
 

@@ -27,6 +27,9 @@ public sealed partial class TftpServer : IAsyncDisposable
     /// <summary>Client endpoints (TIDs) with a transfer under way.</summary>
     private readonly ConcurrentDictionary<IPEndPoint, byte> _peers = new();
 
+    /// <summary>Transfers under way per client address (<see cref="TftpServerOptions.MaxTransfersPerClient"/>); guarded by itself.</summary>
+    private readonly Dictionary<IPAddress, int> _perClient = [];
+
     /// <summary>Stops the listener: no new transfers.</summary>
     private readonly CancellationTokenSource _closing = new();
 
@@ -166,14 +169,22 @@ public sealed partial class TftpServer : IAsyncDisposable
         // request again from the same port: the transfer under way answers it, not a second one.
         if (!_peers.TryAdd(peer, 0))
         {
-            Log.RepeatedRequest(_logger, peer, request.Filename);
+            Log.RepeatedRequest(_logger, peer, LogText.Bounded(request.Filename));
+            return;
+        }
+        if (!TryTakeClientSlot(peer.Address))
+        {
+            _peers.TryRemove(peer, out _);
+            Log.ClientBusy(_logger, peer, LogText.Bounded(request.Filename), _options.MaxTransfersPerClient);
+            SendErrorFromListener(peer, TftpErrorCode.NotDefined, $"server busy: {_options.MaxTransfersPerClient} transfers from your address in progress, try again");
             return;
         }
         if (Interlocked.Increment(ref _active) > _options.MaxTransfers)
         {
             Interlocked.Decrement(ref _active);
+            ReleaseClientSlot(peer.Address);
             _peers.TryRemove(peer, out _);
-            Log.Busy(_logger, peer, request.Filename, _options.MaxTransfers);
+            Log.Busy(_logger, peer, LogText.Bounded(request.Filename), _options.MaxTransfers);
             SendErrorFromListener(peer, TftpErrorCode.NotDefined, $"server busy: {_options.MaxTransfers} transfers in progress, try again");
             return;
         }
@@ -190,7 +201,37 @@ public sealed partial class TftpServer : IAsyncDisposable
     {
         _transfers.TryRemove(transfer, out _);
         _peers.TryRemove(peer, out _);
+        ReleaseClientSlot(peer.Address);
         Interlocked.Decrement(ref _active);
+    }
+
+    private bool TryTakeClientSlot(IPAddress client)
+    {
+        lock (_perClient)
+        {
+            int running = _perClient.GetValueOrDefault(client);
+            if (running >= _options.MaxTransfersPerClient)
+            {
+                return false;
+            }
+            _perClient[client] = running + 1;
+            return true;
+        }
+    }
+
+    private void ReleaseClientSlot(IPAddress client)
+    {
+        lock (_perClient)
+        {
+            if (_perClient.TryGetValue(client, out int running) && running > 1)
+            {
+                _perClient[client] = running - 1;
+            }
+            else
+            {
+                _perClient.Remove(client);
+            }
+        }
     }
 
     private async Task ServeAsync(TftpRequest request, IPEndPoint peer, IPAddress localAddress, CancellationToken stopping)
@@ -205,7 +246,7 @@ public sealed partial class TftpServer : IAsyncDisposable
         catch (SocketException ex)
         {
             // Out of ports or the address just went away: nothing to answer from, the client retries.
-            Log.TransferCrashed(_logger, ex, peer, request.Filename);
+            Log.TransferCrashed(_logger, ex, peer, LogText.Bounded(request.Filename));
             return;
         }
         using Socket owned = socket;
@@ -214,7 +255,7 @@ public sealed partial class TftpServer : IAsyncDisposable
             TftpReadResult opened = await OpenAsync(request, peer, localAddress, stopping).ConfigureAwait(false);
             if (opened.Source is null)
             {
-                Log.Refused(_logger, peer, request.Filename, (int)opened.Error, opened.Message);
+                Log.Refused(_logger, peer, LogText.Bounded(request.Filename), (int)opened.Error, LogText.Bounded(opened.Message));
                 TftpErrorReply.Send(socket, peer.Serialize(), opened.Error, opened.Message);
                 return;
             }
@@ -224,7 +265,7 @@ public sealed partial class TftpServer : IAsyncDisposable
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // A handler or socket fault ends this transfer only; the server keeps serving.
-            Log.TransferCrashed(_logger, ex, peer, request.Filename);
+            Log.TransferCrashed(_logger, ex, peer, LogText.Bounded(request.Filename));
             TftpErrorReply.Send(socket, peer.Serialize(), TftpErrorCode.NotDefined, "internal server error");
         }
     }
@@ -254,9 +295,9 @@ public sealed partial class TftpServer : IAsyncDisposable
     private async Task SendAsync(Socket socket, TftpRequest request, IPEndPoint peer, ITftpSource source)
     {
         TftpTransferSettings settings = TftpNegotiation.Negotiate(request.Options, source.Length, _options);
-        using var session = new TftpTransferSession(socket, peer, source, settings, _options.MaxRetries, _time);
+        using var session = new TftpTransferSession(socket, peer, source, settings, _options.MaxRetries, _options.GiveUpAfter, _time);
         var info = new TftpTransferInfo(peer, request.Filename, source.Length, settings.BlockSize, settings.WindowSize) { BytesAcknowledged = () => session.BytesAcknowledged };
-        Log.Started(_logger, peer, request.Filename, source.Length, settings.BlockSize, settings.WindowSize);
+        Log.Started(_logger, peer, LogText.Bounded(request.Filename), source.Length, settings.BlockSize, settings.WindowSize);
         Notify(o => o.OnStarted(info));
 
         long started = _time.GetTimestamp();
@@ -264,12 +305,12 @@ public sealed partial class TftpServer : IAsyncDisposable
         TimeSpan elapsed = _time.GetElapsedTime(started);
         if (outcome.Completed)
         {
-            Log.Completed(_logger, peer, request.Filename, source.Length, elapsed.TotalMilliseconds, outcome.Retransmissions);
+            Log.Completed(_logger, peer, LogText.Bounded(request.Filename), source.Length, elapsed.TotalMilliseconds, outcome.Retransmissions);
             Notify(o => o.OnCompleted(info, elapsed, outcome.Retransmissions));
         }
         else
         {
-            Log.Failed(_logger, peer, request.Filename, outcome.BytesAcknowledged, outcome.Failure!);
+            Log.Failed(_logger, peer, LogText.Bounded(request.Filename), outcome.BytesAcknowledged, LogText.Bounded(outcome.Failure!));
             Notify(o => o.OnFailed(info, outcome.BytesAcknowledged, outcome.Failure!));
         }
     }

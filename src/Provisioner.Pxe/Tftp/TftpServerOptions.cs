@@ -11,11 +11,29 @@ public sealed class TftpServerOptions
     /// <summary>Transfers allowed at once; a request beyond this gets an ERROR. Default 256.</summary>
     public int MaxTransfers { get; set; } = 256;
 
+    /// <summary>
+    /// Transfers allowed at once from one client address; a request beyond this gets an ERROR, so one
+    /// sender cannot take every slot. Default 16: a PXE client fetches one file at a time.
+    /// </summary>
+    public int MaxTransfersPerClient { get; set; } = 16;
+
     /// <summary>Wait for an ACK before retransmitting, unless the client negotiates <c>timeout</c> (RFC 2349). Default 1 s.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Retransmissions of one packet before the transfer is abandoned. Default 5.</summary>
     public int MaxRetries { get; set; } = 5;
+
+    /// <summary>
+    /// Largest <c>timeout</c> a client may negotiate (RFC 2349 asks 1-255 s). A larger one is refused
+    /// (left out of the OACK), so the transfer keeps <see cref="Timeout"/>. Default 10 s.
+    /// </summary>
+    public TimeSpan MaxTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// A transfer whose client has acknowledged nothing new for this long is abandoned, whatever its
+    /// timeout and retries, so a silent client frees its slot in bounded time. Default 30 s.
+    /// </summary>
+    public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Largest <c>blksize</c> granted (RFC 2348 allows 8-65464). Default 65464.</summary>
     public int MaxBlockSize { get; set; } = TftpNegotiation.MaxBlockSize;

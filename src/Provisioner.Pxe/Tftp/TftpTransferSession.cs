@@ -27,10 +27,13 @@ internal sealed class TftpTransferSession : IDisposable
     private readonly byte[] _sendBuffer;
     private readonly byte[] _receiveBuffer = new byte[ReceiveBufferLength];
     private readonly SocketAddress _from;
+    private readonly TimeSpan _giveUpAfter;
     private long _sentAt;
+    private long _progressAt;
+    private bool _optionAckAcknowledged;
     private string? _failure;
 
-    public TftpTransferSession(Socket socket, IPEndPoint peer, ITftpSource source, TftpTransferSettings settings, int maxRetries, TimeProvider time)
+    public TftpTransferSession(Socket socket, IPEndPoint peer, ITftpSource source, TftpTransferSettings settings, int maxRetries, TimeSpan giveUpAfter, TimeProvider time)
     {
         _socket = socket;
         _peer = peer.Serialize();
@@ -39,8 +42,11 @@ internal sealed class TftpTransferSession : IDisposable
         _settings = settings;
         _transfer = new TftpTransfer(source.Length, settings, maxRetries);
         _reader = new ReadAheadBuffer(source, settings.BlockSize);
-        _sendBuffer = ArrayPool<byte>.Shared.Rent(TftpWire.HeaderLength + settings.BlockSize);
+        // The OACK goes out of the same buffer: with blksize 8 and tsize it is longer than a block.
+        _sendBuffer = ArrayPool<byte>.Shared.Rent(Math.Max(TftpWire.HeaderLength + settings.BlockSize, TftpWire.MaxOptionAckLength));
         _time = time;
+        _giveUpAfter = giveUpAfter;
+        _progressAt = time.GetTimestamp();
         // epoll says a datagram is there, but Linux can still drop it on a bad UDP checksum when it is
         // read; the receive then gives up after a millisecond instead of stalling every transfer.
         _socket.ReceiveTimeout = 1;
@@ -86,7 +92,13 @@ internal sealed class TftpTransferSession : IDisposable
         ReadOnlySpan<byte> datagram = _receiveBuffer.AsSpan(0, length);
         if (TftpWire.TryReadAck(datagram, out ushort block))
         {
+            long before = _transfer.BlocksAcknowledged;
             Apply(_transfer.OnAck(block));
+            if (_transfer.BlocksAcknowledged > before || (block == 0 && !_optionAckAcknowledged && _settings.NeedsOptionAck))
+            {
+                _optionAckAcknowledged |= block == 0;
+                _progressAt = _time.GetTimestamp();
+            }
         }
         else if (TftpWire.TryReadOpcode(datagram, out TftpOpcode opcode) && opcode == TftpOpcode.Error)
         {
@@ -104,6 +116,11 @@ internal sealed class TftpTransferSession : IDisposable
     /// </summary>
     public void OnTick()
     {
+        if (_time.GetElapsedTime(_progressAt) >= _giveUpAfter)
+        {
+            End($"nothing new acknowledged for {_giveUpAfter.TotalSeconds:0.#} s");
+            return;
+        }
         if (_time.GetElapsedTime(_sentAt) >= _settings.Timeout)
         {
             Apply(_transfer.OnTimeout());

@@ -14,6 +14,12 @@ internal static class TftpWire
     /// <summary>Opcode plus block number: the fixed header of DATA and ACK (RFC 1350 §5).</summary>
     public const int HeaderLength = 4;
 
+    /// <summary>
+    /// RFC 2347: a request with its options fits 512 octets, and so does the OACK that answers it (ours
+    /// echoes at most blksize, tsize, timeout and windowsize with numeric values).
+    /// </summary>
+    public const int MaxOptionAckLength = 512;
+
     public static bool TryReadOpcode(ReadOnlySpan<byte> datagram, out TftpOpcode opcode)
     {
         opcode = default;

@@ -13,10 +13,12 @@ internal sealed class RawTftpClient : IDisposable
     private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
     private readonly IPEndPoint _server;
 
-    public RawTftpClient(IPEndPoint server)
+    /// <param name="server">The server's listening endpoint.</param>
+    /// <param name="local">The client's address: 127.0.0.1, or another loopback address to be a second machine.</param>
+    public RawTftpClient(IPEndPoint server, IPAddress? local = null)
     {
         _server = server;
-        _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _socket.Bind(new IPEndPoint(local ?? IPAddress.Loopback, 0));
     }
 
     /// <summary>The server's transfer port (its TID), learned from its first answer.</summary>

@@ -27,9 +27,11 @@ internal sealed class TestTftpServer : IAsyncDisposable, ITftpHandler, ITftpTran
 
     public IPEndPoint Endpoint => _server.LocalEndpoint!;
 
+    public int ActiveTransfers => _server.ActiveTransfers;
+
     public ConcurrentQueue<string> Events { get; } = new();
 
-    public RawTftpClient Client() => new(Endpoint);
+    public RawTftpClient Client(IPAddress? local = null) => new(Endpoint, local);
 
     /// <summary>A file whose every read fails, as a disk error would.</summary>
     public const string UnreadableFile = "unreadable";

@@ -78,14 +78,17 @@ public class TftpNegotiationTests
 
     [Theory]
     [InlineData("1", 1.0)]
-    [InlineData("255", 255.0)]
+    [InlineData("10", 10.0)] // MaxTimeout, the default bound
+    [InlineData("11", 1.0)] // above the bound: refused, server default (1 s) kept
+    [InlineData("255", 1.0)] // RFC 2349's largest: refused too (it held a slot for 25 minutes)
     [InlineData("0", 1.0)] // out of RFC 2349's range: ignored, server default (1 s) kept
     [InlineData("256", 1.0)]
-    public void Negotiate_Timeout_Rfc2349Range(string value, double expectedSeconds)
+    public void Negotiate_Timeout_Rfc2349RangeUpToMaxTimeout(string value, double expectedSeconds)
     {
         TftpTransferSettings settings = TftpNegotiation.Negotiate([new("timeout", value)], 0, Defaults);
 
         Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), settings.Timeout);
+        Assert.Equal(expectedSeconds != 1.0 || value == "1", settings.NeedsOptionAck);
     }
 
     [Fact]

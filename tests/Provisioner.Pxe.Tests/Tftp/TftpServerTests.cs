@@ -197,6 +197,84 @@ public class TftpServerTests
         Assert.Contains("busy", message, StringComparison.Ordinal);
     }
 
+    /// <summary>One sender held all 256 slots with 260 requests; now it gets its share and everyone else is served.</summary>
+    [Fact]
+    public async Task PerClientLimit_OneAddressGetsItsShare_AnotherAddressIsStillServed()
+    {
+        await using var server = new TestTftpServer(Files(), o => o.MaxTransfersPerClient = 2);
+        var greedy = IPAddress.Parse("127.0.0.2");
+        using RawTftpClient first = server.Client(greedy);
+        using RawTftpClient second = server.Client(greedy);
+        using RawTftpClient third = server.Client(greedy);
+        using RawTftpClient other = server.Client();
+        first.SendRequest("three");
+        first.ReceiveData();
+        second.SendRequest("three");
+        second.ReceiveData();
+
+        third.SendRequest("three");
+        other.SendRequest("three");
+
+        (TftpErrorCode code, string message) = third.ReceiveError();
+        Assert.Equal(TftpErrorCode.NotDefined, code);
+        Assert.Contains("from your address", message, StringComparison.Ordinal);
+        Assert.Equal(ThreeBlocks, ReceiveLockstep(other, blocks: 3));
+    }
+
+    /// <summary>A client that asks for a long timeout and then goes silent frees its slot within GiveUpAfter, not timeout x retries.</summary>
+    [Fact]
+    public async Task SilentClient_GivesUpAfterTheBoundNotTimeoutTimesRetries()
+    {
+        await using var server = new TestTftpServer(Files(), o => o.GiveUpAfter = TimeSpan.FromSeconds(30));
+        using RawTftpClient client = server.Client();
+        client.SendRequest("three", "octet", new TftpOption("timeout", "10"));
+        Assert.True(TftpWire.TryReadOptionAck(client.Receive(), out _));
+
+        // 10 s x (5 retries + 1) would be 60 s; the bound ends it at 30.
+        for (int i = 0; i < 31 && !server.Events.Contains("failed three: nothing new acknowledged for 30 s"); i++)
+        {
+            server.Time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(20);
+        }
+
+        await WaitForEventAsync(server, "failed three: nothing new acknowledged for 30 s");
+        Assert.Equal(0, server.ActiveTransfers);
+    }
+
+    /// <summary>The OACK for blksize 8 is longer than a block: it was written into the block buffer and never sent.</summary>
+    [Theory]
+    [InlineData("tsize", "0")]
+    [InlineData("windowsize", "4")]
+    public async Task SmallestBlockSizeWithAnotherOption_OackSent(string name, string value)
+    {
+        await using var server = new TestTftpServer(Files());
+        using RawTftpClient client = server.Client();
+        client.SendRequest("three", "octet", new TftpOption("blksize", "8"), new TftpOption(name, value));
+
+        Assert.True(TftpWire.TryReadOptionAck(client.Receive(), out List<TftpOption>? options));
+        Assert.Equal(new TftpOption("blksize", "8"), options![0]);
+        client.Ack(0);
+        Assert.Equal(ThreeBlocks[..8], client.ReceiveData().Payload);
+    }
+
+    /// <summary>A name of 500 bytes or more made the "no such file" ERROR too long to send, and the client waited out its timeout.</summary>
+    [Theory]
+    [InlineData(500)]
+    [InlineData(1400)]
+    public async Task LongMissingName_GetsAnError(int length)
+    {
+        await using var server = new TestTftpServer(Files());
+        using RawTftpClient client = server.Client();
+        client.SendRaw(LongRequest(length), server.Endpoint);
+
+        (TftpErrorCode code, string message) = client.ReceiveError();
+        Assert.Equal(TftpErrorCode.FileNotFound, code);
+        Assert.EndsWith("…", message, StringComparison.Ordinal);
+    }
+
+    private static byte[] LongRequest(int nameLength) =>
+        [0, 1, .. System.Text.Encoding.ASCII.GetBytes(new string('a', nameLength)), 0, .. "octet"u8, 0];
+
     [Fact]
     public async Task MalformedDatagrams_DroppedAndServerKeepsServing()
     {
