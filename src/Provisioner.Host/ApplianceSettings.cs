@@ -6,6 +6,7 @@ using Provisioner.Core.Alerts;
 using Provisioner.Core.Boot;
 using Provisioner.Core.Builds;
 using Provisioner.Core.Hosting;
+using Provisioner.Core.Inventory;
 using Provisioner.Core.Inventory.Data;
 using Provisioner.Core.Templates;
 using Provisioner.Pxe.Capture;
@@ -140,6 +141,12 @@ internal static class ApplianceSettings
         if (string.IsNullOrWhiteSpace(value))
         {
             return null;
+        }
+        // IPEndPoint.TryParse reads 010.0.0.1 as octal (8.0.0.1): a dotted quad is read strictly, as everywhere else.
+        int colon = value.LastIndexOf(':');
+        if (colon > 0 && value[..colon] is var host && host.All(c => char.IsAsciiDigit(c) || c == '.') && !Ipv4Interface.TryParseAddress(host, out _, out string why))
+        {
+            throw new FormatException($"{what} address '{value}': {why}");
         }
         return IPEndPoint.TryParse(value, out IPEndPoint? endpoint) && endpoint.Port != 0
             ? endpoint

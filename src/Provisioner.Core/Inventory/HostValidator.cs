@@ -70,7 +70,16 @@ public sealed class HostValidator(IProfileCatalog profiles)
     {
         if (MacAddress.TryParse(value, out MacAddress mac))
         {
-            return mac.ToString();
+            // A NIC's own address is unicast and not zero; these would match no machine, or every one.
+            string? unusable = mac.IsZero ? "is all zeros, which no network card has"
+                : mac.IsGroup ? (mac.ToString() == "ff:ff:ff:ff:ff:ff" ? "is the broadcast address" : "is a multicast address (its first octet is odd), not one network card's")
+                : null;
+            if (unusable is null)
+            {
+                return mac.ToString();
+            }
+            errors.Add(new("mac", $"{mac} {unusable}"));
+            return string.Empty;
         }
         errors.Add(new("mac", string.IsNullOrWhiteSpace(value)
             ? "required (like aa:bb:cc:dd:ee:ff)"
@@ -125,6 +134,11 @@ public sealed class HostValidator(IProfileCatalog profiles)
             errors.Add(new("ip", error));
             return null;
         }
+        if (Ipv4Interface.Unusable(ip.Address) is { } unusable)
+        {
+            errors.Add(new("ip", unusable));
+            return null;
+        }
         return ip;
     }
 
@@ -135,9 +149,9 @@ public sealed class HostValidator(IProfileCatalog profiles)
         {
             return null;
         }
-        if (!Ipv4Interface.TryParseAddress(text, out IPAddress gateway))
+        if (!Ipv4Interface.TryParseAddress(text, out IPAddress gateway, out string error))
         {
-            errors.Add(new("gateway", $"'{value}' is not an IPv4 address"));
+            errors.Add(new("gateway", error));
         }
         else if (ip is { } subnet && !subnet.Contains(gateway))
         {
@@ -155,13 +169,13 @@ public sealed class HostValidator(IProfileCatalog profiles)
         var servers = new List<string>();
         foreach (string value in values ?? [])
         {
-            if (Ipv4Interface.TryParseAddress(value.Trim(), out IPAddress server))
+            if (Ipv4Interface.TryParseAddress(value.Trim(), out IPAddress server, out string error))
             {
                 servers.Add(server.ToString());
             }
             else
             {
-                errors.Add(new("dns", $"'{value}' is not an IPv4 address"));
+                errors.Add(new("dns", error));
             }
         }
         if (servers.Count > MaxDnsServers)

@@ -21,9 +21,9 @@ public readonly record struct Ipv4Interface(IPAddress Address, int PrefixLength)
         string trimmed = text?.Trim() ?? string.Empty;
         int slash = trimmed.IndexOf('/', StringComparison.Ordinal);
         string addressText = slash < 0 ? trimmed : trimmed[..slash];
-        if (!TryParseAddress(addressText, out IPAddress? address))
+        if (!TryParseAddress(addressText, out IPAddress address, out error))
         {
-            error = $"'{text}' is not an IPv4 address like 192.0.2.10/24";
+            error = error.Contains("leading zero", StringComparison.Ordinal) ? error : $"'{text}' is not an IPv4 address like 192.0.2.10/24";
             return false;
         }
         int prefix;
@@ -56,17 +56,62 @@ public readonly record struct Ipv4Interface(IPAddress Address, int PrefixLength)
         return true;
     }
 
-    /// <summary>Dotted-quad IPv4 only: IPAddress.TryParse would also take "1", "1.2" and hex forms.</summary>
-    public static bool TryParseAddress(string? text, out IPAddress address)
+    /// <summary>Dotted-quad IPv4 only, each octet plain decimal: see <see cref="TryParseAddress(string?, out IPAddress, out string)"/>.</summary>
+    public static bool TryParseAddress(string? text, out IPAddress address) => TryParseAddress(text, out address, out _);
+
+    /// <summary>
+    /// Four decimal octets, 0-255, with no leading zeros. IPAddress.TryParse would also take "1", "1.2"
+    /// and hex forms, and reads a leading zero as octal (inet_aton's rule: 010.010.010.010 is 8.8.8.8,
+    /// while most people and tools mean 10.10.10.10), so an ambiguous octet is refused, not guessed.
+    /// </summary>
+    public static bool TryParseAddress(string? text, out IPAddress address, out string error)
     {
         address = IPAddress.None;
         string[] parts = (text ?? string.Empty).Split('.');
-        if (parts.Length != 4 || parts.Any(p => p.Length is 0 or > 3 || !p.All(char.IsAsciiDigit) || int.Parse(p, CultureInfo.InvariantCulture) > 255))
+        Span<byte> octets = stackalloc byte[4];
+        if (parts.Length != 4)
         {
+            error = $"'{text}' is not an IPv4 address like 192.0.2.10";
             return false;
         }
-        address = IPAddress.Parse(text!);
-        return address.AddressFamily == AddressFamily.InterNetwork;
+        for (int i = 0; i < 4; i++)
+        {
+            string part = parts[i];
+            if (part.Length is 0 or > 3 || !part.All(char.IsAsciiDigit) || int.Parse(part, CultureInfo.InvariantCulture) is > 255)
+            {
+                error = $"'{text}' is not an IPv4 address like 192.0.2.10";
+                return false;
+            }
+            if (part.Length > 1 && part[0] == '0')
+            {
+                error = $"'{text}' has an octet with a leading zero ({part}), which some tools read as octal: write it without the zero";
+                return false;
+            }
+            octets[i] = byte.Parse(part, CultureInfo.InvariantCulture);
+        }
+        address = new IPAddress(octets);
+        error = string.Empty;
+        return true;
+    }
+
+    /// <summary>
+    /// Why no machine can be given this address to boot and install with, or null when it can:
+    /// "this network" (0/8), loopback (127/8), link-local (169.254/16), multicast (224/4),
+    /// reserved (240/4) and the limited broadcast address (RFC 6890).
+    /// </summary>
+    public static string? Unusable(IPAddress address)
+    {
+        byte[] b = address.GetAddressBytes();
+        return b[0] switch
+        {
+            0 => $"{address} is in 0.0.0.0/8 (\"this network\"), not a host address",
+            127 => $"{address} is a loopback address (127.0.0.0/8): it never leaves a machine",
+            169 when b[1] == 254 => $"{address} is link-local (169.254.0.0/16), which hosts pick for themselves",
+            >= 224 and <= 239 => $"{address} is a multicast address (224.0.0.0/4), not one host's",
+            255 when address.Equals(IPAddress.Broadcast) => $"{address} is the broadcast address",
+            >= 240 => $"{address} is reserved (240.0.0.0/4)",
+            _ => null,
+        };
     }
 
     public IPAddress Netmask => FromUInt32(Mask);

@@ -74,6 +74,12 @@ public readonly record struct MacAddress
     /// <summary>The canonical form: <c>aa:bb:cc:dd:ee:ff</c>.</summary>
     public override string ToString() => Join(':');
 
+    /// <summary>The group bit (I/G, the lowest bit of the first octet): broadcast and multicast, never one NIC.</summary>
+    public bool IsGroup => ((_value >> 40) & 1) == 1;
+
+    /// <summary>00:00:00:00:00:00, which no NIC has.</summary>
+    public bool IsZero => _value == 0;
+
     /// <summary>The name pxelinux asks for first: <c>01-aa-bb-cc-dd-ee-ff</c> (ARP type 1, Ethernet).</summary>
     public string PxelinuxConfigName => "01-" + Join('-');
 

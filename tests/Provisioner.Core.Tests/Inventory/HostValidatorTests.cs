@@ -59,6 +59,15 @@ public sealed class HostValidatorTests
     [InlineData("profile", "windows", "has no template")]
     [InlineData("console", "com1", "not a serial console")]
     [InlineData("kernelArgs", "quiet\nsplash", "one line")]
+    [InlineData("ip", "010.010.010.010/24", "leading zero")]
+    [InlineData("ip", "08.1.1.1/24", "leading zero")]
+    [InlineData("ip", "224.0.0.5/24", "multicast")]
+    [InlineData("ip", "127.0.0.2/8", "loopback")]
+    [InlineData("gateway", "192.0.2.01", "leading zero")]
+    [InlineData("dns", "010.0.0.1", "leading zero")]
+    [InlineData("mac", "ff:ff:ff:ff:ff:ff", "broadcast")]
+    [InlineData("mac", "00:00:00:00:00:00", "all zeros")]
+    [InlineData("mac", "01:00:5e:00:00:01", "multicast")]
     public void Apply_BadField_NamesTheFieldAndLeavesHostUntouched(string field, string value, string expected)
     {
         HostRecord host = NewHost();

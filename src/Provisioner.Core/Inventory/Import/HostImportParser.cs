@@ -111,7 +111,7 @@ public static class HostImportParser
     }
 
     private static string WithPrefix(string ip, int? defaultPrefix) =>
-        ip.Contains('/', StringComparison.Ordinal) || defaultPrefix is null || !IPAddress.TryParse(ip, out _) ? ip : $"{ip}/{defaultPrefix}";
+        ip.Contains('/', StringComparison.Ordinal) || defaultPrefix is null || !Ipv4Interface.TryParseAddress(ip, out _, out _) ? ip : $"{ip}/{defaultPrefix}";
 
     /// <summary>CSV with every host field, the format <see cref="Parse"/> reads back.</summary>
     public static string ToCsv(IEnumerable<HostRecord> hosts)
