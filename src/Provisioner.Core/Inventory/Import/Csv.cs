@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Provisioner.Core.Inventory.Import;
@@ -84,6 +85,21 @@ public static class Csv
         fields.Clear();
         field.Clear();
     }
+
+    /// <summary>
+    /// Characters that make a spreadsheet read a cell as a formula (=, +, -, @, and tab or CR before
+    /// them). OWASP's CSV injection guidance: write such a cell with a leading apostrophe, which the
+    /// spreadsheet shows as text; <see cref="Unneutralise"/> takes it off again on import.
+    /// </summary>
+    private static readonly SearchValues<char> FormulaStarts = SearchValues.Create("=+-@\t\r");
+
+    /// <summary>A cell for a spreadsheet: a value that would start a formula gets a leading apostrophe.</summary>
+    public static string Neutralise(string? value) =>
+        value is { Length: > 0 } text && FormulaStarts.Contains(text[0]) ? "'" + text : value ?? string.Empty;
+
+    /// <summary>The value <see cref="Neutralise"/> was given: one apostrophe before a formula character is dropped.</summary>
+    public static string Unneutralise(string value) =>
+        value.Length > 1 && value[0] == '\'' && FormulaStarts.Contains(value[1]) ? value[1..] : value;
 
     public static string Quote(string? value)
     {

@@ -82,7 +82,7 @@ public static class HostImportParser
             var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             for (int c = 0; c < columns.Length; c++)
             {
-                values[columns[c]] = row.Fields[c].Trim();
+                values[columns[c]] = Csv.Unneutralise(row.Fields[c].Trim());
             }
             lines.Add(row.Line);
             entries.Add(FromColumns(values, defaultPrefix).Over(defaults));
@@ -122,7 +122,7 @@ public static class HostImportParser
         {
             HostFields f = HostFields.From(host);
             string?[] values = [host.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), f.Mac, f.Hostname, f.Domain, f.Ip, f.Gateway, string.Join(' ', f.Dns ?? []), f.Profile, f.Console, f.KernelArgs, f.Notes, f.Appliance, host.State.Name()];
-            text.AppendJoin(',', values.Select(Csv.Quote)).Append('\n');
+            text.AppendJoin(',', values.Select(v => Csv.Quote(Csv.Neutralise(v)))).Append('\n');
         }
         return text.ToString();
     }

@@ -62,4 +62,29 @@ public sealed class HostImportParserTests
         Assert.Equal(HostFields.From(host) with { Dns = null }, Assert.Single(parsed.Entries) with { Dns = null });
         Assert.Equal(host.Dns, parsed.Entries[0].Dns);
     }
+
+    /// <summary>OWASP CSV injection: a note a spreadsheet would run as a formula is written as text, and reads back as it was.</summary>
+    [Theory]
+    [InlineData("=cmd|' /C calc'!A0")]
+    [InlineData("+1+cmd|' /C calc'!A0")]
+    [InlineData("-2+3")]
+    [InlineData("@SUM(1+1)*cmd|' /C calc'!A0")]
+    [InlineData("\t=1+1")]
+    public void ToCsv_FormulaInANote_WrittenAsTextAndReadBackUnchanged(string notes)
+    {
+        var host = new HostRecord
+        {
+            Id = 7, Mac = "aa:bb:cc:dd:ee:01", Hostname = "web01", Ip = "192.0.2.10", PrefixLength = 24, Profile = "debian12",
+            Notes = notes, KernelArgs = "=evil", State = BuildState.Idle,
+        };
+
+        string csv = HostImportParser.ToCsv([host]);
+        Assert.True(Csv.TryRead(csv, out List<Csv.Row> rows, out _));
+        Assert.All(rows[1].Fields, cell => Assert.DoesNotMatch("^[=+\\-@\t\r]", cell));
+
+        ParsedImport parsed = HostImportParser.Parse(csv, HostImportFormat.Csv, new HostFields(), null);
+        Assert.Empty(parsed.Errors);
+        Assert.Equal(notes, Assert.Single(parsed.Entries).Notes);
+        Assert.Equal("=evil", parsed.Entries[0].KernelArgs);
+    }
 }
