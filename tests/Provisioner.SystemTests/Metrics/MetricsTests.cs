@@ -41,6 +41,25 @@ public sealed class MetricsTests : IAsyncLifetime
         return samples;
     }
 
+    /// <summary>5,000 made-up methods once made a 432 MB scrape: no label may take a value a client chose.</summary>
+    [Fact]
+    public async Task Metrics_MadeUpMethodsAndPaths_FoldIntoOneSeries()
+    {
+        string before = await _app.Anonymous.GetStringAsync("/metrics");
+        for (int i = 0; i < 200; i++)
+        {
+            using var request = new HttpRequestMessage(new HttpMethod($"X{i:D4}"), $"/made-up/{i}");
+            using HttpResponseMessage response = await _app.Anonymous.SendAsync(request);
+            Assert.True((int)response.StatusCode is 404 or 405, $"X{i:D4} /made-up/{i} got {(int)response.StatusCode}");
+        }
+
+        string after = await _app.Anonymous.GetStringAsync("/metrics");
+        IReadOnlyList<PrometheusSample> samples = await PrometheusText.ParseAsync(after);
+        Assert.DoesNotContain(samples, s => s.Labels.TryGetValue("method", out string? method) && method.StartsWith('X'));
+        Assert.Contains(samples, s => s.Name == "http_requests_received_total" && s.Labels.GetValueOrDefault("method") == "OTHER" && s.Value >= 200);
+        Assert.True(after.Length < before.Length + 16_384, $"the scrape grew from {before.Length} to {after.Length} bytes");
+    }
+
     [Fact]
     public async Task Metrics_AfterTransfersAndABuild_CountersMoveByWhatHappened()
     {
