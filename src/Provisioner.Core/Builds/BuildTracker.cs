@@ -76,22 +76,26 @@ public sealed class BuildTracker(InventoryDatabase database, TimelineWriter writ
     /// An installer callback; false when the token is no build's, or its build has ended (see
     /// <see cref="BuildLifecycle"/>): nothing changes then, and the caller answers 404.
     /// </summary>
-    public async Task<bool> CallbackAsync(string token, CallbackKind kind, string? message, CancellationToken cancellationToken)
+    public async Task<bool> CallbackAsync(string token, CallbackKind kind, string? message, CancellationToken cancellationToken) =>
+        await HostWithTokenAsync(token, cancellationToken).ConfigureAwait(false) is { } hostId
+        && await CallbackAsync(hostId, kind, message, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The host whose build token this is, if any: asked before anything else of the request is read.</summary>
+    public async Task<int?> HostWithTokenAsync(string token, CancellationToken cancellationToken)
     {
         if (!BuildTokens.IsWellFormed(token))
         {
-            return false;
+            return null;
         }
-        int? hostId;
-        await using (InventoryDbContext db = database.CreateContext())
-        {
-            hostId = await db.Hosts.Where(h => h.BuildToken == token).Select(h => (int?)h.Id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await using InventoryDbContext db = database.CreateContext();
+        return await db.Hosts.Where(h => h.BuildToken == token).Select(h => (int?)h.Id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A callback for the host <see cref="HostWithTokenAsync"/> found; false when its build no longer takes it.</summary>
+    public async Task<bool> CallbackAsync(int hostId, CallbackKind kind, string? message, CancellationToken cancellationToken) =>
         // Judged by the writer against the host as stored when it is written: a build that ends
         // meanwhile refuses the callback there.
-        return hostId is not null
-            && await WriteAsync(hostId.Value, Inventory.EventSources.Callback, new CallbackReceived(kind, Clean(message)), cancellationToken).ConfigureAwait(false) is not null;
-    }
+        await WriteAsync(hostId, Inventory.EventSources.Callback, new CallbackReceived(kind, Clean(message)), cancellationToken).ConfigureAwait(false) is not null;
 
     /// <summary>Fails builds that showed up and then went quiet for longer than <paramref name="timeout"/>.</summary>
     public async Task<int> FailStalledAsync(TimeSpan timeout, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Provisioner.Core.Builds;
@@ -20,17 +21,39 @@ public static class CallbackEndpoints
         return app;
     }
 
+    /// <summary>Largest callback body read: a form with a one-line message. Default installers send none.</summary>
+    public const int MaxBodyBytes = 16 * 1024;
+
     internal static async Task<ContentHttpResult> Call(string token, string kind, HttpContext context, BuildTracker tracker, CancellationToken cancellationToken)
     {
+        // The token first: an anonymous body (25 MB were once spooled to disk before the 404) is
+        // never read for a token no build has.
+        if (await tracker.HostWithTokenAsync(token, cancellationToken).ConfigureAwait(false) is not { } hostId)
+        {
+            return NoBuild;
+        }
         string? message = context.Request.Query["message"].FirstOrDefault();
         if (message is null && context.Request.HasFormContentType)
         {
-            IFormCollection form = await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
-            message = form["message"].FirstOrDefault();
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = MaxBodyBytes;
+            }
+            try
+            {
+                IFormCollection form = await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+                message = form["message"].FirstOrDefault();
+            }
+            catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                return PlainText.TooLarge($"a callback body is at most {MaxBodyBytes} bytes\n");
+            }
         }
         CallbackKind callback = Enum.Parse<CallbackKind>(kind, ignoreCase: true);
-        return await tracker.CallbackAsync(token, callback, message, cancellationToken).ConfigureAwait(false)
+        return await tracker.CallbackAsync(hostId, callback, message, cancellationToken).ConfigureAwait(false)
             ? PlainText.Ok("ok\n")
-            : PlainText.NotFound("no build has this token\n");
+            : NoBuild;
     }
+
+    private static ContentHttpResult NoBuild => PlainText.NotFound("no build has this token\n");
 }

@@ -10,5 +10,7 @@ internal static class PlainText
 
     public static ContentHttpResult Ok(string text) => TypedResults.Text(text, ContentType);
 
+    public static ContentHttpResult TooLarge(string reason) => TypedResults.Text(reason, ContentType, statusCode: StatusCodes.Status413PayloadTooLarge);
+
     public static ContentHttpResult NotFound(string reason) => TypedResults.Text(reason, ContentType, statusCode: StatusCodes.Status404NotFound);
 }

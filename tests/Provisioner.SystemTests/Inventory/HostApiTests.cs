@@ -285,6 +285,41 @@ public abstract class HostApiTests : IAsyncLifetime
         Assert.Equal("pending", (await _app.Api.GetFromJsonAsync<JsonElement>($"/api/hosts/{id}")).GetProperty("state").GetString());
     }
 
+    /// <summary>
+    /// A callback's body is read only for a token a build has, and only up to 16 KiB. The requests
+    /// announce a body and send none of it: an answer at all shows the server did not wait to read it.
+    /// </summary>
+    [Fact]
+    public async Task Callback_BodyNotReadForAWrongToken_AndCappedForARightOne()
+    {
+        JsonElement host = await (await _app.Api.PostAsJsonAsync("/api/hosts", NewHost())).Content.ReadFromJsonAsync<JsonElement>();
+        int id = host.GetProperty("id").GetInt32();
+        (await _app.Api.PostAsync($"/api/hosts/{id}/build", null)).EnsureSuccessStatusCode();
+        string config = await _app.Anonymous.GetStringAsync($"/pxelinux.cfg/01-{((string)host.GetProperty("mac").GetString()!).Replace(':', '-')}");
+        string token = new Uri(PreseedUrl(config)).Segments[2].TrimEnd('/');
+
+        Assert.Equal(404, await StatusOfAnnouncedBodyAsync("/build/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/failed", 25 * 1024 * 1024));
+        Assert.Equal(413, await StatusOfAnnouncedBodyAsync($"/build/{token}/failed", 1024 * 1024));
+        // Its config was served (booting); neither callback changed that.
+        Assert.Equal("booting", (await _app.Api.GetFromJsonAsync<JsonElement>($"/api/hosts/{id}")).GetProperty("state").GetString());
+    }
+
+    /// <summary>POSTs headers for a form of <paramref name="length"/> bytes, sends none of it, and reads the status code.</summary>
+    private async Task<int> StatusOfAnnouncedBodyAsync(string path, int length)
+    {
+        var server = new Uri(_app.HttpBase);
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(server.Host, server.Port);
+        using System.Net.Sockets.NetworkStream stream = tcp.GetStream();
+        byte[] head = System.Text.Encoding.ASCII.GetBytes(
+            $"POST {path} HTTP/1.1\r\nHost: {server.Authority}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {length}\r\n\r\nmessage=");
+        await stream.WriteAsync(head);
+        using var reader = new StreamReader(stream, System.Text.Encoding.ASCII);
+        string? status = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.NotNull(status);
+        return int.Parse(status.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     [Fact]
     public async Task GenericPreseed_UnknownRequester_Is404WithOneLineReason()
     {
