@@ -186,14 +186,18 @@ public abstract class HostApiTests : IAsyncLifetime
         string configName = "01-" + ((string)fields["mac"]!).ToLowerInvariant();
         (await _app.Api.PostAsync($"/api/hosts/{id}/build", null)).EnsureSuccessStatusCode();
 
+        // Transfers reach the timeline through the event bus, a moment after the client has the file:
+        // each is waited for before the next, so the steps' order is the order the files went out
+        // (a TFTP transfer counts when the server has the last ACK, which can come after curl has left).
         string config = await TftpTextAsync($"pxelinux.cfg/{configName}");
+        await WaitForEventsAsync(id, 2);
         string preseedUrl = config.Split(' ').Single(w => w.StartsWith("url=", StringComparison.Ordinal))["url=".Length..];
         Assert.StartsWith($"http://127.0.0.1:{new Uri(_app.HttpBase).Port}/build/", preseedUrl, StringComparison.Ordinal);
         Assert.Contains($"netcfg/get_hostname={fields["hostname"]}", config, StringComparison.Ordinal);
         Assert.Equal(config, await _app.Anonymous.GetStringAsync($"/pxelinux.cfg/{configName}"));
         await TftpTextAsync("debian12/linux");
+        await WaitForEventsAsync(id, 3);
         await ProcessRunner.RunCheckedAsync("curl", "-sSf", "-o", "/dev/null", $"{_app.HttpBase}/boot/debian12/initrd.gz");
-        // Transfers reach the timeline through the event bus, a moment after the client has the file.
         await WaitForEventsAsync(id, 4);
 
         string preseed = await _app.Anonymous.GetStringAsync(preseedUrl);
