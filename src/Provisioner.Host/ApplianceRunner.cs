@@ -52,7 +52,12 @@ internal static partial class ApplianceRunner
 
     private static void PrepareDirectories(WebApplication app, string dataDir)
     {
-        Directory.CreateDirectory(dataDir);
+        // A new data dir is the appliance's alone (0700): the data-protection keys are written in it
+        // with the process umask, and the inventory holds password hashes.
+        if (!Directory.Exists(dataDir))
+        {
+            Directory.CreateDirectory(dataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         Directory.CreateDirectory(app.Services.GetRequiredService<IOptions<BootFileOptions>>().Value.BootDir);
     }
 

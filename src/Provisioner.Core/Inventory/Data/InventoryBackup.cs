@@ -31,6 +31,8 @@ public static class InventoryBackup
         File.Delete(partial);
         try
         {
+            // A backup holds the same password hashes as the inventory: 0600 like it.
+            OwnerOnlyFile.Ensure(partial);
             using (SqliteConnection source = Open(databasePath, SqliteOpenMode.ReadOnly))
             using (SqliteConnection copy = Open(partial, SqliteOpenMode.ReadWriteCreate))
             {
@@ -67,6 +69,7 @@ public static class InventoryBackup
         File.Delete(incoming);
         try
         {
+            OwnerOnlyFile.Ensure(incoming);
             // Through the backup API too, so a backup taken by other means (a copy of a WAL database) is read whole.
             try
             {

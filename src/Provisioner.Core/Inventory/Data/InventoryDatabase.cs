@@ -74,11 +74,14 @@ public sealed class InventoryDatabase
         await using InventoryDbContext db = CreateContext();
         if (db.Database.IsSqlite())
         {
-            string? dir = Path.GetDirectoryName(new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource);
+            string file = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+            string? dir = Path.GetDirectoryName(file);
             if (!string.IsNullOrEmpty(dir))
             {
                 Directory.CreateDirectory(dir);
             }
+            // It holds password hashes and API token hashes: the owner's alone, from the first byte.
+            OwnerOnlyFile.Ensure(file);
         }
         if (db.Database.IsNpgsql())
         {
