@@ -87,8 +87,7 @@ internal static class ApplianceSettings
             .Rule(o => Setting.Between(Key(Tftp, nameof(o.MaxBlockSize)), o.MaxBlockSize, 8, 65464))
             .Rule(o => Setting.Between(Key(Tftp, nameof(o.MaxWindowSize)), o.MaxWindowSize, 1, 65535))
             .Rule(o => Setting.AtLeast(Key(Tftp, nameof(o.EventLoops)), o.EventLoops, 1))
-            .Rule(o => Setting.NotNegative(Key(Tftp, nameof(o.ShutdownGrace)), o.ShutdownGrace))
-            .Rule(o => Setting.AtLeast(Key(Tftp, nameof(o.MaxNetasciiBytes)), o.MaxNetasciiBytes, 0)));
+            .Rule(o => Setting.NotNegative(Key(Tftp, nameof(o.ShutdownGrace)), o.ShutdownGrace)));
         services.AddOptions<SyslogServerOptions>().Configure(o => o.Endpoint = SyslogOff(config) ? null : ParseEndpoint(config[SyslogEndpoint], "syslog", "0.0.0.0:514) or off") ?? o.Endpoint);
         // Installers are told the receiver's port (log_port), or none when it is off.
         services.AddOptions<InstallerLogOptions>().Bind(config.GetSection(Syslog))

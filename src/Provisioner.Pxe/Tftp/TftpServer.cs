@@ -286,10 +286,16 @@ public sealed partial class TftpServer : IAsyncDisposable
         {
             return opened;
         }
-        using ITftpSource raw = opened.Source;
-        return Netascii.TryEncode(raw, _options.MaxNetasciiBytes, out MemoryTftpSource? encoded)
-            ? TftpReadResult.Found(encoded!)
-            : TftpReadResult.Refused(TftpErrorCode.IllegalOperation, $"file is over {_options.MaxNetasciiBytes} bytes: fetch it in octet mode");
+        // Encoded as it is read (constant memory, whatever the size); the source is the transfer's now.
+        try
+        {
+            return TftpReadResult.Found(new NetasciiSource(opened.Source));
+        }
+        catch
+        {
+            opened.Source.Dispose();
+            throw;
+        }
     }
 
     private async Task SendAsync(Socket socket, TftpRequest request, IPEndPoint peer, ITftpSource source)

@@ -57,7 +57,4 @@ public sealed class TftpServerOptions
     /// into silence. Default 10 s: a 40 MB initrd needs a few seconds at pxelinux's lockstep pace.
     /// </summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>Largest file sent in netascii mode, which is converted in memory. Default 16 MiB.</summary>
-    public long MaxNetasciiBytes { get; set; } = 16L * 1024 * 1024;
 }
