@@ -44,6 +44,37 @@ public sealed class InstallerLogsTests
         await writer.StopAsync(default);
     }
 
+    /// <summary>Lines from a cancelled host's address kept landing in its log; now only an installing host's lines are filed.</summary>
+    [Fact]
+    public async Task Receive_AfterTheBuildWasCancelled_DroppedNotFiled()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        var writer = new InstallerLogWriter(inventory.Database, new Provisioner.Core.Events.EventBus(), Options.Create(new InstallerLogOptions()), inventory.Time, NullLogger<InstallerLogWriter>.Instance);
+        await writer.StartAsync(default);
+        var logs = new InstallerLogs(inventory.Resolver, writer, inventory.Tracker, inventory.Database, inventory.Time, NullLogger<InstallerLogs>.Instance);
+        HostRecord host = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
+        HostRecord built = await inventory.Tracker.RequestBuildAsync(host.Id, EventSources.Api, default);
+        await inventory.FetchPreseedAsync(built.BuildToken!, Peer, "http://192.0.2.1:8080");
+        await logs.ReceiveAsync(Peer, "partman", "partman: while installing", default);
+        await WaitForLinesAsync(logs, host.Id, 1);
+
+        await inventory.Tracker.CancelBuildAsync(host.Id, EventSources.Api, default);
+        inventory.Time.Advance(InstallerLogs.BuildStateReuse);
+        await logs.ReceiveAsync(Peer, "partman", "partman: after the cancel", default);
+        await logs.ReceiveAsync(IPAddress.Parse(host.Ip), "partman", "partman: from its static address", default);
+        // The writer saves lines in the order they came: once another installing host's later line is
+        // saved, any of the lines above that had been filed would be saved too.
+        HostRecord other = await inventory.Hosts.CreateAsync(TestInventory.Sample(2), default);
+        HostRecord otherBuild = await inventory.Tracker.RequestBuildAsync(other.Id, EventSources.Api, default);
+        var otherPeer = IPAddress.Parse("192.0.2.151");
+        await inventory.FetchPreseedAsync(otherBuild.BuildToken!, otherPeer, "http://192.0.2.1:8080");
+        await logs.ReceiveAsync(otherPeer, "partman", "partman: another host", default);
+        await WaitForLinesAsync(logs, other.Id, 1);
+
+        Assert.Equal(["partman: while installing"], (await logs.ReadAsync(host.Id, null, default)).Select(l => l.Text));
+        await writer.StopAsync(default);
+    }
+
     private static async Task<List<InstallerLogLine>> WaitForLinesAsync(InstallerLogs logs, int hostId, int count)
     {
         for (int attempt = 0; attempt < 100; attempt++)

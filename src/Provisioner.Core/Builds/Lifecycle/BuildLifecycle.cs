@@ -23,9 +23,9 @@ public static class BuildLifecycle
     private static readonly IReadOnlySet<CallbackKind> None = new HashSet<CallbackKind>();
     private static readonly IReadOnlySet<CallbackKind> WhileBuilding = new HashSet<CallbackKind>(Enum.GetValues<CallbackKind>());
 
-    private static readonly Entitlement NotBuilding = new(BootConfigChoice.LocalBoot, Preseed: false, PreseedByAddress: false, ProxyDhcp: false, None);
-    private static readonly Entitlement BuildingHere = new(BootConfigChoice.Installer, Preseed: true, PreseedByAddress: true, ProxyDhcp: true, WhileBuilding);
-    private static readonly Entitlement BuildingElsewhere = new(BootConfigChoice.LocalBoot, Preseed: true, PreseedByAddress: false, ProxyDhcp: false, WhileBuilding);
+    private static readonly Entitlement NotBuilding = new(BootConfigChoice.LocalBoot, Preseed: false, PreseedByAddress: false, ProxyDhcp: false, InstallerLog: false, None);
+    private static readonly Entitlement BuildingHere = new(BootConfigChoice.Installer, Preseed: true, PreseedByAddress: true, ProxyDhcp: true, InstallerLog: true, WhileBuilding);
+    private static readonly Entitlement BuildingElsewhere = new(BootConfigChoice.LocalBoot, Preseed: true, PreseedByAddress: false, ProxyDhcp: false, InstallerLog: false, WhileBuilding);
 
     /// <summary>What the host may be served in its state.</summary>
     public static Entitlement EntitlementOf(HostBuild host) =>

@@ -93,30 +93,30 @@ public sealed class BuildLifecycleTests
         }
     }
 
-    public static TheoryData<BuildState, bool, BootConfigChoice, bool, bool, bool, string> Entitlements() => new()
+    public static TheoryData<BuildState, bool, BootConfigChoice, bool, bool, bool, bool, string> Entitlements() => new()
     {
-        // state, pinned elsewhere → config, preseed by token, by address, ProxyDHCP, callbacks accepted
-        { BuildState.Idle, false, BootConfigChoice.LocalBoot, false, false, false, "" },
-        { BuildState.Pending, false, BootConfigChoice.Installer, true, true, true, "Early Late Finished Failed" },
-        { BuildState.Booting, false, BootConfigChoice.Installer, true, true, true, "Early Late Finished Failed" },
-        { BuildState.Installing, false, BootConfigChoice.Installer, true, true, true, "Early Late Finished Failed" },
-        { BuildState.Installed, false, BootConfigChoice.LocalBoot, false, false, false, "" },
-        { BuildState.Failed, false, BootConfigChoice.LocalBoot, false, false, false, "" },
-        { BuildState.Idle, true, BootConfigChoice.LocalBoot, false, false, false, "" },
-        { BuildState.Pending, true, BootConfigChoice.LocalBoot, true, false, false, "Early Late Finished Failed" },
-        { BuildState.Booting, true, BootConfigChoice.LocalBoot, true, false, false, "Early Late Finished Failed" },
-        { BuildState.Installing, true, BootConfigChoice.LocalBoot, true, false, false, "Early Late Finished Failed" },
-        { BuildState.Installed, true, BootConfigChoice.LocalBoot, false, false, false, "" },
-        { BuildState.Failed, true, BootConfigChoice.LocalBoot, false, false, false, "" },
+        // state, pinned elsewhere → config, preseed by token, by address, ProxyDHCP, installer log, callbacks accepted
+        { BuildState.Idle, false, BootConfigChoice.LocalBoot, false, false, false, false, "" },
+        { BuildState.Pending, false, BootConfigChoice.Installer, true, true, true, true, "Early Late Finished Failed" },
+        { BuildState.Booting, false, BootConfigChoice.Installer, true, true, true, true, "Early Late Finished Failed" },
+        { BuildState.Installing, false, BootConfigChoice.Installer, true, true, true, true, "Early Late Finished Failed" },
+        { BuildState.Installed, false, BootConfigChoice.LocalBoot, false, false, false, false, "" },
+        { BuildState.Failed, false, BootConfigChoice.LocalBoot, false, false, false, false, "" },
+        { BuildState.Idle, true, BootConfigChoice.LocalBoot, false, false, false, false, "" },
+        { BuildState.Pending, true, BootConfigChoice.LocalBoot, true, false, false, false, "Early Late Finished Failed" },
+        { BuildState.Booting, true, BootConfigChoice.LocalBoot, true, false, false, false, "Early Late Finished Failed" },
+        { BuildState.Installing, true, BootConfigChoice.LocalBoot, true, false, false, false, "Early Late Finished Failed" },
+        { BuildState.Installed, true, BootConfigChoice.LocalBoot, false, false, false, false, "" },
+        { BuildState.Failed, true, BootConfigChoice.LocalBoot, false, false, false, false, "" },
     };
 
     [Theory]
     [MemberData(nameof(Entitlements))]
-    public void EntitlementOf_EachStateHereAndPinned(BuildState state, bool pinnedElsewhere, BootConfigChoice config, bool preseed, bool byAddress, bool proxyDhcp, string callbacks)
+    public void EntitlementOf_EachStateHereAndPinned(BuildState state, bool pinnedElsewhere, BootConfigChoice config, bool preseed, bool byAddress, bool proxyDhcp, bool installerLog, string callbacks)
     {
         Entitlement served = BuildLifecycle.EntitlementOf(new HostBuild(state, PinnedElsewhere: pinnedElsewhere));
 
-        Assert.Equal((config, preseed, byAddress, proxyDhcp), (served.Config, served.Preseed, served.PreseedByAddress, served.ProxyDhcp));
+        Assert.Equal((config, preseed, byAddress, proxyDhcp, installerLog), (served.Config, served.Preseed, served.PreseedByAddress, served.ProxyDhcp, served.InstallerLog));
         Assert.Equal(callbacks, string.Join(' ', Enum.GetValues<CallbackKind>().Where(served.Accepts)));
     }
 
