@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Provisioner.Core.Inventory;
@@ -45,6 +46,12 @@ public static class ImportEndpoints
         if (request.ContentLength > MaxImportBytes)
         {
             return TypedResults.Problem($"import is over {MaxImportBytes} bytes", statusCode: 413, title: "Too large");
+        }
+        // Content-Length is only what the client says: a chunked body has none. The bytes actually
+        // read are bounded too (a 20 MB chunked body was read whole); past it the read throws 413.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxImportBytes;
         }
         using var reader = new StreamReader(request.Body);
         string text = await reader.ReadToEndAsync(ct).ConfigureAwait(false);

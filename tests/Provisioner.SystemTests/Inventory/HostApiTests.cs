@@ -334,6 +334,54 @@ public abstract class HostApiTests : IAsyncLifetime
         Assert.Contains("no MAC address is known for 127.0.0.1", body, StringComparison.Ordinal);
     }
 
+    /// <summary>The import's limit checked only Content-Length: a 20 MB chunked body was read and parsed whole (200).</summary>
+    [Fact]
+    public async Task Import_ChunkedBodyOverTheLimit_Is413()
+    {
+        var body = new CountingBody(20 * 1024 * 1024);
+        using var content = new StreamContent(body);
+        content.Headers.ContentLength = null; // chunked
+        using HttpResponseMessage response = await _app.Api.PostAsync("/api/import?format=ip2mac", content);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Empty(await _app.Api.GetFromJsonAsync<JsonElement[]>("/api/hosts") ?? []);
+    }
+
+    /// <summary>Every other endpoint reads at most 1 MiB (Kestrel's default was 30 MB, for anyone).</summary>
+    [Fact]
+    public async Task HostJson_OverAMegabyte_Is413()
+    {
+        using var content = new StringContent($$"""{"notes":"{{new string('x', 2 * 1024 * 1024)}}"}""", System.Text.Encoding.UTF8, "application/json");
+        using HttpResponseMessage response = await _app.Api.PostAsync("/api/hosts", content);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    /// <summary>An ip2mac body of newlines, LENGTH bytes long, made as it is sent.</summary>
+    private sealed class CountingBody(long length) : Stream
+    {
+        public long Sent { get; private set; }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => Sent; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int n = (int)Math.Min(count, length - Sent);
+            buffer.AsSpan(offset, n).Fill((byte)'\n');
+            Sent += n;
+            return n;
+        }
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
     [Fact]
     public async Task Import_BadLines_ListsEveryOneAndSavesNothing_ThenGoodFileImportsAndExports()
     {
