@@ -28,6 +28,7 @@ public static class InventoryServiceCollectionExtensions
             StorageOptions storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
             return InventoryDatabase.Open(storage.Database, storage.DataDir);
         });
+        services.TryAddSingleton<InventoryHealth>();
         services.TryAddSingleton<TemplateStore>();
         services.TryAddSingleton<IProfileCatalog>(sp => sp.GetRequiredService<TemplateStore>());
         services.TryAddSingleton<TemplatePreview>();

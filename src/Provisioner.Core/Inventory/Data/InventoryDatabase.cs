@@ -80,6 +80,10 @@ public sealed class InventoryDatabase
             {
                 Directory.CreateDirectory(dir);
             }
+            if (File.Exists(file))
+            {
+                await SqliteInventoryCheck.ThrowUnlessInventoryAsync(db, file, cancellationToken).ConfigureAwait(false);
+            }
             // It holds password hashes and API token hashes: the owner's alone, from the first byte.
             OwnerOnlyFile.Ensure(file);
         }
