@@ -36,6 +36,8 @@ public static class InventoryServiceCollectionExtensions
         services.TryAddSingleton<HostDirectory>();
         services.TryAddSingleton<HostService>();
         services.TryAddSingleton<ApiTokens>();
+        services.AddOptions<SignInThrottleOptions>();
+        services.TryAddSingleton<SignInThrottle>();
         services.TryAddSingleton<UserService>();
         services.TryAddSingleton<TimelineWriter>();
         services.TryAddSingleton<BuildTracker>();
