@@ -47,6 +47,8 @@ public static class InventoryServiceCollectionExtensions
         services.TryAddSingleton<BootConfigs>();
         services.TryAddSingleton<Preseeds>();
         services.TryAddSingleton<IIpMacBindings, InMemoryIpMacBindings>();
+        services.AddOptions<DhcpTrustOptions>();
+        services.TryAddSingleton<DhcpServerTrust>();
         services.TryAddSingleton<DiscoveredMachines>();
         return services;
     }

@@ -7,6 +7,7 @@ using Provisioner.Core.Boot;
 using Provisioner.Core.Builds;
 using Provisioner.Core.Hosting;
 using Provisioner.Core.Inventory;
+using Provisioner.Core.Network;
 using Provisioner.Core.Inventory.Data;
 using Provisioner.Core.Templates;
 using Provisioner.Pxe.Capture;
@@ -66,6 +67,7 @@ internal static class ApplianceSettings
         });
         services.AddOptions<ApplianceOptions>().Bind(config.GetSection(Appliance));
         services.AddOptions<PreseedOptions>().Bind(config.GetSection(Preseed));
+        services.AddOptions<DhcpTrustOptions>().Bind(config.GetSection(Preseed));
         services.AddOptions<BuildOptions>().Bind(config.GetSection(Builds));
         services.CheckAtStart<BuildOptions>(rules => rules.Rule(o => Setting.Positive(Key(Builds, nameof(o.StallTimeout)), o.StallTimeout)));
         services.AddOptions<AlertOptions>().Bind(config.GetSection(Alerts));

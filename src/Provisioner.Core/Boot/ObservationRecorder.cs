@@ -17,7 +17,7 @@ namespace Provisioner.Core.Boot;
 /// (build tracking decides what they mean).
 /// </summary>
 internal sealed partial class ObservationRecorder(IIpMacBindings bindings, HostDirectory hosts, DiscoveredMachines discovered,
-    IEventBus bus, ILogger<ObservationRecorder> logger)
+    IEventBus bus, ILogger<ObservationRecorder> logger, DhcpServerTrust? trust = null)
     : BackgroundService
 {
     /// <summary>Observations that may wait; a burst beyond this loses the oldest, never blocks capture.</summary>
@@ -68,7 +68,9 @@ internal sealed partial class ObservationRecorder(IIpMacBindings bindings, HostD
         // or an INFORM carries its address in ciaddr.
         if (message.MessageType == DhcpMessageType.Ack && !message.YourAddress.Equals(IPAddress.Any))
         {
-            Bind(message.YourAddress, client, dhcp.At, "DHCP");
+            // Vouched for only by a server the appliance knows (the server identifier, else the sender).
+            bool vouched = trust?.Trusts(message.ServerIdentifier ?? dhcp.Source) == true;
+            Bind(message.YourAddress, client, dhcp.At, "DHCP", vouched);
         }
         else if (message.Op == 1 && !message.ClientAddress.Equals(IPAddress.Any))
         {
@@ -76,9 +78,9 @@ internal sealed partial class ObservationRecorder(IIpMacBindings bindings, HostD
         }
     }
 
-    private void Bind(IPAddress ip, MacAddress mac, DateTimeOffset at, string protocol)
+    private void Bind(IPAddress ip, MacAddress mac, DateTimeOffset at, string protocol, bool vouched = false)
     {
-        BindingChange change = bindings.Record(ip, mac, at, out IpMacBinding? previous);
+        BindingChange change = bindings.Record(ip, mac, at, out IpMacBinding? previous, vouched);
         if (change == BindingChange.None || previous is null)
         {
             return;

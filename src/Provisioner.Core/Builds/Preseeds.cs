@@ -41,9 +41,11 @@ public sealed class Preseeds(HostDirectory hosts, TemplateStore templates, IIpMa
 
     public async Task<PreseedResult> ForRequesterAsync(IPAddress peer, string? profile, string baseUrl, CancellationToken cancellationToken)
     {
-        if (!bindings.TryGetMac(peer, out MacAddress mac))
+        if (!bindings.TryGetVouchedMac(peer, out MacAddress mac))
         {
-            return PreseedResult.Missing($"no MAC address is known for {peer}: use the per-host preseed URL from the host's boot config");
+            return PreseedResult.Missing(bindings.TryGetMac(peer, out MacAddress claimed)
+                ? $"{peer} is claimed by {claimed}, but no trusted DHCP server assigned it (Preseed:TrustedDhcpServers): use the per-host preseed URL from the host's boot config"
+                : $"no MAC address is known for {peer}: use the per-host preseed URL from the host's boot config");
         }
         HostRecord? host = await hosts.FindByMacAsync(mac, cancellationToken).ConfigureAwait(false);
         if (host is null)

@@ -6,7 +6,8 @@ using Provisioner.Pxe.Net;
 namespace Provisioner.Core.Network;
 
 /// <summary>One IP→MAC binding as seen on the wire.</summary>
-public sealed record IpMacBinding(IPAddress Ip, MacAddress Mac, DateTimeOffset FirstSeen, DateTimeOffset LastSeen);
+/// <param name="Vouched">A DHCP server the appliance trusts assigned the address to the MAC (<see cref="DhcpServerTrust"/>); ARP and other servers' ACKs only say who claims it.</param>
+public sealed record IpMacBinding(IPAddress Ip, MacAddress Mac, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, bool Vouched = false);
 
 /// <summary>What a new sighting changed, when it changed anything worth saying.</summary>
 public enum BindingChange
@@ -28,8 +29,11 @@ public interface IIpMacBindings
 {
     bool TryGetMac(IPAddress ip, out MacAddress mac);
 
+    /// <summary>The MAC a trusted DHCP server assigned this address to, when the address has not been claimed by another since.</summary>
+    bool TryGetVouchedMac(IPAddress ip, out MacAddress mac);
+
     /// <summary>Records a sighting; says whether it contradicts an earlier one (and <paramref name="previous"/> with what).</summary>
-    BindingChange Record(IPAddress ip, MacAddress mac, DateTimeOffset seenAt, out IpMacBinding? previous);
+    BindingChange Record(IPAddress ip, MacAddress mac, DateTimeOffset seenAt, out IpMacBinding? previous, bool vouched = false);
 
     IReadOnlyList<IpMacBinding> List();
 }
@@ -48,7 +52,14 @@ public sealed class InMemoryIpMacBindings : IIpMacBindings
         return found;
     }
 
-    public BindingChange Record(IPAddress ip, MacAddress mac, DateTimeOffset seenAt, out IpMacBinding? previous)
+    public bool TryGetVouchedMac(IPAddress ip, out MacAddress mac)
+    {
+        bool found = _byIp.TryGetValue(ip, out IpMacBinding? binding) && binding.Vouched;
+        mac = found ? binding!.Mac : default;
+        return found;
+    }
+
+    public BindingChange Record(IPAddress ip, MacAddress mac, DateTimeOffset seenAt, out IpMacBinding? previous, bool vouched = false)
     {
         lock (_gate)
         {
@@ -56,7 +67,7 @@ public sealed class InMemoryIpMacBindings : IIpMacBindings
             BindingChange change = BindingChange.None;
             if (_byIp.TryGetValue(ip, out IpMacBinding? known) && known.Mac == mac)
             {
-                _byIp[ip] = known with { LastSeen = seenAt > known.LastSeen ? seenAt : known.LastSeen };
+                _byIp[ip] = known with { LastSeen = seenAt > known.LastSeen ? seenAt : known.LastSeen, Vouched = known.Vouched || vouched };
                 return change;
             }
             if (known is not null)
@@ -69,7 +80,8 @@ public sealed class InMemoryIpMacBindings : IIpMacBindings
                 change = BindingChange.MacMoved;
                 previous = old;
             }
-            _byIp[ip] = new IpMacBinding(ip, mac, seenAt, seenAt);
+            // Another MAC claiming the address takes the vouching away with the old binding.
+            _byIp[ip] = new IpMacBinding(ip, mac, seenAt, seenAt, vouched);
             _ipOfMac[mac] = ip;
             return change;
         }

@@ -6,10 +6,13 @@ using Provisioner.Core.Network;
 
 namespace Provisioner.Web.Api;
 
-/// <summary><c>GET /api/bindings</c>: the IP→MAC bindings capture has learnt, by IP.</summary>
+/// <summary>
+/// <c>GET /api/bindings</c>: the IP→MAC bindings capture has learnt, by IP; <c>vouched</c> when a
+/// trusted DHCP server assigned the address (only those answer the generic preseed URL).
+/// </summary>
 public static class BindingEndpoints
 {
-    public sealed record BindingDto(string Ip, string Mac, DateTimeOffset FirstSeen, DateTimeOffset LastSeen);
+    public sealed record BindingDto(string Ip, string Mac, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, bool Vouched);
 
     public static RouteGroupBuilder MapBindingApi(this RouteGroupBuilder api)
     {
@@ -18,5 +21,5 @@ public static class BindingEndpoints
     }
 
     internal static Ok<List<BindingDto>> List(IIpMacBindings bindings) =>
-        TypedResults.Ok(bindings.List().Select(b => new BindingDto(b.Ip.ToString(), b.Mac.ToString(), b.FirstSeen, b.LastSeen)).ToList());
+        TypedResults.Ok(bindings.List().Select(b => new BindingDto(b.Ip.ToString(), b.Mac.ToString(), b.FirstSeen, b.LastSeen, b.Vouched)).ToList());
 }

@@ -125,6 +125,43 @@ public sealed class ObservationRecorderTests : IAsyncLifetime
         Assert.Contains("192.0.2.42 is claimed by 02:00:00:00:00:99 (ARP), last seen with 02:00:00:00:00:42", ((Provisioner.Core.Events.BindingChanged)_bus.Published[0]).Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Only an ACK from a server the appliance knows vouches for a binding; ARP or a claim by another MAC never does.</summary>
+    [Fact]
+    public async Task DhcpAck_VouchesOnlyFromATrustedServer_AndAnotherClaimTakesItAway()
+    {
+        var trusted = new ObservationRecorder(_bindings, new HostDirectory(_database, TimeProvider.System), _discovered, _bus, NullLogger<ObservationRecorder>.Instance,
+            new Provisioner.Core.Network.DhcpServerTrust(Microsoft.Extensions.Options.Options.Create(Trusting("192.0.2.1")), TimeProvider.System));
+        var strangerBindings = new InMemoryIpMacBindings();
+        var stranger = new ObservationRecorder(strangerBindings, new HostDirectory(_database, TimeProvider.System), _discovered, _bus, NullLogger<ObservationRecorder>.Instance,
+            new Provisioner.Core.Network.DhcpServerTrust(Microsoft.Extensions.Options.Options.Create(Trusting("192.0.2.254")), TimeProvider.System));
+        var client = IPAddress.Parse("192.0.2.108");
+        foreach ((byte[] frame, DateTimeOffset at) in PcapFixtures.Read("udhcpc-dhcp.pcap"))
+        {
+            if (FrameDecoder.TryDecode(frame, at, out Observation? observation))
+            {
+                await trusted.RecordAsync(observation!, default);
+                await stranger.RecordAsync(observation!, default);
+            }
+        }
+
+        Assert.True(_bindings.TryGetVouchedMac(client, out MacAddress vouched));
+        Assert.Equal("02:00:00:00:00:42", vouched.ToString());
+        // The same ACK, where 192.0.2.1 is not a server the appliance knows: bound, not vouched for.
+        Assert.True(strangerBindings.TryGetMac(client, out _));
+        Assert.False(strangerBindings.TryGetVouchedMac(client, out _));
+        await trusted.RecordAsync(new ArpObservation(DateTimeOffset.UtcNow, Mac("02:00:00:00:00:99"), true, Mac("02:00:00:00:00:99"), client, IPAddress.Parse("192.0.2.1")), default);
+        Assert.True(_bindings.TryGetMac(client, out MacAddress claimed));
+        Assert.Equal("02:00:00:00:00:99", claimed.ToString());
+        Assert.False(_bindings.TryGetVouchedMac(client, out _));
+    }
+
+    private static Provisioner.Core.Network.DhcpTrustOptions Trusting(string server)
+    {
+        var options = new Provisioner.Core.Network.DhcpTrustOptions();
+        options.TrustedDhcpServers.Add(server);
+        return options;
+    }
+
     private static MacAddress Mac(string text) => MacAddress.TryParse(text, out MacAddress mac) ? mac : throw new FormatException(text);
 
     private sealed class RecordingBus : Provisioner.Core.Events.IEventBus

@@ -208,7 +208,7 @@ public sealed class BuildTrackerTests
         HostRecord host = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
         HostRecord pending = await inventory.Tracker.RequestBuildAsync(host.Id, EventSources.Api, default);
         Assert.True(MacAddress.TryParse(host.Mac, out MacAddress mac));
-        inventory.Bindings.Record(Peer, mac, inventory.Time.GetUtcNow(), out _);
+        inventory.Bindings.Record(Peer, mac, inventory.Time.GetUtcNow(), out _, vouched: true);
 
         foreach (BootLoader loader in BootLoader.All)
         {

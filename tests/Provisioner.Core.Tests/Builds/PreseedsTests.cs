@@ -19,12 +19,28 @@ public sealed class PreseedsTests
         await inventory.Tracker.RequestBuildAsync(one.Id, EventSources.Api, default);
         await inventory.Tracker.RequestBuildAsync(two.Id, EventSources.Api, default);
         Assert.True(MacAddress.TryParse(two.Mac, out MacAddress mac));
-        inventory.Bindings.Record(Requester, mac, inventory.Time.GetUtcNow(), out _);
+        inventory.Bindings.Record(Requester, mac, inventory.Time.GetUtcNow(), out _, vouched: true);
 
         PreseedResult result = await inventory.Preseeds.ForRequesterAsync(Requester, null, "http://192.0.2.1:8080", default);
 
         Assert.Contains("d-i netcfg/get_ipaddress string 192.0.2.12", result.Text, StringComparison.Ordinal);
         Assert.Contains("d-i netcfg/hostname string web02", result.Text, StringComparison.Ordinal);
+    }
+
+    /// <summary>A spoofed ACK or ARP reply once made the generic URL hand a host's preseed (and token) to another address.</summary>
+    [Fact]
+    public async Task ForRequester_BindingNoTrustedServerVouchedFor_IsRefused()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        HostRecord one = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
+        await inventory.Tracker.RequestBuildAsync(one.Id, EventSources.Api, default);
+        Assert.True(MacAddress.TryParse(one.Mac, out MacAddress mac));
+        inventory.Bindings.Record(Requester, mac, inventory.Time.GetUtcNow(), out _, vouched: false);
+
+        PreseedResult result = await inventory.Preseeds.ForRequesterAsync(Requester, null, "http://x", default);
+
+        Assert.Null(result.Text);
+        Assert.Contains($"192.0.2.150 is claimed by {mac}, but no trusted DHCP server assigned it", result.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -46,7 +62,7 @@ public sealed class PreseedsTests
         await using TestInventory inventory = await TestInventory.CreateAsync();
         HostRecord one = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
         Assert.True(MacAddress.TryParse(one.Mac, out MacAddress mac));
-        inventory.Bindings.Record(Requester, mac, inventory.Time.GetUtcNow(), out _);
+        inventory.Bindings.Record(Requester, mac, inventory.Time.GetUtcNow(), out _, vouched: true);
 
         PreseedResult result = await inventory.Preseeds.ForRequesterAsync(Requester, null, "http://x", default);
 
