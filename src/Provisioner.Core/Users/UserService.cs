@@ -157,6 +157,49 @@ public sealed partial class UserService(InventoryDatabase database, IOptions<Sto
         }
     }
 
+    /// <summary>Whether a session opened with <paramref name="stamp"/> still speaks for the account (see <see cref="SessionStamp"/>).</summary>
+    public async Task<bool> SessionIsCurrentAsync(string name, string stamp, CancellationToken cancellationToken) =>
+        await FindAsync(name, cancellationToken).ConfigureAwait(false) is { } user && SessionStamp.Of(user) == stamp;
+
+    /// <summary>Removes a user; its sessions end at their next request. The last admin cannot be removed.</summary>
+    public async Task RemoveAsync(string name, CancellationToken cancellationToken)
+    {
+        await using InventoryDbContext db = database.CreateContext();
+        UserAccount user = await FindTrackedAsync(db, name, cancellationToken).ConfigureAwait(false);
+        await RefuseLosingLastAdminAsync(db, user, "removed", cancellationToken).ConfigureAwait(false);
+        db.Users.Remove(user);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Gives a user another role; its sessions end at their next request. The last admin keeps its role.</summary>
+    public async Task SetRoleAsync(string name, UserRole role, CancellationToken cancellationToken)
+    {
+        await using InventoryDbContext db = database.CreateContext();
+        UserAccount user = await FindTrackedAsync(db, name, cancellationToken).ConfigureAwait(false);
+        if (user.Role == role)
+        {
+            return;
+        }
+        await RefuseLosingLastAdminAsync(db, user, "made a viewer", cancellationToken).ConfigureAwait(false);
+        user.Role = role;
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<UserAccount> FindTrackedAsync(InventoryDbContext db, string name, CancellationToken cancellationToken)
+    {
+        string key = name.Trim().ToLowerInvariant();
+        return await db.Users.FirstOrDefaultAsync(u => u.Name == key, cancellationToken).ConfigureAwait(false)
+            ?? throw new InventoryException(InventoryErrorKind.NotFound, [new FieldError("name", $"no user '{key}'")]);
+    }
+
+    private static async Task RefuseLosingLastAdminAsync(InventoryDbContext db, UserAccount user, string what, CancellationToken cancellationToken)
+    {
+        if (user.Role == UserRole.Admin && await db.Users.CountAsync(u => u.Role == UserRole.Admin, cancellationToken).ConfigureAwait(false) == 1)
+        {
+            throw new InventoryException(InventoryErrorKind.Conflict, [new FieldError("name", $"'{user.Name}' is the last admin and cannot be {what}: make another admin first")]);
+        }
+    }
+
     public static bool IsValidName(string name) => name.Length <= MaxNameLength && NamePattern().IsMatch(name);
 
     private static IEnumerable<FieldError> PasswordProblems(string password)

@@ -5,7 +5,7 @@ using Provisioner.Core.Users;
 namespace Provisioner.Host.Cli;
 
 /// <summary>
-/// <c>provisioner users list|add|passwd</c>: web UI accounts, from the appliance's own shell (for
+/// <c>provisioner users list|add|passwd|remove|role</c>: web UI accounts, from the appliance's own shell (for
 /// the first users of a site, or a lost admin password). Passwords are generated and printed once.
 /// </summary>
 internal static class UsersCommand
@@ -43,7 +43,24 @@ internal static class UsersCommand
             return 0;
         }, ct));
 
-        var command = new Command("users", "Web UI accounts.") { list, add, passwd };
+        var removeName = new Argument<string>("name") { Description = "User name" };
+        var remove = new Command("remove", "Remove a user; its open sessions end at their next request.") { removeName };
+        remove.SetAction((parse, ct) => InventoryCommandContext.RunAsync(parse, async services =>
+        {
+            await services.GetRequiredService<UserService>().RemoveAsync(parse.GetValue(removeName)!, ct).ConfigureAwait(false);
+            return 0;
+        }, ct));
+
+        var roleName = new Argument<string>("name") { Description = "User name" };
+        var newRole = new Argument<UserRole>("role") { Description = "admin or viewer" };
+        var setRole = new Command("role", "Give a user another role; its open sessions end at their next request.") { roleName, newRole };
+        setRole.SetAction((parse, ct) => InventoryCommandContext.RunAsync(parse, async services =>
+        {
+            await services.GetRequiredService<UserService>().SetRoleAsync(parse.GetValue(roleName)!, parse.GetValue(newRole), ct).ConfigureAwait(false);
+            return 0;
+        }, ct));
+
+        var command = new Command("users", "Web UI accounts. Changing a password or a role, or removing a user, ends that user's sessions.") { list, add, passwd, remove, setRole };
         InventoryCommandContext.AddOptions(command);
         return command;
     }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Users;
+using Provisioner.Web.Ui;
 
 namespace Provisioner.Web.Pages;
 
@@ -38,6 +39,11 @@ public sealed class AccountModel(UserService users) : PageModel
                 ModelState.AddModelError(error.Field == "current" ? nameof(Current) : nameof(Password), error.Message);
             }
             return Page();
+        }
+        // Every session of this account ended with the old password; this one goes on with the new.
+        if (await users.FindAsync(User.Identity!.Name!, cancellationToken) is { } changed)
+        {
+            await UiSessions.SignInAsync(HttpContext, changed);
         }
         Message = "Password changed.";
         return Redirect("/account");

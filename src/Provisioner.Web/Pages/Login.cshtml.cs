@@ -1,5 +1,3 @@
-using System.Security.Claims;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -43,8 +41,7 @@ public sealed class LoginModel(UserService users, SignInThrottle throttle, TimeP
             Error = "Wrong user name or password.";
             return Page();
         }
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, user.Name), new Claim(ClaimTypes.Role, user.Role.ToString())], UiRoles.Scheme);
-        await HttpContext.SignInAsync(UiRoles.Scheme, new ClaimsPrincipal(identity));
+        await UiSessions.SignInAsync(HttpContext, user);
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
     }
 }

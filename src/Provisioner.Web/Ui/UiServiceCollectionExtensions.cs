@@ -47,6 +47,7 @@ internal static class UiServiceCollectionExtensions
             o.ExpireTimeSpan = SessionIdle;
             o.SlidingExpiration = true;
             o.LoginPath = "/login";
+            o.Events.OnValidatePrincipal = UiSessions.ValidateAsync;
             o.Events.OnRedirectToLogin = context => Refuse(context, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = context => Refuse(context, StatusCodes.Status403Forbidden);
         });
