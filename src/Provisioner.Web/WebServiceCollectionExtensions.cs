@@ -59,6 +59,7 @@ public static class WebServiceCollectionExtensions
         api.MapImportApi();
         api.MapDiscoveredApi();
         api.MapBindingApi();
+        api.MapTokenApi();
         app.MapProvisionerUi();
         return app;
     }

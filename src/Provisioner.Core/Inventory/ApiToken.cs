@@ -12,3 +12,6 @@ public sealed class ApiToken
 
     public DateTime CreatedAt { get; set; }
 }
+
+/// <summary>What may be shown of a token: its id, its name and when it was made.</summary>
+public sealed record ApiTokenInfo(int Id, string Name, DateTime CreatedAt);

@@ -5,7 +5,7 @@ using Provisioner.Core.Inventory.Data;
 
 namespace Provisioner.Core.Inventory;
 
-/// <summary>Bearer tokens for the API: created by the CLI, checked on every API request.</summary>
+/// <summary>Bearer tokens for the API: created by the CLI, checked on every API request, listed and revoked by id.</summary>
 public sealed class ApiTokens(InventoryDatabase database, TimeProvider time)
 {
     private const string Prefix = "prov_";
@@ -30,6 +30,25 @@ public sealed class ApiTokens(InventoryDatabase database, TimeProvider time)
         string hash = Hash(token);
         await using InventoryDbContext db = database.CreateContext();
         return await db.ApiTokens.Where(t => t.Hash == hash).Select(t => t.Name).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Every token, oldest first; never their hashes' secrets (the tokens themselves are not stored).</summary>
+    public async Task<List<ApiTokenInfo>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using InventoryDbContext db = database.CreateContext();
+        return await db.ApiTokens.AsNoTracking().OrderBy(t => t.Id)
+            .Select(t => new ApiTokenInfo(t.Id, t.Name, t.CreatedAt)).ToListAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Revokes a token: the next request carrying it gets 401. <see cref="InventoryException"/> (not found) for an unknown id.</summary>
+    public async Task RevokeAsync(int id, CancellationToken cancellationToken)
+    {
+        await using InventoryDbContext db = database.CreateContext();
+        int removed = await db.ApiTokens.Where(t => t.Id == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        if (removed == 0)
+        {
+            throw new InventoryException(InventoryErrorKind.NotFound, [new FieldError("id", $"no API token {id}")]);
+        }
     }
 
     private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));

@@ -5,8 +5,11 @@ using Provisioner.Core.Users;
 
 namespace Provisioner.Web.Pages;
 
-/// <summary>Admins list users and add new ones, as admin (changes) or viewer (read-only).</summary>
-public sealed class UsersModel(UserService users) : PageModel
+/// <summary>
+/// Admins list users, add them as admin (changes) or viewer (read-only), change their role or
+/// remove them (either ends that user's sessions), and list and revoke the API tokens.
+/// </summary>
+public sealed class UsersModel(UserService users, ApiTokens tokens) : PageModel
 {
     [BindProperty]
     public string? Name { get; set; }
@@ -19,10 +22,41 @@ public sealed class UsersModel(UserService users) : PageModel
 
     public List<UserAccount> Users { get; private set; } = [];
 
+    public List<ApiTokenInfo> Tokens { get; private set; } = [];
+
     [TempData]
     public string? Message { get; set; }
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => Users = await users.ListAsync(cancellationToken);
+    public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
+
+    public Task<IActionResult> OnPostRoleAsync(string name, UserRole role, CancellationToken cancellationToken) =>
+        ChangeAsync(() => users.SetRoleAsync(name, role, cancellationToken), $"User {name} is now {role.ToString().ToLowerInvariant()}; their sessions ended.");
+
+    public Task<IActionResult> OnPostRemoveAsync(string name, CancellationToken cancellationToken) =>
+        ChangeAsync(() => users.RemoveAsync(name, cancellationToken), $"User {name} removed; their sessions ended.");
+
+    public Task<IActionResult> OnPostRevokeAsync(int id, CancellationToken cancellationToken) =>
+        ChangeAsync(() => tokens.RevokeAsync(id, cancellationToken), $"API token {id} revoked.");
+
+    private async Task<IActionResult> ChangeAsync(Func<Task> change, string done)
+    {
+        try
+        {
+            await change();
+            Message = done;
+        }
+        catch (InventoryException refused)
+        {
+            Message = string.Join(' ', refused.Errors.Select(e => e.Message));
+        }
+        return Redirect("/users");
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        Users = await users.ListAsync(cancellationToken);
+        Tokens = await tokens.ListAsync(cancellationToken);
+    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
@@ -38,7 +72,7 @@ public sealed class UsersModel(UserService users) : PageModel
             {
                 ModelState.AddModelError(error.Field == "name" ? nameof(Name) : nameof(Password), error.Message);
             }
-            Users = await users.ListAsync(cancellationToken);
+            await LoadAsync(cancellationToken);
             return Page();
         }
     }

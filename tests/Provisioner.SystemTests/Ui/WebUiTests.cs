@@ -326,6 +326,35 @@ public sealed partial class WebUiTests : IAsyncLifetime
         Assert.Equal(403, (await viewer.GotoAsync("/users"))!.Status);
     }
 
+    /// <summary>Access taken back from the UI: removing a user ends its open session; a revoked API token gets 401.</summary>
+    [Fact]
+    public async Task Users_RemovedUserSignedOut_RevokedTokenRefused()
+    {
+        IPage admin = await AdminPageAsync();
+        await admin.GotoAsync("/users");
+        await admin.FillAsync("#Name", "leaver");
+        await admin.FillAsync("#Password", "leaving soon 1");
+        await admin.ClickAsync("button:has-text('Add user')");
+        IPage leaver = await _browser.NewPageAsync(_appliance.HttpBase);
+        await UiBrowser.SignInAsync(leaver, "leaver", "leaving soon 1");
+        Assert.Equal(200, (await leaver.GotoAsync("/hosts"))!.Status);
+        string token = (await _appliance.CliAsync("token", "create", "--name", "old-laptop")).StandardOutput.Trim();
+        using var asLaptop = new HttpClient { BaseAddress = new Uri(_appliance.HttpBase) };
+        asLaptop.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await asLaptop.GetAsync("/api/hosts")).StatusCode);
+
+        await admin.GotoAsync("/users");
+        await admin.ClickAsync("button[aria-label='Remove leaver']");
+        Assert.Contains("User leaver removed", await admin.InnerTextAsync("[role=status]"), StringComparison.Ordinal);
+        await admin.ClickAsync("button[aria-label='Revoke token old-laptop']");
+        Assert.Contains("revoked", await admin.InnerTextAsync("[role=status]"), StringComparison.Ordinal);
+        await UiBrowser.ScreenshotAsync(admin, "users-and-tokens");
+
+        await leaver.GotoAsync("/hosts");
+        Assert.EndsWith("/login", new Uri(leaver.Url).AbsolutePath, StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await asLaptop.GetAsync("/api/hosts")).StatusCode);
+    }
+
     [Fact]
     public async Task Post_WithoutAntiforgeryToken_RefusedAndNothingChanged()
     {
