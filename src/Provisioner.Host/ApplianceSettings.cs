@@ -143,7 +143,7 @@ internal static class ApplianceSettings
         {
             return null;
         }
-        // IPEndPoint.TryParse reads 010.0.0.1 as octal (8.0.0.1): a dotted quad is read strictly, as everywhere else.
+        // IPEndPoint.TryParse reads 192.0.2.010 as octal (192.0.2.8): a dotted quad is read strictly, as everywhere else.
         int colon = value.LastIndexOf(':');
         if (colon > 0 && value[..colon] is var host && host.All(c => char.IsAsciiDigit(c) || c == '.') && !Ipv4Interface.TryParseAddress(host, out _, out string why))
         {

@@ -61,8 +61,8 @@ public readonly record struct Ipv4Interface(IPAddress Address, int PrefixLength)
 
     /// <summary>
     /// Four decimal octets, 0-255, with no leading zeros. IPAddress.TryParse would also take "1", "1.2"
-    /// and hex forms, and reads a leading zero as octal (inet_aton's rule: 010.010.010.010 is 8.8.8.8,
-    /// while most people and tools mean 10.10.10.10), so an ambiguous octet is refused, not guessed.
+    /// and hex forms, and reads a leading zero as octal (inet_aton's rule: 192.0.2.010 is 192.0.2.8,
+    /// while most people and tools mean 192.0.2.10), so an ambiguous octet is refused, not guessed.
     /// </summary>
     public static bool TryParseAddress(string? text, out IPAddress address, out string error)
     {

@@ -166,7 +166,7 @@ public sealed class ServeCommandTests : IDisposable
     [InlineData("--tftp", "nonsense", "TFTP address 'nonsense' is not ADDR:PORT")]
     [InlineData("--http", "localhost:8080", "is not a URL")]
     [InlineData("--syslog", "514", "syslog address '514' is not ADDR:PORT")]
-    [InlineData("--tftp", "010.0.0.1:69", "has an octet with a leading zero (010)")] // IPEndPoint.TryParse read it as 8.0.0.1
+    [InlineData("--tftp", "192.0.2.010:69", "has an octet with a leading zero (010)")] // IPEndPoint.TryParse read it as 192.0.2.8
     [InlineData("--log-format", "xml", "log format 'xml' is not simple, json or systemd")]
     public async Task Serve_MalformedAddress_OneClearLineAndExit(string option, string value, string expected)
     {
