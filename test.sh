@@ -10,11 +10,15 @@ cd "$(dirname "$0")"
 require_dotnet
 # Real peers: syslinux boot loaders, TFTP clients (tftp-hpa, atftp, curl, busybox), namespaces (iproute2).
 apt_ensure pxelinux syslinux-common tftp-hpa atftp curl busybox iproute2 procps util-linux
+# ssh-keygen makes the real keys the SSH key tests read.
+apt_ensure openssh-client
 # libpcap: SharpPcap reads the .pcap fixtures of the capture tests with it.
 apt_ensure libpcap0.8
 # A real PXE client: QEMU's iPXE ROM booting Debian's netboot installer, with dnsmasq for DHCP, all
 # inside network namespaces the tests create.
 apt_ensure qemu-system-x86 ipxe-qemu debian-installer-12-netboot-amd64 dnsmasq-base
+# socat: a test's relay from a namespace's loopback to a Unix socket the test serves (its webhook receiver).
+apt_ensure socat
 # UEFI: OVMF firmware, GRUB's and syslinux's EFI network loaders, iPXE to chainload; ISC dhclient
 # as the plain DHCP client ProxyDHCP must never answer.
 apt_ensure ovmf grub-efi-amd64-bin syslinux-efi ipxe isc-dhcp-client

@@ -13,6 +13,8 @@ namespace Provisioner.Core.Builds;
 /// (<see cref="Lifecycle.Entitlement.InstallerLog"/>), and the installer's menu steps move the
 /// build's progress. Lines from addresses that belong to no host, or to a host with no build here,
 /// are dropped (an ended build's address may be anyone's now); that is logged once a minute per address.
+/// Each build's lines are also read by an <see cref="InstallerStopReader"/>: an installer that stops at
+/// an error or a question fails its build at once, in its own words, instead of at the stall timeout.
 /// </summary>
 public sealed partial class InstallerLogs(HostResolver resolver, InstallerLogWriter writer, BuildTracker tracker, InventoryDatabase database,
     TimeProvider time, ILogger<InstallerLogs> logger, Hosting.ApplianceIdentity? appliance = null)
@@ -24,7 +26,8 @@ public sealed partial class InstallerLogs(HostResolver resolver, InstallerLogWri
 
     private const int MaxRemembered = 10_000;
     private readonly ConcurrentDictionary<IPAddress, long> _unknownReported = new();
-    private readonly ConcurrentDictionary<int, (bool Installs, long At)> _installs = new();
+    private readonly ConcurrentDictionary<int, (string? Token, long At)> _installs = new();
+    private readonly ConcurrentDictionary<string, InstallerStopReader> _readers = new(StringComparer.Ordinal);
 
     public async ValueTask ReceiveAsync(IPAddress peer, string tag, string text, CancellationToken cancellationToken)
     {
@@ -34,15 +37,22 @@ public sealed partial class InstallerLogs(HostResolver resolver, InstallerLogWri
             ReportDropped(peer, null);
             return;
         }
-        if (!await InstallsHereAsync(hostId.Value, cancellationToken).ConfigureAwait(false))
+        if (await InstallingBuildAsync(hostId.Value, cancellationToken).ConfigureAwait(false) is not { } build)
         {
             ReportDropped(peer, hostId);
             return;
         }
-        writer.Post(new InstallerLogLine { HostId = hostId.Value, At = time.GetUtcNow().UtcDateTime, Text = text });
+        if (!InstallerStopReader.IsDebconfChatter(tag, text))
+        {
+            writer.Post(new InstallerLogLine { HostId = hostId.Value, At = time.GetUtcNow().UtcDateTime, Text = text });
+        }
         if (InstallerSteps.SelectedItem(tag, text) is { } item)
         {
             tracker.Record(hostId.Value, EventSources.Syslog, new Lifecycle.InstallerStepSeen(item), once: "step " + item);
+        }
+        if (ReaderOf(build).Read(tag, text) is { } stopped)
+        {
+            tracker.Record(hostId.Value, EventSources.Syslog, new Lifecycle.InstallerStopped(stopped), once: "stopped " + build);
         }
     }
 
@@ -64,26 +74,39 @@ public sealed partial class InstallerLogs(HostResolver resolver, InstallerLogWri
     public static string Format(IEnumerable<InstallerLogLine> lines) =>
         string.Concat(lines.Select(l => $"{DateTime.SpecifyKind(l.At, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture)} {l.Text}\n"));
 
-    /// <summary>Whether the lifecycle files this host's installer lines now; read again after <see cref="BuildStateReuse"/>.</summary>
-    private async ValueTask<bool> InstallsHereAsync(int hostId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The build token of the host's build when the lifecycle files its installer lines now, else
+    /// null; read again after <see cref="BuildStateReuse"/>.
+    /// </summary>
+    private async ValueTask<string?> InstallingBuildAsync(int hostId, CancellationToken cancellationToken)
     {
         long now = time.GetTimestamp();
         if (_installs.TryGetValue(hostId, out var known) && time.GetElapsedTime(known.At, now) < BuildStateReuse)
         {
-            return known.Installs;
+            return known.Token;
         }
         HostRecord? host;
         await using (InventoryDbContext db = database.CreateContext())
         {
             host = await db.Hosts.AsNoTracking().FirstOrDefaultAsync(h => h.Id == hostId, cancellationToken).ConfigureAwait(false);
         }
-        bool installs = host is not null && Lifecycle.BuildLifecycle.EntitlementOf(Lifecycle.HostBuild.Of(host, appliance)).InstallerLog;
+        string? token = host is not null && Lifecycle.BuildLifecycle.EntitlementOf(Lifecycle.HostBuild.Of(host, appliance)).InstallerLog ? host.BuildToken ?? $"host {host.Id}" : null;
         if (_installs.Count >= MaxRemembered)
         {
             _installs.Clear();
         }
-        _installs[hostId] = (installs, now);
-        return installs;
+        _installs[hostId] = (token, now);
+        return token;
+    }
+
+    /// <summary>The build's reader; a new build (new token) starts a new one. Lines of one build arrive from one receive loop.</summary>
+    private InstallerStopReader ReaderOf(string build)
+    {
+        if (_readers.Count >= MaxRemembered && !_readers.ContainsKey(build))
+        {
+            _readers.Clear();
+        }
+        return _readers.GetOrAdd(build, static _ => new InstallerStopReader());
     }
 
     private void ReportDropped(IPAddress peer, int? hostId)

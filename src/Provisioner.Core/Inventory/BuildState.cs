@@ -18,7 +18,7 @@ public enum BuildState
     /// <summary>The installer called back <c>finished</c>. Boots from local disk.</summary>
     Installed,
 
-    /// <summary>The installer called back <c>failed</c>, or the build stalled.</summary>
+    /// <summary>The installer called back <c>failed</c>, its log showed it stopped, or the build stalled.</summary>
     Failed,
 }
 

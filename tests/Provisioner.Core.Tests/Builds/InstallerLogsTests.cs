@@ -15,13 +15,8 @@ public sealed class InstallerLogsTests
     public async Task Receive_FromTheBuildingHost_StoredInOrderAndMenuStepsMoveProgress_StrangersDropped()
     {
         await using TestInventory inventory = await TestInventory.CreateAsync();
-        var writer = new InstallerLogWriter(inventory.Database, new Provisioner.Core.Events.EventBus(), Options.Create(new InstallerLogOptions { MaxLinesPerBuild = 3 }), inventory.Time, NullLogger<InstallerLogWriter>.Instance);
-        await writer.StartAsync(default);
-        var logs = new InstallerLogs(inventory.Resolver, writer, inventory.Tracker, inventory.Database, inventory.Time, NullLogger<InstallerLogs>.Instance);
-        HostRecord host = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
-        HostRecord built = await inventory.Tracker.RequestBuildAsync(host.Id, EventSources.Api, default);
-        // The installer fetched its preseed from this address (the token-bearing first request).
-        await inventory.FetchPreseedAsync(built.BuildToken!, Peer, "http://192.0.2.1:8080");
+        (InstallerLogWriter writer, InstallerLogs logs) = await StartAsync(inventory, new InstallerLogOptions { MaxLinesPerBuild = 3 });
+        HostRecord host = await BuildingHostAsync(inventory, 1, Peer);
 
         await logs.ReceiveAsync(Peer, "main-menu", "main-menu[1]: INFO: Menu item 'partman-base' selected", default);
         await logs.ReceiveAsync(Peer, "partman", "partman: line two", default);
@@ -49,12 +44,8 @@ public sealed class InstallerLogsTests
     public async Task Receive_AfterTheBuildWasCancelled_DroppedNotFiled()
     {
         await using TestInventory inventory = await TestInventory.CreateAsync();
-        var writer = new InstallerLogWriter(inventory.Database, new Provisioner.Core.Events.EventBus(), Options.Create(new InstallerLogOptions()), inventory.Time, NullLogger<InstallerLogWriter>.Instance);
-        await writer.StartAsync(default);
-        var logs = new InstallerLogs(inventory.Resolver, writer, inventory.Tracker, inventory.Database, inventory.Time, NullLogger<InstallerLogs>.Instance);
-        HostRecord host = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
-        HostRecord built = await inventory.Tracker.RequestBuildAsync(host.Id, EventSources.Api, default);
-        await inventory.FetchPreseedAsync(built.BuildToken!, Peer, "http://192.0.2.1:8080");
+        (InstallerLogWriter writer, InstallerLogs logs) = await StartAsync(inventory, new InstallerLogOptions());
+        HostRecord host = await BuildingHostAsync(inventory, 1, Peer);
         await logs.ReceiveAsync(Peer, "partman", "partman: while installing", default);
         await WaitForLinesAsync(logs, host.Id, 1);
 
@@ -64,15 +55,58 @@ public sealed class InstallerLogsTests
         await logs.ReceiveAsync(IPAddress.Parse(host.Ip), "partman", "partman: from its static address", default);
         // The writer saves lines in the order they came: once another installing host's later line is
         // saved, any of the lines above that had been filed would be saved too.
-        HostRecord other = await inventory.Hosts.CreateAsync(TestInventory.Sample(2), default);
-        HostRecord otherBuild = await inventory.Tracker.RequestBuildAsync(other.Id, EventSources.Api, default);
         var otherPeer = IPAddress.Parse("192.0.2.151");
-        await inventory.FetchPreseedAsync(otherBuild.BuildToken!, otherPeer, "http://192.0.2.1:8080");
+        HostRecord other = await BuildingHostAsync(inventory, 2, otherPeer);
         await logs.ReceiveAsync(otherPeer, "partman", "partman: another host", default);
         await WaitForLinesAsync(logs, other.Id, 1);
 
         Assert.Equal(["partman: while installing"], (await logs.ReadAsync(host.Id, null, default)).Select(l => l.Text));
         await writer.StopAsync(default);
+    }
+
+    /// <summary>An installer that stops at a question nobody will answer fails its build at once, in its own words; debconf's protocol trace is not stored.</summary>
+    [Fact]
+    public async Task Receive_InstallerStopsAtAQuestion_BuildFailsWithItsWords_ChatterNotStored()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        (InstallerLogWriter writer, InstallerLogs logs) = await StartAsync(inventory, new InstallerLogOptions());
+        HostRecord host = await BuildingHostAsync(inventory, 1, Peer);
+
+        await logs.ReceiveAsync(Peer, "main-menu", "main-menu[1]: INFO: Menu item 'download-installer' selected", default);
+        await logs.ReceiveAsync(Peer, "anna", "anna[7]: WARNING **: package retrieval failed", default);
+        await logs.ReceiveAsync(Peer, "debconf", "debconf: --> GET retriever/net/error", default);
+        await logs.ReceiveAsync(Peer, "debconf", "debconf: <-- 0 retry", default);
+        await logs.ReceiveAsync(Peer, "debconf", "debconf: --> INPUT critical retriever/net/error", default);
+        await logs.ReceiveAsync(Peer, "debconf", "debconf: <-- 0 question will be asked", default);
+        await logs.ReceiveAsync(Peer, "debconf", "debconf: --> GO", default);
+        // Lines are saved in the order they came: chatter, had it been stored, would be before this one.
+        await logs.ReceiveAsync(Peer, "anna", "anna[7]: last", default);
+        await inventory.Tracker.FlushAsync();
+
+        HostRecord now = (await inventory.Hosts.FindAsync(host.Mac, default))!;
+        const string reason = "installer stopped at download-installer: waiting for an answer to retriever/net/error (anna: WARNING **: package retrieval failed)";
+        Assert.Equal((BuildState.Failed, reason), (now.State, now.StateReason));
+        Assert.Contains(await inventory.Tracker.TimelineAsync(host.Id, default), e => e.Source == EventSources.Syslog && e.Message == reason && e.State == BuildState.Failed);
+        Assert.Equal(
+            ["main-menu[1]: INFO: Menu item 'download-installer' selected", "anna[7]: WARNING **: package retrieval failed", "debconf: --> INPUT critical retriever/net/error", "anna[7]: last"],
+            (await WaitForLinesAsync(logs, host.Id, 4)).Select(l => l.Text));
+        await writer.StopAsync(default);
+    }
+
+    private static async Task<(InstallerLogWriter Writer, InstallerLogs Logs)> StartAsync(TestInventory inventory, InstallerLogOptions options)
+    {
+        var writer = new InstallerLogWriter(inventory.Database, new Provisioner.Core.Events.EventBus(), Options.Create(options), inventory.Time, NullLogger<InstallerLogWriter>.Instance);
+        await writer.StartAsync(default);
+        return (writer, new InstallerLogs(inventory.Resolver, writer, inventory.Tracker, inventory.Database, inventory.Time, NullLogger<InstallerLogs>.Instance));
+    }
+
+    /// <summary>Sample host <paramref name="n"/> in build mode, whose installer fetched its preseed (the token-bearing first request) from <paramref name="peer"/>.</summary>
+    private static async Task<HostRecord> BuildingHostAsync(TestInventory inventory, int n, IPAddress peer)
+    {
+        HostRecord host = await inventory.Hosts.CreateAsync(TestInventory.Sample(n), default);
+        HostRecord built = await inventory.Tracker.RequestBuildAsync(host.Id, EventSources.Api, default);
+        await inventory.FetchPreseedAsync(built.BuildToken!, peer, "http://192.0.2.1:8080");
+        return host;
     }
 
     private static async Task<List<InstallerLogLine>> WaitForLinesAsync(InstallerLogs logs, int hostId, int count)

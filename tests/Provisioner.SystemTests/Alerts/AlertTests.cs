@@ -1,14 +1,8 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using Provisioner.SystemTests.Support;
 
@@ -24,27 +18,14 @@ public sealed class AlertTests : IAsyncLifetime
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
     private readonly TestFiles _files = new();
-    private readonly ConcurrentQueue<JsonElement> _received = new();
-    private WebApplication _receiver = null!;
+    private WebhookReceiver _receiver = null!;
     private InventoryAppliance _appliance = null!;
     private string _receiverBase = null!;
 
     public async Task InitializeAsync()
     {
-        int port = ApplianceProcess.FreePort(SocketType.Stream);
-        _receiverBase = $"http://127.0.0.1:{port}";
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(_receiverBase);
-        builder.Logging.ClearProviders();
-        _receiver = builder.Build();
-        _receiver.MapPost("/hook", async (HttpRequest request) =>
-        {
-            _received.Enqueue(await request.ReadFromJsonAsync<JsonElement>());
-            return Results.Ok();
-        });
-        // A webhook that takes the request and never answers.
-        _receiver.MapPost("/silent", async (HttpContext context) => await Task.Delay(Timeout.Infinite, context.RequestAborted));
-        await _receiver.StartAsync();
+        _receiver = await WebhookReceiver.StartAsync();
+        _receiverBase = _receiver.Base!;
 
         string config = Path.Join(_files.Root, "alerts.json");
         string alertsDir = _files.Dir("command-alerts");
@@ -129,12 +110,7 @@ public sealed class AlertTests : IAsyncLifetime
         return id;
     }
 
-    private async Task<JsonElement> AlertAsync(string kind)
-    {
-        JsonElement found = default;
-        await NamespaceLab.WaitForAsync(() => Task.FromResult(_received.Any(a => a.GetProperty("event").GetString() == kind) && (found = _received.First(a => a.GetProperty("event").GetString() == kind)).ValueKind != JsonValueKind.Undefined), Limit, $"a {kind} alert at the webhook");
-        return found;
-    }
+    private Task<JsonElement> AlertAsync(string kind) => _receiver.AlertAsync(kind, Limit);
 
     private static string BuildToken(string config) =>
         System.Text.RegularExpressions.Regex.Match(config, "/build/([A-Za-z0-9_-]+)/preseed").Groups[1].Value;

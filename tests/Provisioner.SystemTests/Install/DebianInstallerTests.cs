@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Provisioner.SystemTests.Support;
 
 namespace Provisioner.SystemTests.Install;
@@ -6,6 +7,8 @@ namespace Provisioner.SystemTests.Install;
 /// A real PXE client end to end (see <see cref="PxeSite"/>): a registered BIOS VM in build mode
 /// PXE-boots the real Debian 12 installer with its iPXE ROM (TCG) and must get as far as its static
 /// address; an unregistered one, booted beside it, must be discovered and get the local-boot default.
+/// No archive is reachable from the test's namespaces, so the installer then stops at a question nobody
+/// will answer: the build must fail at once, in the installer's words, and say so to a webhook.
 /// </summary>
 [Trait("Category", "System")]
 [Collection(VirtualMachines.Name)]
@@ -17,9 +20,16 @@ public sealed class DebianInstallerTests : NamespaceTest
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(8);
 
     [Fact]
-    public async Task Debian12_PxeBootedInQemu_TimelineInOrder_LogShowsStaticAddress_UnknownMachineDiscoveredAndBootsLocally()
+    public async Task Debian12_PxeBootedInQemu_TimelineInOrder_LogShowsStaticAddress_UnknownMachineDiscoveredAndBootsLocally_StopFailsTheBuild()
     {
-        PxeSite site = await PxeSite.StartAsync(Lab, Files.Dir("site"), taps: 2, [("test01", Mac, StaticIp)], $"--dhcp-boot=pxelinux.0,,{PxeSite.ApplianceIp}");
+        string dir = Files.Dir("site");
+        // The webhook: a receiver on a Unix socket, reached from the appliance's namespace through socat on its loopback.
+        string socket = Path.Join(dir, "hook.sock");
+        await using WebhookReceiver webhook = await WebhookReceiver.StartAsync(socket);
+        string config = Path.Join(dir, "alerts.json");
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new { Alerts = new { Webhooks = new[] { "http://127.0.0.1:9000/hook" } } }));
+        PxeSite site = await PxeSite.StartAsync(Lab, dir, taps: 2, [("test01", Mac, StaticIp)], ["--config", config], [$"--dhcp-boot=pxelinux.0,,{PxeSite.ApplianceIp}"]);
+        Lab.Start(site.Appliance, dir, "socat", "TCP-LISTEN:9000,bind=127.0.0.1,fork,reuseaddr", $"UNIX-CONNECT:{socket}");
         site.StartVm(0, Mac, uefi: false);
         site.StartVm(1, UnknownMac, uefi: false);
 
@@ -55,5 +65,15 @@ public sealed class DebianInstallerTests : NamespaceTest
         Assert.Contains($"\"mac\":\"{UnknownMac}\"", (await site.CurlAsync("/api/discovered")).StandardOutput, StringComparison.Ordinal);
         await NamespaceLab.WaitForAsync(() => Task.FromResult(site.ApplianceLog().Contains("pxelinux.cfg/default: sent", StringComparison.Ordinal)), TimeSpan.FromMinutes(2), "pxelinux.cfg/default sent to the unknown machine");
         Assert.Contains("pxelinux.cfg/01-52-54-00-12-34-57: refused with ERROR 1", site.ApplianceLog(), StringComparison.Ordinal);
+
+        // choose-mirror cannot reach the archive and d-i shows its error at critical priority; nobody
+        // will answer it. The build fails from the installer's log (not the 30-minute stall), in its words.
+        await site.WaitForTimelineAsync("test01", "installer stopped at ", Limit);
+        string failed = await site.ShowAsync("test01");
+        Assert.Contains("\"state\": \"failed\"", failed, StringComparison.Ordinal);
+        Assert.Matches(@"syslog   failed     installer stopped at choose-mirror: waiting for an answer to mirror/", failed);
+        JsonElement alert = await webhook.AlertAsync("build.failed", TimeSpan.FromMinutes(1));
+        Assert.Equal("test01", alert.GetProperty("host").GetProperty("hostname").GetString());
+        Assert.StartsWith("installer stopped at choose-mirror: waiting for an answer to mirror/", alert.GetProperty("reason").GetString(), StringComparison.Ordinal);
     }
 }

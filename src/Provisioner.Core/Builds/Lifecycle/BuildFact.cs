@@ -28,6 +28,9 @@ public sealed record PreseedServed(string Peer) : BuildFact;
 /// <summary>The installer's log says it moved to menu item <paramref name="Item"/>.</summary>
 public sealed record InstallerStepSeen(string Item) : BuildFact;
 
+/// <summary>The installer's log shows it stopped for good (a component failed, or a question nobody will answer): see <see cref="InstallerStopReader"/>.</summary>
+public sealed record InstallerStopped(string Reason) : BuildFact;
+
 /// <summary>The installer called back with the host's current build token; <paramref name="Message"/> is what it said, cleaned, or empty.</summary>
 public sealed record CallbackReceived(CallbackKind Kind, string Message) : BuildFact;
 

@@ -10,7 +10,7 @@ namespace Provisioner.Core.Builds.Lifecycle;
 /// <remarks>
 /// <para>idle/installed/failed → pending (build requested, new token) → booting (its installer config
 /// went out) → installing (preseed served, an installer step or callback) → installed (<c>finished</c>)
-/// or failed (<c>failed</c>, or stalled). Cancel → idle from anywhere, token gone.</para>
+/// or failed (<c>failed</c>, the installer's log shows it stopped, or stalled). Cancel → idle from anywhere, token gone.</para>
 /// <para>A token ends with its build: once installed, failed or cancelled, its preseed and callbacks
 /// are refused, so a replayed <c>failed</c> then <c>early</c> cannot put an installed host back into
 /// install mode (its next PXE boot would run the installer, which wipes the disk).</para>
@@ -53,6 +53,7 @@ public static class BuildLifecycle
             PreseedServed preseed when EntitlementOf(host).Preseed =>
                 new(BuildState.Installing, $"preseed fetched by {preseed.Peer}", Progress: Advance(host, "preseed fetched", BuildProgress.PreseedFetched)),
             InstallerStepSeen step when mine => InstallerStep(host, step.Item),
+            InstallerStopped stopped when mine => new(BuildState.Failed, stopped.Reason, Reason: stopped.Reason),
             CallbackReceived callback when EntitlementOf(host).Accepts(callback.Kind) => Callback(host, callback),
             BuildStalled stalled when state is BuildState.Booting or BuildState.Installing => Stalled(state, stalled.Timeout),
             _ => null,

@@ -17,6 +17,7 @@ public sealed class BuildLifecycleTests
         ["file"] = new FileTransferred("debian12/linux", Completed: true, "debian12/linux transferred (8.2 MB in 1.0 s)"),
         ["preseed"] = new PreseedServed("192.0.2.10"),
         ["step"] = new InstallerStepSeen("partman-base"),
+        ["stopped"] = new InstallerStopped("installer stopped at download-installer: waiting for an answer to retriever/net/error"),
         ["early"] = new CallbackReceived(CallbackKind.Early, ""),
         ["late"] = new CallbackReceived(CallbackKind.Late, ""),
         ["finished"] = new CallbackReceived(CallbackKind.Finished, ""),
@@ -30,13 +31,13 @@ public sealed class BuildLifecycleTests
     /// <summary>The state each fact leads to, per starting state, for a host this appliance builds.</summary>
     private static readonly Dictionary<BuildState, string[]> Here = new()
     {
-        //                                request    cancel  dhcp       config        file          preseed       step          early         late          finished     failed    stalled
-        [BuildState.Idle] = [            "pending", "idle", "-",       "-",          "-",          "-",          "-",          "-",          "-",          "-",         "-",      "-"],
-        [BuildState.Pending] = [         "pending", "idle", "pending", "booting",    "pending",    "installing", "installing", "installing", "installing", "installed", "failed", "-"],
-        [BuildState.Booting] = [         "pending", "idle", "booting", "booting",    "booting",    "installing", "installing", "installing", "installing", "installed", "failed", "failed"],
-        [BuildState.Installing] = [      "pending", "idle", "installing", "installing", "installing", "installing", "installing", "installing", "installing", "installed", "failed", "failed"],
-        [BuildState.Installed] = [       "pending", "idle", "-",       "-",          "-",          "-",          "-",          "-",          "-",          "-",         "-",      "-"],
-        [BuildState.Failed] = [          "pending", "idle", "-",       "-",          "-",          "-",          "-",          "-",          "-",          "-",         "-",      "-"],
+        //                                request    cancel  dhcp       config        file          preseed       step          stopped   early         late          finished     failed    stalled
+        [BuildState.Idle] = [            "pending", "idle", "-",       "-",          "-",          "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-"],
+        [BuildState.Pending] = [         "pending", "idle", "pending", "booting",    "pending",    "installing", "installing", "failed", "installing", "installing", "installed", "failed", "-"],
+        [BuildState.Booting] = [         "pending", "idle", "booting", "booting",    "booting",    "installing", "installing", "failed", "installing", "installing", "installed", "failed", "failed"],
+        [BuildState.Installing] = [      "pending", "idle", "installing", "installing", "installing", "installing", "installing", "failed", "installing", "installing", "installed", "failed", "failed"],
+        [BuildState.Installed] = [       "pending", "idle", "-",       "-",          "-",          "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-"],
+        [BuildState.Failed] = [          "pending", "idle", "-",       "-",          "-",          "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-"],
     };
 
     /// <summary>
@@ -45,13 +46,13 @@ public sealed class BuildLifecycleTests
     /// </summary>
     private static readonly Dictionary<BuildState, string[]> Elsewhere = new()
     {
-        //                                request    cancel  dhcp config file  preseed       step  early         late          finished     failed    stalled
-        [BuildState.Idle] = [            "pending", "idle", "-", "-",   "-",  "-",          "-",  "-",          "-",          "-",         "-",      "-"],
-        [BuildState.Pending] = [         "pending", "idle", "-", "-",   "-",  "installing", "-",  "installing", "installing", "installed", "failed", "-"],
-        [BuildState.Booting] = [         "pending", "idle", "-", "-",   "-",  "installing", "-",  "installing", "installing", "installed", "failed", "failed"],
-        [BuildState.Installing] = [      "pending", "idle", "-", "-",   "-",  "installing", "-",  "installing", "installing", "installed", "failed", "failed"],
-        [BuildState.Installed] = [       "pending", "idle", "-", "-",   "-",  "-",          "-",  "-",          "-",          "-",         "-",      "-"],
-        [BuildState.Failed] = [          "pending", "idle", "-", "-",   "-",  "-",          "-",  "-",          "-",          "-",         "-",      "-"],
+        //                                request    cancel  dhcp config file  preseed       step  stopped early         late          finished     failed    stalled
+        [BuildState.Idle] = [            "pending", "idle", "-", "-",   "-",  "-",          "-",  "-",    "-",          "-",          "-",         "-",      "-"],
+        [BuildState.Pending] = [         "pending", "idle", "-", "-",   "-",  "installing", "-",  "-",    "installing", "installing", "installed", "failed", "-"],
+        [BuildState.Booting] = [         "pending", "idle", "-", "-",   "-",  "installing", "-",  "-",    "installing", "installing", "installed", "failed", "failed"],
+        [BuildState.Installing] = [      "pending", "idle", "-", "-",   "-",  "installing", "-",  "-",    "installing", "installing", "installed", "failed", "failed"],
+        [BuildState.Installed] = [       "pending", "idle", "-", "-",   "-",  "-",          "-",  "-",    "-",          "-",          "-",         "-",      "-"],
+        [BuildState.Failed] = [          "pending", "idle", "-", "-",   "-",  "-",          "-",  "-",    "-",          "-",          "-",         "-",      "-"],
     };
 
     public static TheoryData<BuildState, bool, string, string> Table()
@@ -170,6 +171,7 @@ public sealed class BuildLifecycleTests
         Assert.Equal("installer reported failure", BuildLifecycle.Apply(booting, new CallbackReceived(CallbackKind.Failed, ""))!.Reason);
         Assert.Equal("stalled: no progress for 30 minutes while booting", BuildLifecycle.Apply(booting, Facts["stalled"])!.Reason);
         Assert.Equal("installer step partman-base", BuildLifecycle.Apply(booting, Facts["step"])!.Message);
+        Assert.Equal("installer stopped at download-installer: waiting for an answer to retriever/net/error", BuildLifecycle.Apply(booting, Facts["stopped"])!.Reason);
         Assert.True(BuildLifecycle.Apply(booting, Facts["finished"])!.Ends(BuildState.Booting));
         Assert.False(BuildLifecycle.Apply(booting, Facts["early"])!.Ends(BuildState.Booting));
     }
