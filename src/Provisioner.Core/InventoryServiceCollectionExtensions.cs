@@ -36,6 +36,7 @@ public static class InventoryServiceCollectionExtensions
         services.TryAddSingleton<HostDirectory>();
         services.TryAddSingleton<HostService>();
         services.TryAddSingleton<ApiTokens>();
+        services.TryAddSingleton<Access.SshKeys>();
         services.AddOptions<SignInThrottleOptions>();
         services.TryAddSingleton<SignInThrottle>();
         services.TryAddSingleton<UserService>();

@@ -6,6 +6,7 @@ var root = new RootCommand("Provisioner: a bare-metal provisioning appliance (TF
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(HostsCommand.Create());
 root.Subcommands.Add(TokenCommand.Create());
+root.Subcommands.Add(KeysCommand.Create());
 root.Subcommands.Add(UsersCommand.Create());
 root.Subcommands.Add(BackupCommand.CreateBackup());
 root.Subcommands.Add(BackupCommand.CreateRestore());

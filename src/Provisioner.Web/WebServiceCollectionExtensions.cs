@@ -60,6 +60,7 @@ public static class WebServiceCollectionExtensions
         api.MapDiscoveredApi();
         api.MapBindingApi();
         api.MapTokenApi();
+        api.MapKeyApi();
         app.MapProvisionerUi();
         return app;
     }

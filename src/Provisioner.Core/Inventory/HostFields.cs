@@ -27,6 +27,9 @@ public sealed record HostFields
 
     public string? Notes { get; init; }
 
+    /// <summary>OpenSSH public key lines for this host only, one per entry.</summary>
+    public IReadOnlyList<string>? SshKeys { get; init; }
+
     /// <summary>The appliance the host is pinned to; empty or null: none.</summary>
     public string? Appliance { get; init; }
 
@@ -43,6 +46,7 @@ public sealed record HostFields
         Console = Console ?? defaults.Console,
         KernelArgs = KernelArgs ?? defaults.KernelArgs,
         Notes = Notes ?? defaults.Notes,
+        SshKeys = SshKeys ?? defaults.SshKeys,
         Appliance = Appliance ?? defaults.Appliance,
     };
 
@@ -58,6 +62,7 @@ public sealed record HostFields
         Console = host.Console,
         KernelArgs = host.KernelArgs,
         Notes = host.Notes,
+        SshKeys = host.SshKeys,
         Appliance = host.Appliance,
     };
 }

@@ -31,6 +31,9 @@ public sealed class HostRecord
 
     public string? Notes { get; set; }
 
+    /// <summary>SSH public keys for this host only, installed beside the site's (<see cref="Access.SshKeys"/>): normalised lines.</summary>
+    public List<string> SshKeys { get; set; } = [];
+
     /// <summary>The appliance (site, rack) this host is pinned to; null: whichever sees it boot.</summary>
     public string? Appliance { get; set; }
 

@@ -13,9 +13,11 @@ public sealed class HostValidator(IProfileCatalog profiles)
     public const int MaxKernelArgsLength = 1024;
     public const int MaxNotesLength = 4096;
     public const int MaxDnsServers = 3;
+    public const int MaxSshKeys = 100;
     public const string DefaultProfile = "debian12";
 
-    public static readonly string[] FieldNames = ["mac", "hostname", "domain", "ip", "gateway", "dns", "profile", "console", "kernelArgs", "notes", "appliance"];
+    /// <summary>The fields by their JSON names, as import and export name their columns.</summary>
+    public static readonly string[] FieldNames = ["mac", "hostname", "domain", "ip", "gateway", "dns", "profile", "console", "kernelArgs", "notes", "appliance", "sshKeys"];
 
     /// <summary>Fills <paramref name="host"/> from <paramref name="fields"/>; on any error leaves it untouched.</summary>
     public IReadOnlyList<FieldError> Apply(HostFields fields, HostRecord host)
@@ -31,6 +33,7 @@ public sealed class HostValidator(IProfileCatalog profiles)
         string? kernelArgs = Text("kernelArgs", fields.KernelArgs, MaxKernelArgsLength, singleLine: true, errors);
         string? notes = Text("notes", fields.Notes, MaxNotesLength, singleLine: false, errors);
         string? appliance = Appliance(fields.Appliance, errors);
+        List<string> sshKeys = SshKeys(fields.SshKeys, errors);
         if (errors.Count > 0)
         {
             return errors;
@@ -47,7 +50,37 @@ public sealed class HostValidator(IProfileCatalog profiles)
         host.KernelArgs = kernelArgs;
         host.Notes = notes;
         host.Appliance = appliance;
+        host.SshKeys = sshKeys;
         return errors;
+    }
+
+    /// <summary>Each entry one OpenSSH public key (read as <see cref="Access.SshPublicKey"/> does); errors name the entry by its line number.</summary>
+    private static List<string> SshKeys(IReadOnlyList<string>? values, List<FieldError> errors)
+    {
+        string[] given = [.. (values ?? []).Where(v => !string.IsNullOrWhiteSpace(v))];
+        if (given.Length > MaxSshKeys)
+        {
+            errors.Add(new("sshKeys", $"{given.Length} keys; at most {MaxSshKeys} per host (site-wide keys go on the SSH keys page)"));
+            return [];
+        }
+        var keys = new List<string>(given.Length);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < given.Length; i++)
+        {
+            if (!Access.SshPublicKey.TryParse(given[i], out Access.SshPublicKey? key, out string? error))
+            {
+                errors.Add(new("sshKeys", $"line {i + 1}: {error}"));
+            }
+            else if (!seen.Add(key.Fingerprint))
+            {
+                errors.Add(new("sshKeys", $"line {i + 1}: the same key ({key.Fingerprint}) as an earlier line"));
+            }
+            else
+            {
+                keys.Add(key.Line);
+            }
+        }
+        return keys;
     }
 
     /// <summary>Optional: a host left unpinned is built by whichever appliance sees it boot.</summary>

@@ -37,14 +37,15 @@ internal static class HostsCommand
         Option<string> kernelArgs = Field("--kernel-args", "Extra kernel arguments for the installer");
         Option<string> notes = Field("--notes", "Free-form notes");
         Option<string> appliance = Field("--appliance", "Pin the host to this appliance (its --appliance name); default: whichever sees it boot");
-        var add = new Command("add", "Register a host.") { mac, hostname, ip, gateway, dns, domain, profile, console, kernelArgs, notes, appliance };
+        var sshKey = new Option<string[]>("--ssh-key") { Description = "An SSH public key line for this host only, besides the site's keys (repeatable)" };
+        var add = new Command("add", "Register a host.") { mac, hostname, ip, gateway, dns, domain, profile, console, kernelArgs, notes, appliance, sshKey };
         add.SetAction((parse, ct) => InventoryCommandContext.RunAsync(parse, async services =>
         {
             var fields = new HostFields
             {
                 Mac = parse.GetValue(mac), Hostname = parse.GetValue(hostname), Ip = parse.GetValue(ip), Gateway = parse.GetValue(gateway),
                 Dns = parse.GetValue(dns), Domain = parse.GetValue(domain), Profile = parse.GetValue(profile), Console = parse.GetValue(console),
-                KernelArgs = parse.GetValue(kernelArgs), Notes = parse.GetValue(notes), Appliance = parse.GetValue(appliance),
+                KernelArgs = parse.GetValue(kernelArgs), Notes = parse.GetValue(notes), Appliance = parse.GetValue(appliance), SshKeys = parse.GetValue(sshKey),
             };
             HostRecord host = await services.GetRequiredService<HostService>().CreateAsync(fields, ct).ConfigureAwait(false);
             Console.WriteLine($"added host {host.Id}: {host.Hostname} {host.Mac} {host.Ip}/{host.PrefixLength}");

@@ -7,7 +7,7 @@ using Provisioner.Core.Templates;
 namespace Provisioner.Web.Api;
 
 /// <summary>
-/// Refused inventory changes become RFC 7807 problem details listing every field error; template
+/// Refused inventory changes (hosts, keys, tokens) become RFC 7807 problem details listing every field error; template
 /// errors become a 500 whose text names the template file and line. Nothing half-done is sent.
 /// </summary>
 internal sealed partial class ErrorHandlers(IProblemDetailsService problems, ILogger<ErrorHandlers> logger) : IExceptionHandler
@@ -33,7 +33,7 @@ internal sealed partial class ErrorHandlers(IProblemDetailsService problems, ILo
                         {
                             InventoryErrorKind.NotFound => "Not found",
                             InventoryErrorKind.Conflict => "Already in use",
-                            _ => "Invalid host",
+                            _ => "Invalid input",
                         },
                         Detail = refused.Message,
                         Extensions = { ["errors"] = refused.Errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()) },

@@ -33,6 +33,9 @@ public sealed class HostForm
 
     public string? Notes { get; set; }
 
+    /// <summary>SSH public keys for this host only, one per line.</summary>
+    public string? SshKeys { get; set; }
+
     /// <summary>The appliance the host is pinned to; empty for none.</summary>
     public string? Appliance { get; set; }
 
@@ -49,6 +52,7 @@ public sealed class HostForm
         KernelArgs = Blank(KernelArgs),
         Notes = string.IsNullOrWhiteSpace(Notes) ? null : Notes,
         Appliance = Blank(Appliance),
+        SshKeys = (SshKeys ?? string.Empty).ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
     };
 
     public static HostForm From(HostRecord host)
@@ -58,7 +62,7 @@ public sealed class HostForm
         {
             Mac = fields.Mac, Hostname = fields.Hostname, Domain = fields.Domain, Ip = fields.Ip, Gateway = fields.Gateway,
             Dns = string.Join(' ', fields.Dns ?? []), Profile = fields.Profile, Console = fields.Console, KernelArgs = fields.KernelArgs, Notes = fields.Notes,
-            Appliance = fields.Appliance,
+            Appliance = fields.Appliance, SshKeys = string.Join('\n', fields.SshKeys ?? []),
         };
     }
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Text;
 using Provisioner.Core.Access;
+using Provisioner.Core.Tests.Support;
 
 namespace Provisioner.Core.Tests.Access;
 
@@ -28,7 +28,7 @@ public sealed class SshPublicKeyTests : IDisposable
         Assert.Equal((algorithm, expectedBits, "ops@example.org"), (key.Algorithm, key.Bits, key.Comment));
         Assert.Equal(line, key.Line);
         // "256 SHA256:abc… ops@example.org (ED25519)"
-        string[] listed = SshKeygen("-l", "-f", pub).Split(' ');
+        string[] listed = SshKeygen.Run("-l", "-f", pub).Split(' ');
         Assert.Equal((listed[0], listed[1], $"({algorithm})"), (key.Bits.ToString(System.Globalization.CultureInfo.InvariantCulture), key.Fingerprint, listed[^1].Trim()));
     }
 
@@ -44,14 +44,16 @@ public sealed class SshPublicKeyTests : IDisposable
     [Fact]
     public void DamagedOrForeignLines_RefusedSayingWhy()
     {
-        string ed25519 = File.ReadAllText(Generate("ed25519", 0, "")).Trim();
+        string pub = Generate("ed25519", 0, "");
+        string privateKey = pub[..^".pub".Length];
+        string ed25519 = File.ReadAllText(pub).Trim();
         string data = ed25519.Split(' ')[1];
         byte[] blob = Convert.FromBase64String(data);
 
         Assert.Equal("DSA keys (ssh-dss) are not accepted: OpenSSH no longer supports them; use an ed25519 key", Refused($"ssh-dss {data}"));
         Assert.StartsWith("unknown key type 'ssh-foo'", Refused($"ssh-foo {data}"), StringComparison.Ordinal);
         Assert.StartsWith("options before the key ('from=\"192.0.2.1\"') are not accepted", Refused($"from=\"192.0.2.1\" {ed25519}"), StringComparison.Ordinal);
-        Assert.StartsWith("this is a private key", Refused(File.ReadAllText(Path.Join(_dir, "ed25519-0"))), StringComparison.Ordinal);
+        Assert.StartsWith("this is a private key", Refused(File.ReadAllText(privateKey)), StringComparison.Ordinal);
         Assert.Equal("'ssh-ed25519' with no key data after it", Refused("ssh-ed25519"));
         Assert.StartsWith("the key data is not valid base64", Refused($"ssh-ed25519 {data[..^3]}"), StringComparison.Ordinal);
         Assert.Equal("the line says 'ssh-rsa' but its key data is a 'ssh-ed25519' key", Refused($"ssh-rsa {data}"));
@@ -98,26 +100,5 @@ public sealed class SshPublicKeyTests : IDisposable
         return [.. bytes];
     }
 
-    /// <summary>A new key pair in the test's directory; returns the .pub file's path.</summary>
-    private string Generate(string type, int bits, string comment)
-    {
-        string file = Path.Join(_dir, $"{type}-{bits}");
-        SshKeygen(["-q", "-t", type, .. bits > 0 ? new[] { "-b", bits.ToString(System.Globalization.CultureInfo.InvariantCulture) } : [], "-N", "", "-C", comment, "-f", file]);
-        return file + ".pub";
-    }
-
-    private static string SshKeygen(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("ssh-keygen") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using Process process = Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd();
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"ssh-keygen {string.Join(' ', arguments)}: {error}");
-        return output;
-    }
+    private string Generate(string type, int bits, string comment) => SshKeygen.Generate(_dir, type, bits, comment);
 }

@@ -65,8 +65,8 @@ public sealed class HostsCommandTests : IDisposable
         string csv = Path.Join(_files.Root, "hosts.csv");
         Assert.Equal(0, (await RunAsync("hosts", "export", csv)).ExitCode);
         string[] lines = await File.ReadAllLinesAsync(csv);
-        Assert.Equal("id,mac,hostname,domain,ip,gateway,dns,profile,console,kernelArgs,notes,appliance,state", lines[0]);
-        Assert.Equal("2,aa:bb:cc:dd:ee:02,web02,,192.0.2.12/24,192.0.2.1,,debian12,,,,,idle", lines[2]);
+        Assert.Equal("id,mac,hostname,domain,ip,gateway,dns,profile,console,kernelArgs,notes,appliance,sshKeys,state", lines[0]);
+        Assert.Equal("2,aa:bb:cc:dd:ee:02,web02,,192.0.2.12/24,192.0.2.1,,debian12,,,,,,idle", lines[2]);
     }
 
     [Fact]

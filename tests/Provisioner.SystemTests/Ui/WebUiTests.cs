@@ -355,6 +355,41 @@ public sealed partial class WebUiTests : IAsyncLifetime
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await asLaptop.GetAsync("/api/hosts")).StatusCode);
     }
 
+    /// <summary>Site SSH keys from the UI: a bad line named next to the field and nothing saved; a good key listed, then removed; a viewer sees the list, no forms.</summary>
+    [Fact]
+    public async Task Keys_BadLineNamedAndNothingSaved_GoodKeyAddedAndRemoved_ViewerSeesNoForm()
+    {
+        string good = await SshKeyFiles.NewKeyAsync(_files.Root, "ed25519", 0, "alice@example.org");
+        string weak = await SshKeyFiles.NewKeyAsync(_files.Root, "rsa", 1024, "old@example.org");
+        IPage admin = await AdminPageAsync();
+        await admin.GotoAsync("/keys");
+        Assert.Contains("No keys yet", await admin.InnerTextAsync("main"), StringComparison.Ordinal);
+
+        await admin.FillAsync("#Key", $"{good}\n{weak}");
+        await admin.ClickAsync("button:has-text('Add keys')");
+        Assert.Equal("line 2: RSA key of 1024 bits: at least 2048 are required (ssh-keygen -t ed25519 makes a better key)", (await admin.InnerTextAsync("#key-error")).Trim());
+        Assert.Equal("true", await admin.GetAttributeAsync("#Key", "aria-invalid"));
+        await UiBrowser.ScreenshotAsync(admin, "keys-bad-line");
+        Assert.Equal("[]", await _appliance.Api.GetStringAsync("/api/keys"));
+
+        await admin.FillAsync("#Key", good);
+        await admin.ClickAsync("button:has-text('Add keys')");
+        Assert.Matches(@"Key alice@example.org \(SHA256:\S+\) added\.", await admin.InnerTextAsync("[role=status]"));
+        Assert.Contains("ED25519 256", await admin.InnerTextAsync("table"), StringComparison.Ordinal);
+        await UiBrowser.ScreenshotAsync(admin, "keys-added");
+
+        string password = (await _appliance.CliAsync("users", "add", "keyviewer")).StandardOutput.Trim();
+        IPage viewer = await _browser.NewPageAsync(_appliance.HttpBase);
+        await UiBrowser.SignInAsync(viewer, "keyviewer", password);
+        await viewer.GotoAsync("/keys");
+        Assert.Contains("alice@example.org", await viewer.InnerTextAsync("table"), StringComparison.Ordinal);
+        Assert.Equal(0, await viewer.Locator("main form, #Key").CountAsync());
+
+        await admin.ClickAsync("button[aria-label='Remove key alice@example.org']");
+        Assert.Contains("removed", await admin.InnerTextAsync("[role=status]"), StringComparison.Ordinal);
+        Assert.Equal("[]", await _appliance.Api.GetStringAsync("/api/keys"));
+    }
+
     [Fact]
     public async Task Post_WithoutAntiforgeryToken_RefusedAndNothingChanged()
     {
@@ -463,7 +498,7 @@ public sealed partial class WebUiTests : IAsyncLifetime
     public async Task EveryPage_NoCriticalAxeViolations_AndFitsAPhoneScreen()
     {
         int id = await CreateHostAsync();
-        string[] pages = ["/", "/hosts", $"/hosts/{id}", "/hosts/new", "/hosts/import", "/discovered", "/templates", "/account", "/users"];
+        string[] pages = ["/", "/hosts", $"/hosts/{id}", "/hosts/new", "/hosts/import", "/discovered", "/templates", "/keys", "/account", "/users"];
         foreach ((int width, string label) in new[] { (1280, "desktop"), (390, "phone") })
         {
             IPage page = await AdminPageAsync(width);

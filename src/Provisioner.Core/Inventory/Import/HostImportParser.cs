@@ -107,6 +107,8 @@ public static class HostImportParser
             KernelArgs = Get("kernelArgs"),
             Notes = Get("notes"),
             Appliance = Get("appliance"),
+            // One key per line within the (quoted) cell.
+            SshKeys = Get("sshKeys")?.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         };
     }
 
@@ -121,7 +123,7 @@ public static class HostImportParser
         foreach (HostRecord host in hosts)
         {
             HostFields f = HostFields.From(host);
-            string?[] values = [host.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), f.Mac, f.Hostname, f.Domain, f.Ip, f.Gateway, string.Join(' ', f.Dns ?? []), f.Profile, f.Console, f.KernelArgs, f.Notes, f.Appliance, host.State.Name()];
+            string?[] values = [host.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), f.Mac, f.Hostname, f.Domain, f.Ip, f.Gateway, string.Join(' ', f.Dns ?? []), f.Profile, f.Console, f.KernelArgs, f.Notes, f.Appliance, string.Join('\n', f.SshKeys ?? []), host.State.Name()];
             text.AppendJoin(',', values.Select(v => Csv.Quote(Csv.Neutralise(v)))).Append('\n');
         }
         return text.ToString();

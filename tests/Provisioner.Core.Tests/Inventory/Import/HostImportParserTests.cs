@@ -56,11 +56,13 @@ public sealed class HostImportParserTests
             Id = 7, Mac = "aa:bb:cc:dd:ee:01", Hostname = "web01", Domain = "example.org", Ip = "192.0.2.10", PrefixLength = 24,
             Gateway = "192.0.2.1", Dns = ["192.0.2.53", "192.0.2.54"], Profile = "debian12", Console = "ttyS1,115200n8",
             KernelArgs = "quiet", Notes = "rack 1, \"slot\" 3\nsecond line", State = BuildState.Installed,
+            SshKeys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJdD7y3aLq454yWBdwLWbieU1ebz9/cu7/QEXn9OIeZJ a@example.org", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBrM2vVsk1SSCUhgZHM5nOEcqGMvJhZqdjR8uxD4GhMP"],
         };
         ParsedImport parsed = HostImportParser.Parse(HostImportParser.ToCsv([host]), HostImportFormat.Csv, new HostFields(), null);
         Assert.Empty(parsed.Errors);
-        Assert.Equal(HostFields.From(host) with { Dns = null }, Assert.Single(parsed.Entries) with { Dns = null });
+        Assert.Equal(HostFields.From(host) with { Dns = null, SshKeys = null }, Assert.Single(parsed.Entries) with { Dns = null, SshKeys = null });
         Assert.Equal(host.Dns, parsed.Entries[0].Dns);
+        Assert.Equal(host.SshKeys, parsed.Entries[0].SshKeys);
     }
 
     /// <summary>OWASP CSV injection: a note a spreadsheet would run as a formula is written as text, and reads back as it was.</summary>

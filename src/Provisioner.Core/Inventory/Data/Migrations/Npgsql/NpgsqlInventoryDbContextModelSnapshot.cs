@@ -23,6 +23,40 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Npgsql
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Provisioner.Core.Access.SshKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Line")
+                        .IsRequired()
+                        .HasMaxLength(8192)
+                        .HasColumnType("character varying(8192)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Fingerprint")
+                        .IsUnique();
+
+                    b.ToTable("ssh_keys", (string)null);
+                });
+
             modelBuilder.Entity("Provisioner.Core.Inventory.ApiToken", b =>
                 {
                     b.Property<int>("Id")
@@ -166,6 +200,10 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Npgsql
 
                     b.Property<long>("Revision")
                         .HasColumnType("bigint");
+
+                    b.PrimitiveCollection<List<string>>("SshKeys")
+                        .IsRequired()
+                        .HasColumnType("text[]");
 
                     b.Property<string>("State")
                         .IsRequired()

@@ -17,6 +17,38 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Provisioner.Core.Access.SshKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Line")
+                        .IsRequired()
+                        .HasMaxLength(8192)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Fingerprint")
+                        .IsUnique();
+
+                    b.ToTable("ssh_keys", (string)null);
+                });
+
             modelBuilder.Entity("Provisioner.Core.Inventory.ApiToken", b =>
                 {
                     b.Property<int>("Id")
@@ -154,6 +186,10 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Sqlite
 
                     b.Property<long>("Revision")
                         .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("SshKeys")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("State")
                         .IsRequired()
