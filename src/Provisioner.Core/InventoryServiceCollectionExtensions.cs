@@ -47,6 +47,7 @@ public static class InventoryServiceCollectionExtensions
         services.TryAddSingleton<InstallerLogs>();
         services.TryAddSingleton<BootConfigs>();
         services.TryAddSingleton<Preseeds>();
+        services.TryAddSingleton<FinishScripts>();
         services.TryAddSingleton<IIpMacBindings, InMemoryIpMacBindings>();
         services.AddOptions<DhcpTrustOptions>();
         services.TryAddSingleton<DhcpServerTrust>();

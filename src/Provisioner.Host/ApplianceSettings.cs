@@ -67,9 +67,15 @@ internal static class ApplianceSettings
         });
         services.AddOptions<ApplianceOptions>().Bind(config.GetSection(Appliance));
         services.AddOptions<PreseedOptions>().Bind(config.GetSection(Preseed));
+        services.CheckAtStart<PreseedOptions>(rules => rules
+            .Rule(o => PreseedOptions.CheckUserName(Key(Preseed, nameof(o.AdminUser)), o.AdminUser))
+            .Rule(o => PreseedOptions.CheckPasswordHash(Key(Preseed, nameof(o.AdminPasswordHash)), o.AdminPasswordHash)));
         services.AddOptions<DhcpTrustOptions>().Bind(config.GetSection(Preseed));
         services.AddOptions<BuildOptions>().Bind(config.GetSection(Builds));
-        services.CheckAtStart<BuildOptions>(rules => rules.Rule(o => Setting.Positive(Key(Builds, nameof(o.StallTimeout)), o.StallTimeout)));
+        services.CheckAtStart<BuildOptions>(rules => rules
+            .Rule(o => Setting.Positive(Key(Builds, nameof(o.StallTimeout)), o.StallTimeout))
+            .Rule(o => Setting.NotNegative(Key(Builds, nameof(o.FirstBootTimeout)), o.FirstBootTimeout)));
+
         services.AddOptions<AlertOptions>().Bind(config.GetSection(Alerts));
         services.CheckAtStart<AlertOptions>(rules => rules
             .Rule(o => Setting.HttpUrls(Key(Alerts, nameof(o.Webhooks)), o.Webhooks))

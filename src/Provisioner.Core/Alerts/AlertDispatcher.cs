@@ -48,7 +48,7 @@ public sealed partial class AlertDispatcher(IEventBus bus, HostService hosts, In
         {
             return null;
         }
-        string kind = ended.State == BuildState.Installed ? "build.installed" : ended.Source == EventSources.Watchdog ? "build.stalled" : "build.failed";
+        string kind = ended.State == BuildState.Installed ? "build.installed" : ended.Stalled ? "build.stalled" : "build.failed";
         List<InstallerLogLine> tail = await logs.ReadAsync(host.Id, Math.Max(1, options.Value.LogLines), cancellationToken).ConfigureAwait(false);
         var alert = new Alert(kind, ended.At, new AlertHost(host.Id, host.Hostname, host.Mac, $"{host.Ip}/{host.PrefixLength}", host.Profile),
             ended.State.Name(), ended.Reason, tail.Select(l => l.Text).ToList());

@@ -115,6 +115,24 @@ public sealed class BuildTracker(InventoryDatabase database, TimelineWriter writ
         return stalled.Count;
     }
 
+    /// <summary>Fails installs whose system has not reported its first boot from disk within <paramref name="timeout"/>.</summary>
+    public async Task<int> FailSilentFirstBootsAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        DateTime cutoff = time.GetUtcNow().UtcDateTime - timeout;
+        List<int> silent;
+        await using (InventoryDbContext db = database.CreateContext())
+        {
+            silent = await db.Hosts
+                .Where(h => h.State == BuildState.Installed && h.AwaitsFirstBoot && h.LastProgressAt < cutoff)
+                .Select(h => h.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+        foreach (int id in silent)
+        {
+            await WriteAsync(id, Inventory.EventSources.Watchdog, new FirstBootMissed(timeout), cancellationToken).ConfigureAwait(false);
+        }
+        return silent.Count;
+    }
+
     public async Task<List<HostEvent>> TimelineAsync(int hostId, CancellationToken cancellationToken)
     {
         await using InventoryDbContext db = database.CreateContext();

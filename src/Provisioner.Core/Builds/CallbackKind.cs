@@ -14,4 +14,7 @@ public enum CallbackKind
 
     /// <summary>The installer gave up; the message says why.</summary>
     Failed,
+
+    /// <summary>The installed system booted from its disk: a one-shot unit the installer left behind reports it, once.</summary>
+    Booted,
 }

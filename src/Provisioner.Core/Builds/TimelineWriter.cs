@@ -126,7 +126,7 @@ public sealed partial class TimelineWriter : IAsyncDisposable
             }
             if (transition.Ends(host.State))
             {
-                ended.Add(new BuildEnded(new DateTimeOffset(step.At, TimeSpan.Zero), host.Id, transition.State, step.Source, transition.Reason));
+                ended.Add(new BuildEnded(new DateTimeOffset(step.At, TimeSpan.Zero), host.Id, transition.State, step.Source, transition.Reason, host.State));
             }
             Apply(host, transition, step.At);
             var hostEvent = new HostEvent { HostId = host.Id, At = step.At, Source = step.Source, Message = BuildTracker.Truncate(transition.Message), State = transition.State, Appliance = _appliance?.Name };
@@ -167,6 +167,7 @@ public sealed partial class TimelineWriter : IAsyncDisposable
     {
         host.State = transition.State;
         host.StateReason = transition.Reason;
+        host.AwaitsFirstBoot = transition.State == BuildState.Installed;
         if (transition.Progress is { } progress)
         {
             host.Step = progress.Step;

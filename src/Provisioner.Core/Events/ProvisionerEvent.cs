@@ -31,10 +31,15 @@ public sealed record TransferFailed(DateTimeOffset At, string Protocol, IPEndPoi
 public sealed record BindingChanged(DateTimeOffset At, IPAddress Ip, string Mac, string Kind, string Message) : ProvisionerEvent(At);
 
 /// <summary>
-/// A build ended: <see cref="Inventory.BuildState.Failed"/> (the installer said so, or the watchdog
-/// found it stalled: <paramref name="Source"/> <c>watchdog</c>) or <see cref="Inventory.BuildState.Installed"/>.
+/// A build ended: <see cref="Inventory.BuildState.Installed"/>, or <see cref="Inventory.BuildState.Failed"/>
+/// (the installer said so or stopped, the watchdog found it stalled, or the installed system never
+/// reported its first boot); <paramref name="Before"/> is the state it ended from.
 /// </summary>
-public sealed record BuildEnded(DateTimeOffset At, int HostId, Inventory.BuildState State, string Source, string? Reason) : ProvisionerEvent(At);
+public sealed record BuildEnded(DateTimeOffset At, int HostId, Inventory.BuildState State, string Source, string? Reason, Inventory.BuildState Before = Inventory.BuildState.Installing) : ProvisionerEvent(At)
+{
+    /// <summary>The watchdog ended a build that was under way (not one waiting for its first boot).</summary>
+    public bool Stalled => State == Inventory.BuildState.Failed && Source == Inventory.EventSources.Watchdog && Inventory.BuildStates.IsBuilding(Before);
+}
 
 /// <summary>Capture saw a registered host's PXE ROM ask DHCP for a boot server (<paramref name="Mac"/> canonical).</summary>
 public sealed record PxeDhcpObserved(DateTimeOffset At, string Mac, string Architecture) : ProvisionerEvent(At);

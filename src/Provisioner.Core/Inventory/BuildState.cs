@@ -15,8 +15,11 @@ public enum BuildState
     /// <summary>The installer is running: it fetched its preseed or called back.</summary>
     Installing,
 
-    /// <summary>The installer called back <c>finished</c>. Boots from local disk.</summary>
+    /// <summary>The installer called back <c>finished</c>. Boots from local disk; its first boot from there is awaited.</summary>
     Installed,
+
+    /// <summary>The installed system reported its first boot from its own disk (<c>booted</c>): done.</summary>
+    Deployed,
 
     /// <summary>The installer called back <c>failed</c>, its log showed it stopped, or the build stalled.</summary>
     Failed,

@@ -61,6 +61,12 @@ public sealed class HostRecord
 
     public DateTime UpdatedAt { get; set; }
 
+    /// <summary>
+    /// Installed by this appliance's lifecycle and waiting for the installed system's first-boot
+    /// report (<c>booted</c>); hosts installed before there was such a report never wait for one.
+    /// </summary>
+    public bool AwaitsFirstBoot { get; set; }
+
     /// <summary>The last time the build moved (state change or any timeline event); for stall detection.</summary>
     public DateTime? LastProgressAt { get; set; }
 

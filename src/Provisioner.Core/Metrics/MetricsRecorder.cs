@@ -52,7 +52,8 @@ internal sealed partial class MetricsRecorder : BackgroundService
             DateTime? requested = await db.Events
                 .Where(e => e.HostId == ended.HostId && e.State == BuildState.Pending && e.At <= end)
                 .MaxAsync(e => (DateTime?)e.At, cancellationToken).ConfigureAwait(false);
-            if (requested is { } start)
+            // A first boot that never came fails a build already timed when it was installed.
+            if (requested is { } start && ended.Before != BuildState.Installed)
             {
                 _metrics.BuildDuration.WithLabels(ended.State.Name()).Observe((end - start).TotalSeconds);
             }

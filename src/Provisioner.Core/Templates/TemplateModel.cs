@@ -3,8 +3,8 @@ using Provisioner.Core.Inventory;
 namespace Provisioner.Core.Templates;
 
 /// <summary>
-/// The variables templates see (see templates/README.md): <c>host</c>, <c>console</c>, <c>urls</c>
-/// and <c>secrets</c>. Optional values are empty strings, never missing, so strict rendering only
+/// The variables templates see (see templates/README.md): <c>host</c>, <c>console</c>, <c>access</c>,
+/// <c>urls</c> and <c>secrets</c>; finish scripts also <c>access.authorized_keys</c> (<see cref="ForFinish"/>). Optional values are empty strings, never missing, so strict rendering only
 /// fails on real typos.
 /// </summary>
 public static class TemplateModel
@@ -34,6 +34,23 @@ public static class TemplateModel
             ["state"] = host.State.Name(),
         };
         model["console"] = Console(console);
+        model["access"] = new Dictionary<string, object?>
+        {
+            ["admin_user"] = secrets.AdminUser,
+            ["admin_sudo_nopasswd"] = secrets.AdminSudoWithoutPassword,
+        };
+        return model;
+    }
+
+    /// <summary>
+    /// For a host's finish script: <see cref="ForHost"/> and the SSH keys to install,
+    /// <paramref name="authorizedKeys"/> (the site's, then the host's own). Only finish scripts see
+    /// the keys: they are rendered at each fetch, so a key added or removed counts from the next build on.
+    /// </summary>
+    public static Dictionary<string, object?> ForFinish(HostRecord host, BuildUrls urls, PreseedOptions secrets, IReadOnlyList<string> authorizedKeys)
+    {
+        Dictionary<string, object?> model = ForHost(host, urls, secrets);
+        ((Dictionary<string, object?>)model["access"]!)["authorized_keys"] = authorizedKeys.Concat(host.SshKeys).Distinct(StringComparer.Ordinal).ToList();
         return model;
     }
 
@@ -46,6 +63,8 @@ public static class TemplateModel
         all["late"] = urls.Callback("late");
         all["finished"] = urls.Callback("finished");
         all["failed"] = urls.Callback("failed");
+        all["booted"] = urls.Callback("booted");
+        all["finish"] = urls.Callback("finish");
         return new() { ["urls"] = all, ["secrets"] = Secrets(secrets) };
     }
 
@@ -67,6 +86,7 @@ public static class TemplateModel
     private static Dictionary<string, object?> Secrets(PreseedOptions secrets) => new()
     {
         ["root_password_hash"] = secrets.RootPasswordHash,
+        ["admin_password_hash"] = secrets.AdminPasswordHash,
     };
 
     private static Dictionary<string, object?> Console(SerialConsole? console) => new()

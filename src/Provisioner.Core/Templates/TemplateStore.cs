@@ -16,6 +16,7 @@ public sealed partial class TemplateStore : IProfileCatalog
 {
     public const string PxelinuxDir = "pxelinux";
     public const string PreseedDir = "preseed";
+    public const string FinishDir = "finish";
     public const string LocalBoot = "localboot";
     public const string Default = "default";
     private const string Extension = ".liquid";
@@ -50,6 +51,12 @@ public sealed partial class TemplateStore : IProfileCatalog
     public static string LoaderFile(string loaderDir, string name) => $"{loaderDir}/{name}{Extension}";
 
     public static string PreseedFile(string profile) => $"{PreseedDir}/{profile}{Extension}";
+
+    /// <summary>The finish script the shipped preseeds' late_command fetches and runs: <c>finish/debian12.liquid</c>.</summary>
+    public static string FinishFile(string profile) => $"{FinishDir}/{profile}{Extension}";
+
+    /// <summary>Whether <paramref name="file"/> (relative, like <c>finish/debian12.liquid</c>) is one of <see cref="ListFiles"/>.</summary>
+    public bool HasFile(string file) => ListFiles().Contains(file, StringComparer.Ordinal);
 
     /// <summary>Renders <paramref name="file"/> (relative, like <c>preseed/debian12.liquid</c>) with <paramref name="model"/>.</summary>
     public ValueTask<string> RenderAsync(string file, IReadOnlyDictionary<string, object?> model) => RenderAsync(Load(file), file, model);
@@ -142,7 +149,7 @@ public sealed partial class TemplateStore : IProfileCatalog
 
     /// <summary>Every template file, relative to <see cref="Root"/> (<c>pxelinux/debian12.liquid</c>), pxelinux first.</summary>
     public IReadOnlyList<string> ListFiles() =>
-        Builds.BootLoader.All.Select(l => l.TemplateDir).Append(PreseedDir)
+        Builds.BootLoader.All.Select(l => l.TemplateDir).Append(PreseedDir).Append(FinishDir)
             .Where(d => Directory.Exists(Path.Combine(Root, d)))
             .SelectMany(d => Directory.EnumerateFiles(Path.Combine(Root, d), "*" + Extension)
                 .Select(f => $"{d}/{Path.GetFileName(f)}")
@@ -152,7 +159,7 @@ public sealed partial class TemplateStore : IProfileCatalog
 
     /// <summary>The text of one of <see cref="ListFiles"/>, as it is on disk (even when it does not parse); null for any other name.</summary>
     public string? Source(string file) =>
-        ListFiles().Contains(file, StringComparer.Ordinal) ? File.ReadAllText(Path.Combine(Root, file)) : null;
+        HasFile(file) ? File.ReadAllText(Path.Combine(Root, file)) : null;
 
     /// <summary>
     /// The parsed template, re-read when the file's modification time or size changed. The file is

@@ -57,7 +57,7 @@ internal static class HostsCommand
     private static Command List()
     {
         Option<string> search = Field("--search", "Part of a MAC, hostname or IP");
-        Option<string> state = Field("--state", "Only hosts in this state (idle, pending, booting, installing, installed, failed)");
+        Option<string> state = Field("--state", "Only hosts in this state (idle, pending, booting, installing, installed, deployed, failed)");
         Option<string> profile = Field("--profile", "Only hosts with this profile");
         var json = new Option<bool>("--json") { Description = "Print JSON (the API's host objects)" };
         var list = new Command("list", "List hosts.") { search, state, profile, json };

@@ -8,7 +8,8 @@ using Provisioner.Core.Builds;
 namespace Provisioner.Web.Boot;
 
 /// <summary>
-/// Installer callbacks, <c>/build/{token}/{early|late|finished|failed}</c>. GET as well as POST:
+/// Installer callbacks, <c>/build/{token}/{early|late|finished|failed}</c>, and the installed
+/// system's one <c>booted</c> report from its first boot from disk. GET as well as POST:
 /// d-i's busybox wget is what calls, from <c>preseed/early_command</c> and <c>late_command</c>.
 /// A message comes as <c>?message=</c> or a form field. Anything but 2xx stops d-i at a critical
 /// dialog, so only a wrong token or kind gets an error.
@@ -17,7 +18,7 @@ public static class CallbackEndpoints
 {
     public static IEndpointRouteBuilder MapCallbacks(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/build/{token}/{kind:regex(^(early|late|finished|failed)$)}", [HttpMethods.Get, HttpMethods.Post], Call);
+        app.MapMethods("/build/{token}/{kind:regex(^(early|late|finished|failed|booted)$)}", [HttpMethods.Get, HttpMethods.Post], Call);
         return app;
     }
 

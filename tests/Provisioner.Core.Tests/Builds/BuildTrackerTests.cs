@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using Provisioner.Core.Builds;
 using Provisioner.Core.Events;
 using Provisioner.Core.Inventory;
@@ -123,6 +124,48 @@ public sealed class BuildTrackerTests
         Assert.Equal(BuildState.Failed, stalled!.State);
         Assert.StartsWith("stalled: no progress for 30 minutes while booting", stalled.StateReason, StringComparison.Ordinal);
         Assert.Equal(BuildState.Pending, await StateAsync(inventory, pending));
+    }
+
+    /// <summary>
+    /// The installed system's first-boot report makes the host deployed; an install that never reports
+    /// fails after the timeout with the reason; hosts installed before there were reports wait for none.
+    /// </summary>
+    [Fact]
+    public async Task FirstBoot_ReportDeploys_SilenceFailsAfterTimeout_EarlierInstallsLeftAlone()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        HostRecord silent = await InstalledAsync(inventory, 1);
+        HostRecord reporting = await InstalledAsync(inventory, 2);
+        HostRecord earlier = await inventory.Hosts.CreateAsync(TestInventory.Sample(3), default);
+        await using (Provisioner.Core.Inventory.Data.InventoryDbContext db = inventory.Database.CreateContext())
+        {
+            // As an appliance before first-boot reports left it: installed, waiting for nothing.
+            await db.Hosts.Where(h => h.Id == earlier.Id).ExecuteUpdateAsync(u => u.SetProperty(h => h.State, BuildState.Installed).SetProperty(h => h.LastProgressAt, inventory.Time.GetUtcNow().UtcDateTime));
+        }
+
+        Assert.True(await inventory.Tracker.CallbackAsync(reporting.BuildToken!, CallbackKind.Booted, null, default));
+        Assert.False(await inventory.Tracker.CallbackAsync(reporting.BuildToken!, CallbackKind.Booted, null, default));
+        Assert.False(await inventory.Tracker.CallbackAsync(silent.BuildToken!, CallbackKind.Early, null, default));
+        inventory.Time.Advance(TimeSpan.FromMinutes(29));
+        Assert.Equal(0, await inventory.Tracker.FailSilentFirstBootsAsync(TimeSpan.FromMinutes(30), default));
+        inventory.Time.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(1, await inventory.Tracker.FailSilentFirstBootsAsync(TimeSpan.FromMinutes(30), default));
+
+        HostRecord? failed = await inventory.Hosts.FindAsync(silent.Mac, default);
+        Assert.Equal((BuildState.Failed, "installed but did not boot from disk: no first-boot report within 30 minutes"), (failed!.State, failed.StateReason));
+        Assert.Equal(BuildState.Deployed, await StateAsync(inventory, reporting));
+        Assert.Equal(BuildState.Installed, await StateAsync(inventory, earlier));
+        Assert.False(await inventory.Tracker.CallbackAsync(silent.BuildToken!, CallbackKind.Booted, null, default));
+        Assert.Contains(await inventory.Tracker.TimelineAsync(reporting.Id, default), e => e.Source == EventSources.Callback && e.Message == "first boot from disk reported" && e.State == BuildState.Deployed);
+    }
+
+    /// <summary>Sample host <paramref name="n"/>, built here: its installer called back <c>finished</c>.</summary>
+    private static async Task<HostRecord> InstalledAsync(TestInventory inventory, int n)
+    {
+        HostRecord host = await inventory.Hosts.CreateAsync(TestInventory.Sample(n), default);
+        HostRecord built = await inventory.Tracker.RequestBuildAsync(host.Id, EventSources.Api, default);
+        Assert.True(await inventory.Tracker.CallbackAsync(built.BuildToken!, CallbackKind.Finished, null, default));
+        return built;
     }
 
     [Fact]

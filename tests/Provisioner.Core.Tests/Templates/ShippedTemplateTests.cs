@@ -18,7 +18,7 @@ public sealed class ShippedTemplateTests
     {
         var cases = new TheoryData<string, string>();
         string[] loaders = ["pxelinux", "grub", "ipxe"];
-        foreach (string file in loaders.SelectMany(l => new[] { $"{l}/debian12", $"{l}/ubuntu2004", $"{l}/localboot" }).Concat(["preseed/debian12", "preseed/ubuntu2004"]))
+        foreach (string file in loaders.SelectMany(l => new[] { $"{l}/debian12", $"{l}/ubuntu2004", $"{l}/localboot" }).Concat(["preseed/debian12", "preseed/ubuntu2004", "finish/debian12", "finish/ubuntu2004"]))
         {
             cases.Add(file, "full");
             cases.Add(file, "minimal");
@@ -36,9 +36,14 @@ public sealed class ShippedTemplateTests
     {
         var store = new TemplateStore(Microsoft.Extensions.Options.Options.Create(new TemplateStoreOptions { Directory = TestInventory.ShippedTemplates }), TimeProvider.System);
         var secrets = new PreseedOptions { RootPasswordHash = "$6$salt$hash" };
+        // The full sample's site has an admin user who may sudo without a password.
+        var admin = new PreseedOptions { RootPasswordHash = "$6$salt$hash", AdminUser = "ops", AdminSudoWithoutPassword = true, AdminPasswordHash = "$6$salt$admin" };
+        bool finish = template.StartsWith("finish/", StringComparison.Ordinal);
         Dictionary<string, object?> model = sample switch
         {
-            "full" => TemplateModel.ForHost(Full(), Urls, secrets),
+            "full" when finish => TemplateModel.ForFinish(Full(), Urls, admin, SiteKeys),
+            "minimal" when finish => TemplateModel.ForFinish(Minimal(), Urls, secrets, []),
+            "full" => TemplateModel.ForHost(Full(), Urls, admin),
             "minimal" => TemplateModel.ForHost(Minimal(), Urls, secrets),
             _ => TemplateModel.ForServer(new BuildUrls("http://192.0.2.1:8080", null), secrets),
         };
@@ -88,11 +93,17 @@ public sealed class ShippedTemplateTests
         return Path.Join(dir ?? AppContext.BaseDirectory, "Templates", "Golden");
     }
 
+    private static readonly string[] SiteKeys =
+    [
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl site@example.org",
+    ];
+
     private static HostRecord Full() => new()
     {
         Id = 1, Mac = "aa:bb:cc:dd:ee:01", Hostname = "web01", Domain = "example.org", Ip = "192.0.2.10", PrefixLength = 24,
         Gateway = "192.0.2.1", Dns = ["192.0.2.53", "192.0.2.54"], Profile = "debian12", Console = "ttyS1,115200n8",
         KernelArgs = "net.ifnames=0", State = BuildState.Pending,
+        SshKeys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHvOtAaeUHd6tVwCbXiO9EdrM5qbQmF3ch6q3vUKnqFu web01-only@example.org"],
     };
 
     private static HostRecord Minimal() => new()

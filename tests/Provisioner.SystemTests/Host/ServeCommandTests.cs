@@ -183,7 +183,8 @@ public sealed class ServeCommandTests : IDisposable
         string site = _files.Dir("site");
         await File.WriteAllTextAsync(Path.Join(site, "bad.json"), """
             { "Tftp": { "MaxTransfers": 0, "MaxBlockSize": 4 }, "Builds": { "StallTimeout": "00:00:00" },
-              "Alerts": { "Webhooks": [ "ftp://example.org/hook" ] }, "ProxyDhcp": { "Unknown": "boot" } }
+              "Alerts": { "Webhooks": [ "ftp://example.org/hook" ] }, "ProxyDhcp": { "Unknown": "boot" },
+              "Preseed": { "AdminUser": "Ops Team", "AdminPasswordHash": "hunter2" } }
             """);
         await using ApplianceProcess appliance = ApplianceProcess.Start(["serve", "--config", "bad.json"], site);
 
@@ -194,6 +195,8 @@ public sealed class ServeCommandTests : IDisposable
         [
             "provisioner: Alerts:Webhooks:0 is 'ftp://example.org/hook': it must be an http:// or https:// URL",
             "provisioner: Builds:StallTimeout is 00:00:00: it must be longer than 0 (hh:mm:ss)",
+            "provisioner: Preseed:AdminPasswordHash is not a crypt(3) hash like $6$salt$hash (mkpasswd -m sha-512), or ! for no password",
+            "provisioner: Preseed:AdminUser is 'Ops Team': it must be a user name like ops (lower-case letters, digits, _ and -, at most 32, not starting with a digit or -)",
             "provisioner: ProxyDhcp:Unknown is 'boot': it must be ignore or localboot",
             "provisioner: Tftp:MaxBlockSize is 4: it must be from 8 to 65464",
             "provisioner: Tftp:MaxTransfers is 0: it must be 1 or more",

@@ -34,5 +34,8 @@ public sealed record InstallerStopped(string Reason) : BuildFact;
 /// <summary>The installer called back with the host's current build token; <paramref name="Message"/> is what it said, cleaned, or empty.</summary>
 public sealed record CallbackReceived(CallbackKind Kind, string Message) : BuildFact;
 
+/// <summary>The installed system did not report its first boot from disk within <paramref name="Timeout"/> of the install.</summary>
+public sealed record FirstBootMissed(TimeSpan Timeout) : BuildFact;
+
 /// <summary>The watchdog found the build without progress for <paramref name="Timeout"/>.</summary>
 public sealed record BuildStalled(TimeSpan Timeout) : BuildFact;

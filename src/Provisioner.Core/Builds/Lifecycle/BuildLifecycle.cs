@@ -10,9 +10,11 @@ namespace Provisioner.Core.Builds.Lifecycle;
 /// <remarks>
 /// <para>idle/installed/failed → pending (build requested, new token) → booting (its installer config
 /// went out) → installing (preseed served, an installer step or callback) → installed (<c>finished</c>)
-/// or failed (<c>failed</c>, the installer's log shows it stopped, or stalled). Cancel → idle from anywhere, token gone.</para>
+/// or failed (<c>failed</c>, the installer's log shows it stopped, or stalled); installed → deployed
+/// (<c>booted</c>: the installed system's first boot from its disk reported) or failed (no report
+/// within the first-boot timeout). Cancel → idle from anywhere, token gone.</para>
 /// <para>A token ends with its build: once installed, failed or cancelled, its preseed and callbacks
-/// are refused, so a replayed <c>failed</c> then <c>early</c> cannot put an installed host back into
+/// are refused (an installed host's token takes one <c>booted</c> report, nothing else), so a replayed <c>failed</c> then <c>early</c> cannot put an installed host back into
 /// install mode (its next PXE boot would run the installer, which wipes the disk).</para>
 /// <para>Pinned to another appliance: what this appliance knows only by MAC or address (DHCP, boot
 /// configs, files, syslog) is not its build: local boot, ProxyDHCP silent, nothing recorded. What
@@ -21,15 +23,18 @@ namespace Provisioner.Core.Builds.Lifecycle;
 public static class BuildLifecycle
 {
     private static readonly IReadOnlySet<CallbackKind> None = new HashSet<CallbackKind>();
-    private static readonly IReadOnlySet<CallbackKind> WhileBuilding = new HashSet<CallbackKind>(Enum.GetValues<CallbackKind>());
+    private static readonly IReadOnlySet<CallbackKind> WhileBuilding = new HashSet<CallbackKind> { CallbackKind.Early, CallbackKind.Late, CallbackKind.Finished, CallbackKind.Failed };
+    private static readonly IReadOnlySet<CallbackKind> FirstBoot = new HashSet<CallbackKind> { CallbackKind.Booted };
 
     private static readonly Entitlement NotBuilding = new(BootConfigChoice.LocalBoot, Preseed: false, PreseedByAddress: false, ProxyDhcp: false, InstallerLog: false, None);
     private static readonly Entitlement BuildingHere = new(BootConfigChoice.Installer, Preseed: true, PreseedByAddress: true, ProxyDhcp: true, InstallerLog: true, WhileBuilding);
     private static readonly Entitlement BuildingElsewhere = new(BootConfigChoice.LocalBoot, Preseed: true, PreseedByAddress: false, ProxyDhcp: false, InstallerLog: false, WhileBuilding);
+    private static readonly Entitlement AwaitingFirstBoot = NotBuilding with { Callbacks = FirstBoot };
 
     /// <summary>What the host may be served in its state.</summary>
     public static Entitlement EntitlementOf(HostBuild host) =>
-        !host.State.IsBuilding() ? NotBuilding
+        host.State == BuildState.Installed ? AwaitingFirstBoot
+        : !host.State.IsBuilding() ? NotBuilding
         : host.PinnedElsewhere ? BuildingElsewhere
         : BuildingHere;
 
@@ -56,6 +61,7 @@ public static class BuildLifecycle
             InstallerStopped stopped when mine => new(BuildState.Failed, stopped.Reason, Reason: stopped.Reason),
             CallbackReceived callback when EntitlementOf(host).Accepts(callback.Kind) => Callback(host, callback),
             BuildStalled stalled when state is BuildState.Booting or BuildState.Installing => Stalled(state, stalled.Timeout),
+            FirstBootMissed missed when state == BuildState.Installed => FirstBootFailed(missed.Timeout),
             _ => null,
         };
     }
@@ -79,8 +85,15 @@ public static class BuildLifecycle
                 Progress: Advance(host, "finishing", BuildProgress.InstallerFinishing)),
             CallbackKind.Finished => new(BuildState.Installed, Say("installed; boots from local disk from now on"),
                 Progress: Advance(host, "installed", BuildProgress.Done)),
+            CallbackKind.Booted => new(BuildState.Deployed, Say("first boot from disk reported"), Progress: new("deployed", BuildProgress.Done)),
             _ => new(BuildState.Failed, Say("installer reported failure"), Reason: said.Length > 0 ? said : "installer reported failure"),
         };
+    }
+
+    private static Transition FirstBootFailed(TimeSpan timeout)
+    {
+        string reason = $"installed but did not boot from disk: no first-boot report within {Duration(timeout)}";
+        return new(BuildState.Failed, reason, Reason: reason);
     }
 
     private static Transition Stalled(BuildState state, TimeSpan timeout)

@@ -23,6 +23,8 @@ public sealed class BuildLifecycleTests
         ["finished"] = new CallbackReceived(CallbackKind.Finished, ""),
         ["failed"] = new CallbackReceived(CallbackKind.Failed, "partman: no disk"),
         ["stalled"] = new BuildStalled(TimeSpan.FromMinutes(30)),
+        ["booted"] = new CallbackReceived(CallbackKind.Booted, ""),
+        ["firstboot"] = new FirstBootMissed(TimeSpan.FromMinutes(30)),
     };
 
     /// <summary>Columns in the order of <see cref="Facts"/>; "-" is refused: nothing changes, nothing is recorded.</summary>
@@ -31,13 +33,14 @@ public sealed class BuildLifecycleTests
     /// <summary>The state each fact leads to, per starting state, for a host this appliance builds.</summary>
     private static readonly Dictionary<BuildState, string[]> Here = new()
     {
-        //                                request    cancel  dhcp       config        file          preseed       step          stopped   early         late          finished     failed    stalled
-        [BuildState.Idle] = [            "pending", "idle", "-",       "-",          "-",          "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-"],
-        [BuildState.Pending] = [         "pending", "idle", "pending", "booting",    "pending",    "installing", "installing", "failed", "installing", "installing", "installed", "failed", "-"],
-        [BuildState.Booting] = [         "pending", "idle", "booting", "booting",    "booting",    "installing", "installing", "failed", "installing", "installing", "installed", "failed", "failed"],
-        [BuildState.Installing] = [      "pending", "idle", "installing", "installing", "installing", "installing", "installing", "failed", "installing", "installing", "installed", "failed", "failed"],
-        [BuildState.Installed] = [       "pending", "idle", "-",       "-",          "-",          "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-"],
-        [BuildState.Failed] = [          "pending", "idle", "-",       "-",          "-",          "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-"],
+        //                                request    cancel  dhcp       config        file          preseed       step          stopped   early         late          finished     failed    stalled   booted      firstboot
+        [BuildState.Idle] = [            "pending", "idle", "-",       "-",          "-",          "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-",      "-",        "-"],
+        [BuildState.Pending] = [         "pending", "idle", "pending", "booting",    "pending",    "installing", "installing", "failed", "installing", "installing", "installed", "failed", "-",      "-",        "-"],
+        [BuildState.Booting] = [         "pending", "idle", "booting", "booting",    "booting",    "installing", "installing", "failed", "installing", "installing", "installed", "failed", "failed", "-",        "-"],
+        [BuildState.Installing] = [      "pending", "idle", "installing", "installing", "installing", "installing", "installing", "failed", "installing", "installing", "installed", "failed", "failed", "-",     "-"],
+        [BuildState.Installed] = [       "pending", "idle", "-",       "-",          "-",          "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-",      "deployed", "failed"],
+        [BuildState.Deployed] = [        "pending", "idle", "-",       "-",          "-",          "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-",      "-",        "-"],
+        [BuildState.Failed] = [          "pending", "idle", "-",       "-",          "-",          "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-",      "-",        "-"],
     };
 
     /// <summary>
@@ -46,13 +49,14 @@ public sealed class BuildLifecycleTests
     /// </summary>
     private static readonly Dictionary<BuildState, string[]> Elsewhere = new()
     {
-        //                                request    cancel  dhcp config file  preseed       step  stopped early         late          finished     failed    stalled
-        [BuildState.Idle] = [            "pending", "idle", "-", "-",   "-",  "-",          "-",  "-",    "-",          "-",          "-",         "-",      "-"],
-        [BuildState.Pending] = [         "pending", "idle", "-", "-",   "-",  "installing", "-",  "-",    "installing", "installing", "installed", "failed", "-"],
-        [BuildState.Booting] = [         "pending", "idle", "-", "-",   "-",  "installing", "-",  "-",    "installing", "installing", "installed", "failed", "failed"],
-        [BuildState.Installing] = [      "pending", "idle", "-", "-",   "-",  "installing", "-",  "-",    "installing", "installing", "installed", "failed", "failed"],
-        [BuildState.Installed] = [       "pending", "idle", "-", "-",   "-",  "-",          "-",  "-",    "-",          "-",          "-",         "-",      "-"],
-        [BuildState.Failed] = [          "pending", "idle", "-", "-",   "-",  "-",          "-",  "-",    "-",          "-",          "-",         "-",      "-"],
+        //                                request    cancel  dhcp config file  preseed       step  stopped early         late          finished     failed    stalled   booted      firstboot
+        [BuildState.Idle] = [            "pending", "idle", "-", "-",   "-",  "-",          "-",  "-",    "-",          "-",          "-",         "-",      "-",      "-",        "-"],
+        [BuildState.Pending] = [         "pending", "idle", "-", "-",   "-",  "installing", "-",  "-",    "installing", "installing", "installed", "failed", "-",      "-",        "-"],
+        [BuildState.Booting] = [         "pending", "idle", "-", "-",   "-",  "installing", "-",  "-",    "installing", "installing", "installed", "failed", "failed", "-",        "-"],
+        [BuildState.Installing] = [      "pending", "idle", "-", "-",   "-",  "installing", "-",  "-",    "installing", "installing", "installed", "failed", "failed", "-",        "-"],
+        [BuildState.Installed] = [       "pending", "idle", "-", "-",   "-",  "-",          "-",  "-",    "-",          "-",          "-",         "-",      "-",      "deployed", "failed"],
+        [BuildState.Deployed] = [        "pending", "idle", "-", "-",   "-",  "-",          "-",  "-",    "-",          "-",          "-",         "-",      "-",      "-",        "-"],
+        [BuildState.Failed] = [          "pending", "idle", "-", "-",   "-",  "-",          "-",  "-",    "-",          "-",          "-",         "-",      "-",      "-",        "-"],
     };
 
     public static TheoryData<BuildState, bool, string, string> Table()
@@ -101,13 +105,15 @@ public sealed class BuildLifecycleTests
         { BuildState.Pending, false, BootConfigChoice.Installer, true, true, true, true, "Early Late Finished Failed" },
         { BuildState.Booting, false, BootConfigChoice.Installer, true, true, true, true, "Early Late Finished Failed" },
         { BuildState.Installing, false, BootConfigChoice.Installer, true, true, true, true, "Early Late Finished Failed" },
-        { BuildState.Installed, false, BootConfigChoice.LocalBoot, false, false, false, false, "" },
+        { BuildState.Installed, false, BootConfigChoice.LocalBoot, false, false, false, false, "Booted" },
+        { BuildState.Deployed, false, BootConfigChoice.LocalBoot, false, false, false, false, "" },
         { BuildState.Failed, false, BootConfigChoice.LocalBoot, false, false, false, false, "" },
         { BuildState.Idle, true, BootConfigChoice.LocalBoot, false, false, false, false, "" },
         { BuildState.Pending, true, BootConfigChoice.LocalBoot, true, false, false, false, "Early Late Finished Failed" },
         { BuildState.Booting, true, BootConfigChoice.LocalBoot, true, false, false, false, "Early Late Finished Failed" },
         { BuildState.Installing, true, BootConfigChoice.LocalBoot, true, false, false, false, "Early Late Finished Failed" },
-        { BuildState.Installed, true, BootConfigChoice.LocalBoot, false, false, false, false, "" },
+        { BuildState.Installed, true, BootConfigChoice.LocalBoot, false, false, false, false, "Booted" },
+        { BuildState.Deployed, true, BootConfigChoice.LocalBoot, false, false, false, false, "" },
         { BuildState.Failed, true, BootConfigChoice.LocalBoot, false, false, false, false, "" },
     };
 
@@ -134,7 +140,8 @@ public sealed class BuildLifecycleTests
         Assert.Null(BuildLifecycle.Apply(host, Facts["early"]));
         Assert.Null(BuildLifecycle.Apply(host, Facts["preseed"]));
         Assert.Equal(BootConfigChoice.LocalBoot, BuildLifecycle.EntitlementOf(host).Config);
-        Assert.Empty(BuildLifecycle.EntitlementOf(host).Callbacks);
+        // An installed host's token takes its one first-boot report, and nothing else.
+        Assert.Equal(end == "finished" ? [CallbackKind.Booted] : [], BuildLifecycle.EntitlementOf(host).Callbacks);
     }
 
     [Fact]
@@ -142,7 +149,7 @@ public sealed class BuildLifecycleTests
     {
         var host = new HostBuild(BuildState.Idle, 0, "debian12");
         var seen = new List<(string State, string? Step, int Percent)>();
-        foreach (string fact in new[] { "request", "dhcp", "config", "file", "file", "preseed", "early", "step", "late", "early", "config", "finished" })
+        foreach (string fact in new[] { "request", "dhcp", "config", "file", "file", "preseed", "early", "step", "late", "early", "config", "finished", "booted" })
         {
             Transition transition = BuildLifecycle.Apply(host, Facts[fact])!;
             host = Step(host, Facts[fact]);
@@ -154,7 +161,7 @@ public sealed class BuildLifecycleTests
             ("pending", BuildProgress.Waiting, 0), ("pending", "PXE DHCP seen", 5), ("booting", "boot config served", 15),
             ("booting", "linux transferred", 20), ("booting", "linux transferred", 25), ("installing", "preseed fetched", 45),
             ("installing", "installing", 50), ("installing", "installer: partitioning (partman-base)", 62), ("installing", "finishing", 90),
-            ("installing", null, 90), ("installing", null, 90), ("installed", "installed", 100),
+            ("installing", null, 90), ("installing", null, 90), ("installed", "installed", 100), ("deployed", "deployed", 100),
         ], seen);
     }
 
@@ -173,6 +180,10 @@ public sealed class BuildLifecycleTests
         Assert.Equal("installer step partman-base", BuildLifecycle.Apply(booting, Facts["step"])!.Message);
         Assert.Equal("installer stopped at download-installer: waiting for an answer to retriever/net/error", BuildLifecycle.Apply(booting, Facts["stopped"])!.Reason);
         Assert.True(BuildLifecycle.Apply(booting, Facts["finished"])!.Ends(BuildState.Booting));
+        var installed = new HostBuild(BuildState.Installed, 100, "debian12");
+        Assert.Equal("first boot from disk reported", BuildLifecycle.Apply(installed, Facts["booted"])!.Message);
+        Assert.False(BuildLifecycle.Apply(installed, Facts["booted"])!.Ends(BuildState.Installed));
+        Assert.Equal("installed but did not boot from disk: no first-boot report within 30 minutes", BuildLifecycle.Apply(installed, Facts["firstboot"])!.Reason);
         Assert.False(BuildLifecycle.Apply(booting, Facts["early"])!.Ends(BuildState.Booting));
     }
 

@@ -138,6 +138,9 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Npgsql
                         .HasMaxLength(63)
                         .HasColumnType("character varying(63)");
 
+                    b.Property<bool>("AwaitsFirstBoot")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("BuildToken")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");

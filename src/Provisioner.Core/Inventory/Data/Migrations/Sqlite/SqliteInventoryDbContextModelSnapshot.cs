@@ -124,6 +124,9 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Sqlite
                         .HasMaxLength(63)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("AwaitsFirstBoot")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("BuildToken")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
