@@ -301,12 +301,17 @@ public abstract class HostApiTests : IAsyncLifetime
         (await _app.Api.PostAsync($"/api/hosts/{id}/build", null)).EnsureSuccessStatusCode();
         string config = await _app.Anonymous.GetStringAsync($"/pxelinux.cfg/01-{((string)host.GetProperty("mac").GetString()!).Replace(':', '-')}");
         string token = new Uri(PreseedUrl(config)).Segments[2].TrimEnd('/');
+        // The config counts as served once its transfer completed, through the event bus: a moment after
+        // the GET returned (under load, after the callbacks below, which is what failed a stressed run).
+        await NamespaceLab.WaitForAsync(async () => await StateAsync(id) == "booting", TimeSpan.FromSeconds(60), "the config recorded as served");
 
         Assert.Equal(404, await StatusOfAnnouncedBodyAsync("/build/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/failed", 25 * 1024 * 1024));
         Assert.Equal(413, await StatusOfAnnouncedBodyAsync($"/build/{token}/failed", 1024 * 1024));
-        // Its config was served (booting); neither callback changed that.
-        Assert.Equal("booting", (await _app.Api.GetFromJsonAsync<JsonElement>($"/api/hosts/{id}")).GetProperty("state").GetString());
+        // Neither callback changed it.
+        Assert.Equal("booting", await StateAsync(id));
     }
+
+    private async Task<string?> StateAsync(int id) => (await _app.Api.GetFromJsonAsync<JsonElement>($"/api/hosts/{id}")).GetProperty("state").GetString();
 
     /// <summary>POSTs headers for a form of <paramref name="length"/> bytes, sends none of it, and reads the status code.</summary>
     private async Task<int> StatusOfAnnouncedBodyAsync(string path, int length)
