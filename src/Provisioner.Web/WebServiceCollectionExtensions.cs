@@ -43,9 +43,11 @@ public static class WebServiceCollectionExtensions
     public static WebApplication UseProvisionerWeb(this WebApplication app)
     {
         app.UseRequestLogScope();
+        // Outside the exception handler: the request counters see the status it answered with (a 413
+        // from an oversized import was counted as 2xx when they ran inside it and the exception passed them).
+        app.UseRequestMetrics();
         app.UseExceptionHandler();
         app.UseSecurityHeaders();
-        app.UseRequestMetrics();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealth();

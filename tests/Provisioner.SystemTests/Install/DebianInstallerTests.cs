@@ -12,7 +12,7 @@ namespace Provisioner.SystemTests.Install;
 /// </summary>
 [Trait("Category", "System")]
 [Collection(VirtualMachines.Name)]
-public sealed class DebianInstallerTests : NamespaceTest
+public sealed class DebianInstallerTests(Xunit.Abstractions.ITestOutputHelper output) : NamespaceTest
 {
     private const string Mac = "52:54:00:12:34:56";
     private const string UnknownMac = "52:54:00:12:34:57";
@@ -76,5 +76,10 @@ public sealed class DebianInstallerTests : NamespaceTest
         JsonElement alert = await webhook.AlertAsync("build.failed", TimeSpan.FromMinutes(1));
         Assert.Equal("test01", alert.GetProperty("host").GetProperty("hostname").GetString());
         Assert.StartsWith("installer stopped at choose-mirror: waiting for an answer to mirror/", alert.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        // For the record (not asserted: tests do not time the machine): the question's line as the appliance
+        // received it, the failure, and the installer's lines around them.
+        string installerLog = await NamespaceLab.CliAsync(site.Dir, "hosts", "log", "test01");
+        output.WriteLine(string.Join('\n', installerLog.Split('\n').Where(l => l.Contains("mirror", StringComparison.Ordinal)).TakeLast(12)));
+        output.WriteLine(string.Join('\n', failed.Split('\n').Where(l => l.Contains("installer stopped", StringComparison.Ordinal))));
     }
 }
