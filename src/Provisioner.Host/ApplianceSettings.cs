@@ -69,7 +69,8 @@ internal static class ApplianceSettings
         services.AddOptions<PreseedOptions>().Bind(config.GetSection(Preseed));
         services.CheckAtStart<PreseedOptions>(rules => rules
             .Rule(o => PreseedOptions.CheckUserName(Key(Preseed, nameof(o.AdminUser)), o.AdminUser))
-            .Rule(o => PreseedOptions.CheckPasswordHash(Key(Preseed, nameof(o.AdminPasswordHash)), o.AdminPasswordHash)));
+            .Rule(o => PreseedOptions.CheckPasswordHash(Key(Preseed, nameof(o.AdminPasswordHash)), o.AdminPasswordHash))
+            .Rules(o => InstallSettingsCheck.Problems(Key(Preseed, nameof(o.Defaults)), o.Defaults)));
         services.AddOptions<DhcpTrustOptions>().Bind(config.GetSection(Preseed));
         services.AddOptions<BuildOptions>().Bind(config.GetSection(Builds));
         services.CheckAtStart<BuildOptions>(rules => rules

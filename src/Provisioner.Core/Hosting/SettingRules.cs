@@ -13,10 +13,17 @@ namespace Provisioner.Core.Hosting;
 public sealed class SettingRules<T> : IValidateOptions<T>
     where T : class
 {
-    private readonly List<Func<T, string?>> _rules = [];
+    private readonly List<Func<T, IEnumerable<string>>> _rules = [];
 
     /// <summary>A rule: null when <paramref name="check"/> finds the value good, else the line for the operator.</summary>
     public SettingRules<T> Rule(Func<T, string?> check)
+    {
+        _rules.Add(options => check(options) is { } failure ? [failure] : []);
+        return this;
+    }
+
+    /// <summary>A rule over several values (a section): a line for each one that is not good.</summary>
+    public SettingRules<T> Rules(Func<T, IEnumerable<string>> check)
     {
         _rules.Add(check);
         return this;
@@ -24,7 +31,7 @@ public sealed class SettingRules<T> : IValidateOptions<T>
 
     public ValidateOptionsResult Validate(string? name, T options)
     {
-        List<string> failures = [.. _rules.Select(rule => rule(options)).OfType<string>()];
+        List<string> failures = [.. _rules.SelectMany(rule => rule(options))];
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

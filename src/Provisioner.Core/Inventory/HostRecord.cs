@@ -34,6 +34,9 @@ public sealed class HostRecord
     /// <summary>SSH public keys for this host only, installed beside the site's (<see cref="Access.SshKeys"/>): normalised lines.</summary>
     public List<string> SshKeys { get; set; } = [];
 
+    /// <summary>The host's own install settings (mirror, proxy, time zone, …); what it leaves null comes from the site's defaults.</summary>
+    public InstallSettings Settings { get; set; } = new();
+
     /// <summary>The appliance (site, rack) this host is pinned to; null: whichever sees it boot.</summary>
     public string? Appliance { get; set; }
 

@@ -17,7 +17,7 @@ public sealed class HostValidator(IProfileCatalog profiles)
     public const string DefaultProfile = "debian12";
 
     /// <summary>The fields by their JSON names, as import and export name their columns.</summary>
-    public static readonly string[] FieldNames = ["mac", "hostname", "domain", "ip", "gateway", "dns", "profile", "console", "kernelArgs", "notes", "appliance", "sshKeys"];
+    public static readonly string[] FieldNames = ["mac", "hostname", "domain", "ip", "gateway", "dns", "profile", "console", "kernelArgs", "notes", "appliance", "sshKeys", .. InstallSettingsCheck.FieldNames];
 
     /// <summary>Fills <paramref name="host"/> from <paramref name="fields"/>; on any error leaves it untouched.</summary>
     public IReadOnlyList<FieldError> Apply(HostFields fields, HostRecord host)
@@ -34,6 +34,7 @@ public sealed class HostValidator(IProfileCatalog profiles)
         string? notes = Text("notes", fields.Notes, MaxNotesLength, singleLine: false, errors);
         string? appliance = Appliance(fields.Appliance, errors);
         List<string> sshKeys = SshKeys(fields.SshKeys, errors);
+        InstallSettings settings = InstallSettingsCheck.Normalise(fields.Settings, errors);
         if (errors.Count > 0)
         {
             return errors;
@@ -51,6 +52,7 @@ public sealed class HostValidator(IProfileCatalog profiles)
         host.Notes = notes;
         host.Appliance = appliance;
         host.SshKeys = sshKeys;
+        host.Settings = settings;
         return errors;
     }
 

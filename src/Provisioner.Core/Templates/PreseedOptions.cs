@@ -24,6 +24,20 @@ public sealed partial class PreseedOptions
     /// <summary>crypt(3) hash of the admin user's password (<c>secrets.admin_password_hash</c>). Default <c>!</c>: none, keys only.</summary>
     public string AdminPasswordHash { get; set; } = "!";
 
+    /// <summary>
+    /// The site's install settings (<c>Preseed:Defaults:Mirror</c>, <c>…:Proxy</c>, <c>…:TimeZone</c>,
+    /// <c>…:Locale</c>, <c>…:Keyboard</c>, <c>…:Disk</c>, <c>…:Packages</c>, <c>…:WipeDisks</c>) for every
+    /// host that does not set its own. Unset here: <see cref="InstallSettings.BuiltIn"/> (Etc/UTC,
+    /// en_US.UTF-8, us, wipe old LVM and RAID), the profile's own mirror, no proxy, the first disk, no extra packages.
+    /// </summary>
+    public Inventory.InstallSettings Defaults { get; set; } = new();
+
+    /// <summary>The site's settings over the built-in ones, normalised; what a host that sets nothing gets.</summary>
+    /// <remarks>Worked out once, at the first render (options are bound by then); checked at start (<see cref="Inventory.InstallSettingsCheck.Problems"/>).</remarks>
+    public Inventory.InstallSettings SiteSettings => _siteSettings ??= Inventory.InstallSettingsCheck.Normalise(Defaults, []).Over(Inventory.InstallSettings.BuiltIn);
+
+    private Inventory.InstallSettings? _siteSettings;
+
     /// <summary>Why <paramref name="value"/> cannot be the admin user's name, or null.</summary>
     public static string? CheckUserName(string key, string? value) =>
         string.IsNullOrEmpty(value) ? null

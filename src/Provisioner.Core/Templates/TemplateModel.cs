@@ -19,6 +19,8 @@ public static class TemplateModel
         {
             ["id"] = host.Id,
             ["mac"] = host.Mac,
+            // pxelinux's IPAPPEND 2 form, for boot loaders that do not add it: d-i's netcfg picks the card by it.
+            ["bootif"] = "01-" + host.Mac.Replace(':', '-'),
             ["hostname"] = host.Hostname,
             ["domain"] = host.Domain ?? string.Empty,
             ["fqdn"] = host.Fqdn,
@@ -34,6 +36,7 @@ public static class TemplateModel
             ["state"] = host.State.Name(),
         };
         model["console"] = Console(console);
+        model["settings"] = Settings(host.Settings.Over(secrets.SiteSettings));
         model["access"] = new Dictionary<string, object?>
         {
             ["admin_user"] = secrets.AdminUser,
@@ -88,6 +91,29 @@ public static class TemplateModel
         ["root_password_hash"] = secrets.RootPasswordHash,
         ["admin_password_hash"] = secrets.AdminPasswordHash,
     };
+
+    private static Dictionary<string, object?> Settings(InstallSettings settings)
+    {
+        Uri? mirror = settings.Mirror is { } url ? new Uri(url) : null;
+        string keyboard = settings.Keyboard ?? string.Empty;
+        int variant = keyboard.IndexOf('(', StringComparison.Ordinal);
+        return new()
+        {
+            ["mirror"] = settings.Mirror ?? string.Empty,
+            ["mirror_protocol"] = mirror?.Scheme ?? string.Empty,
+            ["mirror_host"] = mirror?.Authority ?? string.Empty,
+            ["mirror_directory"] = mirror is null ? string.Empty : mirror.AbsolutePath.Length > 1 ? mirror.AbsolutePath.TrimEnd('/') : mirror.AbsolutePath,
+            ["proxy"] = settings.Proxy is null or InstallSettings.None ? string.Empty : settings.Proxy,
+            ["time_zone"] = settings.TimeZone ?? string.Empty,
+            ["locale"] = settings.Locale ?? string.Empty,
+            ["keyboard"] = keyboard,
+            // Kernel lines take the layout alone: "fr(latin9)" has characters a boot loader's parser may not pass on.
+            ["keyboard_layout"] = variant < 0 ? keyboard : keyboard[..variant],
+            ["disk"] = settings.Disk ?? string.Empty,
+            ["packages"] = settings.Packages is null or InstallSettings.None ? new List<string>() : [.. settings.Packages.Split(' ')],
+            ["wipe_disks"] = settings.WipeDisks ?? false,
+        };
+    }
 
     private static Dictionary<string, object?> Console(SerialConsole? console) => new()
     {

@@ -20,6 +20,7 @@ public sealed class TemplatePreview(TemplateStore templates, IOptions<PreseedOpt
             AdminUser = secrets.Value.AdminUser,
             AdminSudoWithoutPassword = secrets.Value.AdminSudoWithoutPassword,
             AdminPasswordHash = string.IsNullOrEmpty(secrets.Value.AdminPasswordHash) ? string.Empty : Hidden,
+            Defaults = secrets.Value.Defaults,
         };
         var urls = new BuildUrls(baseUrl, host is null ? null : Hidden) { LogPort = logs?.Value.Port };
         if (host is not null && file.StartsWith(TemplateStore.FinishDir + "/", StringComparison.Ordinal))

@@ -2,14 +2,18 @@ using Provisioner.Core.Inventory;
 
 namespace Provisioner.Web.Api;
 
-/// <summary>A host as the API shows it (the names import, export and tests use too).</summary>
+/// <summary>A host as the API shows it (the names import, export and tests use too). Install settings are the host's own: null where it takes the site's.</summary>
 public sealed record HostDto(
     int Id, string Mac, string Hostname, string? Domain, string Ip, string? Gateway, IReadOnlyList<string> Dns,
-    string Profile, string? Console, string? KernelArgs, string? Notes, string? Appliance, IReadOnlyList<string> SshKeys, string State, string? StateReason, string? Step, int Progress)
+    string Profile, string? Console, string? KernelArgs, string? Notes, string? Appliance, IReadOnlyList<string> SshKeys,
+    string? Mirror, string? Proxy, string? TimeZone, string? Locale, string? Keyboard, string? Disk, string? Packages, bool? WipeDisks,
+    string State, string? StateReason, string? Step, int Progress)
 {
     public static HostDto From(HostRecord h) => new(
         h.Id, h.Mac, h.Hostname, h.Domain, $"{h.Ip}/{h.PrefixLength}", h.Gateway, h.Dns,
-        h.Profile, h.Console, h.KernelArgs, h.Notes, h.Appliance, h.SshKeys, h.State.Name(), h.StateReason, h.Step, h.Progress);
+        h.Profile, h.Console, h.KernelArgs, h.Notes, h.Appliance, h.SshKeys,
+        h.Settings.Mirror, h.Settings.Proxy, h.Settings.TimeZone, h.Settings.Locale, h.Settings.Keyboard, h.Settings.Disk, h.Settings.Packages, h.Settings.WipeDisks,
+        h.State.Name(), h.StateReason, h.Step, h.Progress);
 }
 
 /// <summary>One timeline step, and the appliance that saw it.</summary>

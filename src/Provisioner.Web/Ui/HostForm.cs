@@ -39,6 +39,24 @@ public sealed class HostForm
     /// <summary>The appliance the host is pinned to; empty for none.</summary>
     public string? Appliance { get; set; }
 
+    // The host's own install settings; empty: the site's (shown as the placeholder).
+    public string? Mirror { get; set; }
+
+    public string? Proxy { get; set; }
+
+    public string? TimeZone { get; set; }
+
+    public string? Locale { get; set; }
+
+    public string? Keyboard { get; set; }
+
+    public string? Disk { get; set; }
+
+    public string? Packages { get; set; }
+
+    /// <summary><c>true</c>, <c>false</c>, or empty for the site's.</summary>
+    public string? WipeDisks { get; set; }
+
     public HostFields ToFields() => new()
     {
         Mac = Mac?.Trim(),
@@ -53,6 +71,14 @@ public sealed class HostForm
         Notes = string.IsNullOrWhiteSpace(Notes) ? null : Notes,
         Appliance = Blank(Appliance),
         SshKeys = (SshKeys ?? string.Empty).ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        Mirror = Blank(Mirror),
+        Proxy = Blank(Proxy),
+        TimeZone = Blank(TimeZone),
+        Locale = Blank(Locale),
+        Keyboard = Blank(Keyboard),
+        Disk = Blank(Disk),
+        Packages = Blank(Packages),
+        WipeDisks = bool.TryParse(WipeDisks, out bool wipe) ? wipe : null,
     };
 
     public static HostForm From(HostRecord host)
@@ -63,6 +89,8 @@ public sealed class HostForm
             Mac = fields.Mac, Hostname = fields.Hostname, Domain = fields.Domain, Ip = fields.Ip, Gateway = fields.Gateway,
             Dns = string.Join(' ', fields.Dns ?? []), Profile = fields.Profile, Console = fields.Console, KernelArgs = fields.KernelArgs, Notes = fields.Notes,
             Appliance = fields.Appliance, SshKeys = string.Join('\n', fields.SshKeys ?? []),
+            Mirror = fields.Mirror, Proxy = fields.Proxy, TimeZone = fields.TimeZone, Locale = fields.Locale, Keyboard = fields.Keyboard,
+            Disk = fields.Disk, Packages = fields.Packages, WipeDisks = fields.WipeDisks is { } wipe ? (wipe ? "true" : "false") : string.Empty,
         };
     }
 

@@ -37,7 +37,12 @@ public sealed class ShippedTemplateTests
         var store = new TemplateStore(Microsoft.Extensions.Options.Options.Create(new TemplateStoreOptions { Directory = TestInventory.ShippedTemplates }), TimeProvider.System);
         var secrets = new PreseedOptions { RootPasswordHash = "$6$salt$hash" };
         // The full sample's site has an admin user who may sudo without a password.
-        var admin = new PreseedOptions { RootPasswordHash = "$6$salt$hash", AdminUser = "ops", AdminSudoWithoutPassword = true, AdminPasswordHash = "$6$salt$admin" };
+        // and its own mirror, proxy and extra package, under the host's own settings (Full()).
+        var admin = new PreseedOptions
+        {
+            RootPasswordHash = "$6$salt$hash", AdminUser = "ops", AdminSudoWithoutPassword = true, AdminPasswordHash = "$6$salt$admin",
+            Defaults = new() { Mirror = "http://mirror.example.org:8080/debian/", Proxy = "http://proxy.example.org:3128/", Packages = "vim", Locale = "de_DE.UTF-8" },
+        };
         bool finish = template.StartsWith("finish/", StringComparison.Ordinal);
         Dictionary<string, object?> model = sample switch
         {
@@ -69,9 +74,17 @@ public sealed class ShippedTemplateTests
         string Args(string text, string marker) => text.Split('\n').Single(l => l.TrimStart().StartsWith(marker, StringComparison.Ordinal))
             .Split("auto=true", 2)[1].Trim();
 
-        string pxelinux = Args(await store.RenderAsync($"pxelinux/{profile}.liquid", model), "APPEND");
-        Assert.Equal(pxelinux, Args(await store.RenderAsync($"grub/{profile}.liquid", model), "linux "));
-        Assert.Equal(pxelinux, Args(await store.RenderAsync($"ipxe/{profile}.liquid", model), "kernel "));
+        // pxelinux adds BOOTIF itself (IPAPPEND 2); GRUB and iPXE write it on the line.
+        string pxelinuxConfig = await store.RenderAsync($"pxelinux/{profile}.liquid", model);
+        Assert.Contains("\n  IPAPPEND 2\n", pxelinuxConfig, StringComparison.Ordinal);
+        string pxelinux = Args(pxelinuxConfig, "APPEND");
+        Assert.DoesNotContain("BOOTIF", pxelinux, StringComparison.Ordinal);
+        foreach ((string loader, string marker) in new[] { ("grub", "linux "), ("ipxe", "kernel ") })
+        {
+            string line = Args(await store.RenderAsync($"{loader}/{profile}.liquid", model), marker);
+            Assert.Contains(" BOOTIF=01-aa-bb-cc-dd-ee-01 ", line, StringComparison.Ordinal);
+            Assert.Equal(pxelinux, line.Replace("BOOTIF=01-aa-bb-cc-dd-ee-01 ", string.Empty, StringComparison.Ordinal));
+        }
     }
 
     [Fact]
@@ -104,6 +117,7 @@ public sealed class ShippedTemplateTests
         Gateway = "192.0.2.1", Dns = ["192.0.2.53", "192.0.2.54"], Profile = "debian12", Console = "ttyS1,115200n8",
         KernelArgs = "net.ifnames=0", State = BuildState.Pending,
         SshKeys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHvOtAaeUHd6tVwCbXiO9EdrM5qbQmF3ch6q3vUKnqFu web01-only@example.org"],
+        Settings = new() { TimeZone = "Europe/Berlin", Keyboard = "fr(latin9)", Disk = "/dev/nvme0n1", Packages = "htop curl", WipeDisks = false },
     };
 
     private static HostRecord Minimal() => new()

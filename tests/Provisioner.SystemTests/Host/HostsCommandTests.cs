@@ -16,7 +16,8 @@ public sealed class HostsCommandTests : IDisposable
     [Fact]
     public async Task AddListShowBuildRemove_WorkOnTheDataDir()
     {
-        ProcessResult added = await RunAsync("hosts", "add", "--mac", "AA-BB-CC-DD-EE-01", "--hostname", "web01.example.org", "--ip", "192.0.2.10/24", "--gateway", "192.0.2.1", "--dns", "192.0.2.53");
+        ProcessResult added = await RunAsync("hosts", "add", "--mac", "AA-BB-CC-DD-EE-01", "--hostname", "web01.example.org", "--ip", "192.0.2.10/24", "--gateway", "192.0.2.1", "--dns", "192.0.2.53",
+            "--time-zone", "Europe/Berlin", "--packages", "htop curl", "--wipe-disks", "false", "--disk", "/dev/sdb", "--proxy", "none");
         Assert.True(added.ExitCode == 0, added.Output);
         Assert.Contains("added host 1: web01 aa:bb:cc:dd:ee:01 192.0.2.10/24", added.StandardOutput, StringComparison.Ordinal);
 
@@ -26,6 +27,11 @@ public sealed class HostsCommandTests : IDisposable
         Assert.Contains("web01", list.StandardOutput, StringComparison.Ordinal);
         ProcessResult show = await RunAsync("hosts", "show", "web01");
         Assert.Contains("\"domain\": \"example.org\"", show.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("\"timeZone\": \"Europe/Berlin\"", show.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("\"packages\": \"htop curl\"", show.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("\"wipeDisks\": false", show.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("\"proxy\": \"none\"", show.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("\"mirror\": null", show.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("build requested (debian12)", show.StandardOutput, StringComparison.Ordinal);
 
         Assert.Equal(0, (await RunAsync("hosts", "remove", "1")).ExitCode);
@@ -37,12 +43,13 @@ public sealed class HostsCommandTests : IDisposable
     [Fact]
     public async Task Add_BadFields_ExitsOneNamingEachFieldAndSavesNothing()
     {
-        ProcessResult result = await RunAsync("hosts", "add", "--mac", "aa:bb:cc", "--hostname", "bad_name", "--ip", "192.0.2.10");
+        ProcessResult result = await RunAsync("hosts", "add", "--mac", "aa:bb:cc", "--hostname", "bad_name", "--ip", "192.0.2.10", "--mirror", "mirror.example.org");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("provisioner: mac: 'aa:bb:cc' is not a MAC address", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("provisioner: hostname:", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("provisioner: ip: '192.0.2.10' has no prefix length", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("provisioner: mirror: 'mirror.example.org' is not a URL like http://mirror.example.org/debian", result.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("aa:bb:cc", (await RunAsync("hosts", "list")).StandardOutput, StringComparison.Ordinal);
     }
@@ -65,8 +72,8 @@ public sealed class HostsCommandTests : IDisposable
         string csv = Path.Join(_files.Root, "hosts.csv");
         Assert.Equal(0, (await RunAsync("hosts", "export", csv)).ExitCode);
         string[] lines = await File.ReadAllLinesAsync(csv);
-        Assert.Equal("id,mac,hostname,domain,ip,gateway,dns,profile,console,kernelArgs,notes,appliance,sshKeys,state", lines[0]);
-        Assert.Equal("2,aa:bb:cc:dd:ee:02,web02,,192.0.2.12/24,192.0.2.1,,debian12,,,,,,idle", lines[2]);
+        Assert.Equal("id,mac,hostname,domain,ip,gateway,dns,profile,console,kernelArgs,notes,appliance,sshKeys,mirror,proxy,timeZone,locale,keyboard,disk,packages,wipeDisks,state", lines[0]);
+        Assert.Equal("2,aa:bb:cc:dd:ee:02,web02,,192.0.2.12/24,192.0.2.1,,debian12,,,,,,,,,,,,,,idle", lines[2]);
     }
 
     [Fact]

@@ -184,7 +184,7 @@ public sealed class ServeCommandTests : IDisposable
         await File.WriteAllTextAsync(Path.Join(site, "bad.json"), """
             { "Tftp": { "MaxTransfers": 0, "MaxBlockSize": 4 }, "Builds": { "StallTimeout": "00:00:00" },
               "Alerts": { "Webhooks": [ "ftp://example.org/hook" ] }, "ProxyDhcp": { "Unknown": "boot" },
-              "Preseed": { "AdminUser": "Ops Team", "AdminPasswordHash": "hunter2" } }
+              "Preseed": { "AdminUser": "Ops Team", "AdminPasswordHash": "hunter2", "Defaults": { "TimeZone": "Mars/Olympus", "Disk": "sda" } } }
             """);
         await using ApplianceProcess appliance = ApplianceProcess.Start(["serve", "--config", "bad.json"], site);
 
@@ -197,6 +197,8 @@ public sealed class ServeCommandTests : IDisposable
             "provisioner: Builds:StallTimeout is 00:00:00: it must be longer than 0 (hh:mm:ss)",
             "provisioner: Preseed:AdminPasswordHash is not a crypt(3) hash like $6$salt$hash (mkpasswd -m sha-512), or ! for no password",
             "provisioner: Preseed:AdminUser is 'Ops Team': it must be a user name like ops (lower-case letters, digits, _ and -, at most 32, not starting with a digit or -)",
+            "provisioner: Preseed:Defaults:Disk: 'sda' is not a disk device like /dev/sda, /dev/nvme0n1 or /dev/disk/by-id/…",
+            "provisioner: Preseed:Defaults:TimeZone: 'Mars/Olympus' is not in the tz database (like Europe/Berlin, America/New_York or Etc/UTC)",
             "provisioner: ProxyDhcp:Unknown is 'boot': it must be ignore or localboot",
             "provisioner: Tftp:MaxBlockSize is 4: it must be from 8 to 65464",
             "provisioner: Tftp:MaxTransfers is 0: it must be 1 or more",

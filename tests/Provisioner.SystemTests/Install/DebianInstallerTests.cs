@@ -6,7 +6,8 @@ namespace Provisioner.SystemTests.Install;
 /// <summary>
 /// A real PXE client end to end (see <see cref="PxeSite"/>): a registered BIOS VM in build mode
 /// PXE-boots the real Debian 12 installer with its iPXE ROM (TCG) and must get as far as its static
-/// address; an unregistered one, booted beside it, must be discovered and get the local-boot default.
+/// address, on the card it booted from although another card comes first (pxelinux's BOOTIF); an
+/// unregistered one, booted beside it, must be discovered and get the local-boot default.
 /// No archive is reachable from the test's namespaces, so the installer then stops at a question nobody
 /// will answer: the build must fail at once, in the installer's words, and say so to a webhook.
 /// </summary>
@@ -16,6 +17,7 @@ public sealed class DebianInstallerTests(Xunit.Abstractions.ITestOutputHelper ou
 {
     private const string Mac = "52:54:00:12:34:56";
     private const string UnknownMac = "52:54:00:12:34:57";
+    private const string SpareMac = "52:54:00:12:34:58";
     private const string StaticIp = "192.0.2.10";
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(8);
 
@@ -30,7 +32,7 @@ public sealed class DebianInstallerTests(Xunit.Abstractions.ITestOutputHelper ou
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new { Alerts = new { Webhooks = new[] { "http://127.0.0.1:9000/hook" } } }));
         PxeSite site = await PxeSite.StartAsync(Lab, dir, taps: 2, [("test01", Mac, StaticIp)], ["--config", config], [$"--dhcp-boot=pxelinux.0,,{PxeSite.ApplianceIp}"]);
         Lab.Start(site.Appliance, dir, "socat", "TCP-LISTEN:9000,bind=127.0.0.1,fork,reuseaddr", $"UNIX-CONNECT:{socket}");
-        site.StartVm(0, Mac, uefi: false);
+        site.StartVm(0, Mac, uefi: false, spareMac: SpareMac);
         site.StartVm(1, UnknownMac, uefi: false);
 
         // The installer runs early_command (callback, then netcfg again with the static settings) and
@@ -60,6 +62,8 @@ public sealed class DebianInstallerTests(Xunit.Abstractions.ITestOutputHelper ou
         }, TimeSpan.FromMinutes(1), "netcfg's static configuration in the installer log");
         Assert.Matches($@"Z netcfg\[\d+\]: ARPING 192\.0\.2\.1 from {StaticIp.Replace(".", "\\.", StringComparison.Ordinal)} ", log);
         Assert.Matches(@"Z netcfg\[\d+\]: DEBUG: test01 is a valid FQDN", log);
+        // The spare card is listed first; netcfg took the one that booted, by the MAC pxelinux appended.
+        Assert.Matches($@"netcfg\[\d+\]: .*Found interface \S+ with link-layer address {Mac}", log);
         Assert.Contains("syslog   installing installer step network-preseed", await site.ShowAsync("test01"), StringComparison.Ordinal);
 
         // The unregistered VM: discovered, and answered with the default (local boot) config.

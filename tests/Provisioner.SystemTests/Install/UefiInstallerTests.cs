@@ -8,6 +8,8 @@ namespace Provisioner.SystemTests.Install;
 /// preseed fetch and early callback, once through GRUB's network image over TFTP, and once by
 /// chainloading iPXE (snponly.efi) that then fetches its script, kernel and initrd over HTTP.
 /// The site's dnsmasq picks the boot file by architecture and user class, as a real site's would.
+/// The GRUB and iPXE machines have a spare card before the one they boot from: the installer finds
+/// its network only on the card the boot loader names in BOOTIF= (the first card leads nowhere).
 /// </summary>
 [Trait("Category", "System")]
 [Collection(VirtualMachines.Name)]
@@ -21,7 +23,7 @@ public sealed class UefiInstallerTests : NamespaceTest
         const string mac = "52:54:00:12:34:66";
         PxeSite site = await PxeSite.StartAsync(Lab, Files.Dir("site"), taps: 1, [("uefi01", mac, "192.0.2.20")],
             "--dhcp-match=set:efi64,option:client-arch,7", $"--dhcp-boot=tag:efi64,grubnetx64.efi,,{PxeSite.ApplianceIp}");
-        site.StartVm(0, mac, uefi: true);
+        site.StartVm(0, mac, uefi: true, spareMac: "52:54:00:12:34:67");
 
         await site.WaitForTimelineAsync("uefi01", "installer started (early_command)", Limit);
         PxeSite.AssertInOrder(await site.ShowAsync("uefi01"),
@@ -44,7 +46,7 @@ public sealed class UefiInstallerTests : NamespaceTest
             $"--dhcp-boot=tag:efi64,tag:!ipxe,snponly.efi,,{PxeSite.ApplianceIp}",
             // iPXE expands ${net0/mac:hexhyp} in the boot file name itself.
             $"--dhcp-boot=tag:ipxe,{PxeSite.HttpBase}/ipxe/${{net0/mac:hexhyp}}");
-        site.StartVm(0, mac, uefi: true);
+        site.StartVm(0, mac, uefi: true, spareMac: "52:54:00:12:34:78");
 
         await site.WaitForTimelineAsync("ipxe01", "installer started (early_command)", Limit);
         PxeSite.AssertInOrder(await site.ShowAsync("ipxe01"),

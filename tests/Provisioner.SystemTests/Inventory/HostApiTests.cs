@@ -177,6 +177,72 @@ public abstract class HostApiTests : IAsyncLifetime
         Assert.Contains("provisioner token create", await none.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A host's own install settings over the site's (<c>Preseed:Defaults</c>) over the built-in ones,
+    /// as the preseed and the boot config carry them; a bad one is refused by name and changes nothing.
+    /// </summary>
+    [Fact]
+    public async Task InstallSettings_HostsOwnOverTheSites_ReachThePreseed_BadOneIs400AndChangesNothing()
+    {
+        string config = Path.Join(Path.GetTempPath(), $"provisioner-settings-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
+        {
+            Preseed = new { Defaults = new { Mirror = "http://mirror.example.org/debian", TimeZone = "Europe/Paris", Packages = "vim" } },
+        }));
+        try
+        {
+            await using InventoryAppliance app = await InventoryAppliance.StartAsync(_database(), extra: ["--config", config]);
+            Dictionary<string, object?> own = NewHost();
+            own["timeZone"] = "Europe/Berlin";
+            own["disk"] = "/dev/sdb";
+            own["packages"] = "htop, curl";
+            own["wipeDisks"] = false;
+            JsonElement created = await (await app.Api.PostAsJsonAsync("/api/hosts", own)).Content.ReadFromJsonAsync<JsonElement>();
+            int id = created.GetProperty("id").GetInt32();
+            Assert.Equal("htop curl", created.GetProperty("packages").GetString());
+            Assert.Equal(JsonValueKind.Null, created.GetProperty("mirror").ValueKind);
+
+            using HttpResponseMessage refused = await app.Api.PatchAsJsonAsync($"/api/hosts/{id}", new { timeZone = "Mars/Olympus", packages = "vim; rm -rf /" });
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            JsonElement errors = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+            Assert.Equal(["packages", "timeZone"], errors.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+            Assert.Equal("Europe/Berlin", (await app.Api.GetFromJsonAsync<JsonElement>($"/api/hosts/{id}")).GetProperty("timeZone").GetString());
+
+            (string bootConfig, string preseed) = await BuildAsync(app, id, (string)own["mac"]!);
+            Assert.Contains("\n  IPAPPEND 2\n", bootConfig, StringComparison.Ordinal);
+            Assert.Contains(" netcfg/choose_interface=auto locale=en_US.UTF-8 keymap=us ", bootConfig, StringComparison.Ordinal);
+            Assert.Contains("d-i time/zone string Europe/Berlin\n", preseed, StringComparison.Ordinal);
+            Assert.Contains("d-i mirror/http/hostname string mirror.example.org\nd-i mirror/http/directory string /debian\n", preseed, StringComparison.Ordinal);
+            Assert.Contains("d-i partman-auto/disk string /dev/sdb\n", preseed, StringComparison.Ordinal);
+            Assert.Contains("d-i pkgsel/include string htop curl\n", preseed, StringComparison.Ordinal);
+            Assert.DoesNotContain("device_remove_lvm", preseed, StringComparison.Ordinal);
+            Assert.Contains($"d-i netcfg/choose_interface select {((string)own["mac"]!).ToLowerInvariant().Replace('-', ':')}\n", preseed, StringComparison.Ordinal);
+
+            // A host that sets nothing: the site's, then the built-in ones (wipe old LVM/RAID, the first disk).
+            Dictionary<string, object?> plain = NewHost();
+            int plainId = (await (await app.Api.PostAsJsonAsync("/api/hosts", plain)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+            (_, string sitePreseed) = await BuildAsync(app, plainId, (string)plain["mac"]!);
+            Assert.Contains("d-i time/zone string Europe/Paris\n", sitePreseed, StringComparison.Ordinal);
+            Assert.Contains("d-i pkgsel/include string vim\n", sitePreseed, StringComparison.Ordinal);
+            Assert.Contains("d-i partman-lvm/device_remove_lvm boolean true\n", sitePreseed, StringComparison.Ordinal);
+            Assert.Contains("d-i partman-md/device_remove_md boolean true\n", sitePreseed, StringComparison.Ordinal);
+            Assert.Contains("debconf-set partman-auto/disk \"$(list-devices disk | head -n1)\"", sitePreseed, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
+    /// <summary>Puts the host in build mode and fetches its pxelinux config and preseed over HTTP.</summary>
+    private static async Task<(string Config, string Preseed)> BuildAsync(InventoryAppliance app, int id, string mac)
+    {
+        (await app.Api.PostAsync($"/api/hosts/{id}/build", null)).EnsureSuccessStatusCode();
+        string config = await app.Anonymous.GetStringAsync($"/pxelinux.cfg/01-{mac.ToLowerInvariant().Replace(':', '-')}");
+        string preseedUrl = config.Split(' ').Single(w => w.StartsWith("url=", StringComparison.Ordinal))["url=".Length..];
+        return (config, await app.Anonymous.GetStringAsync(preseedUrl));
+    }
+
     [Fact]
     public async Task Build_ConfigOverTftpAndHttp_PreseedAndCallbacks_EndInstalledWithLocalBoot()
     {

@@ -72,7 +72,12 @@ internal sealed class PxeSite
     }
 
     /// <summary>A TCG VM PXE-booting on tap <paramref name="tap"/>: SeaBIOS with its iPXE ROM (e1000), or OVMF with its own PXE (virtio-net).</summary>
-    public void StartVm(int tap, string mac, bool uefi)
+    /// <param name="spareMac">
+    /// A second network card to put before the booting one (a lower PCI slot, so Linux lists it first),
+    /// on a QEMU hub port that leads nowhere and with no boot ROM, so the firmware cannot boot from it:
+    /// a server with several cards, where only the boot loader's BOOTIF= tells the installer which one booted.
+    /// </param>
+    public void StartVm(int tap, string mac, bool uefi, string? spareMac = null)
     {
         string serial = Path.Join(Dir, $"serial-{tap}.log");
         string[] firmware = [];
@@ -86,8 +91,11 @@ internal sealed class PxeSite
             nic = $"virtio-net-pci,netdev=n0,mac={mac},romfile=";
         }
         _lab.Start(Site, Dir, ["qemu-system-x86_64", "-accel", "tcg", "-m", "1024", "-display", "none", "-monitor", "none",
-            "-serial", $"file:{serial}", .. firmware, "-netdev", $"tap,id=n0,ifname=tap{tap},script=no,downscript=no", "-device", nic, "-boot", "n"]);
+            "-serial", $"file:{serial}", .. firmware, .. Spare(spareMac), "-netdev", $"tap,id=n0,ifname=tap{tap},script=no,downscript=no", "-device", nic, "-boot", "n"]);
     }
+
+    private static string[] Spare(string? mac) =>
+        mac is null ? [] : ["-netdev", "hubport,id=spare,hubid=9", "-device", $"e1000,netdev=spare,mac={mac},romfile="];
 
     /// <summary>curl inside the appliance's namespace, with the API token.</summary>
     public Task<ProcessResult> CurlAsync(string path) =>

@@ -411,15 +411,28 @@ public sealed partial class WebUiTests : IAsyncLifetime
         await page.GotoAsync($"/hosts/{id}");
         await page.FillAsync("#Form_Gateway", "198.51.100.1");
         await page.FillAsync("#Form_Notes", "<script>window.injected = true</script><b>rack 4</b>");
+        // An install setting: empty shows the site's value; a bad one is refused beside its field.
+        Assert.Equal("site: Etc/UTC", await page.GetAttributeAsync("#Form_TimeZone", "placeholder"));
+        await page.FillAsync("#Form_TimeZone", "Mars/Olympus");
         await page.ClickAsync("button:has-text('Save')");
         Assert.Equal("true", await page.GetAttributeAsync("#Form_Gateway", "aria-invalid"));
         Assert.Contains("192.0.2.0/24", await page.InnerTextAsync("#Form_Gateway ~ .field-error"), StringComparison.Ordinal);
-        Assert.Equal("192.0.2.1", (await _appliance.Api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/hosts/{id}")).GetProperty("gateway").GetString());
+        Assert.Equal("true", await page.GetAttributeAsync("#Form_TimeZone", "aria-invalid"));
+        Assert.Contains("not in the tz database", await page.InnerTextAsync("#Form_TimeZone ~ .field-error"), StringComparison.Ordinal);
+        System.Text.Json.JsonElement unchanged = await _appliance.Api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/hosts/{id}");
+        Assert.Equal("192.0.2.1", unchanged.GetProperty("gateway").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, unchanged.GetProperty("timeZone").ValueKind);
 
         await page.FillAsync("#Form_Gateway", "192.0.2.254");
+        await page.FillAsync("#Form_TimeZone", "Europe/Berlin");
+        await page.SelectOptionAsync("#Form_WipeDisks", "false");
         await page.ClickAsync("button:has-text('Save')");
         Assert.Equal("Saved.", await page.InnerTextAsync("[role=status]"));
         Assert.Equal("192.0.2.254", await page.InputValueAsync("#Form_Gateway"));
+        Assert.Equal("Europe/Berlin", await page.InputValueAsync("#Form_TimeZone"));
+        System.Text.Json.JsonElement saved = await _appliance.Api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/hosts/{id}");
+        Assert.Equal("Europe/Berlin", saved.GetProperty("timeZone").GetString());
+        Assert.False(saved.GetProperty("wipeDisks").GetBoolean());
         // What was typed is shown as text: no script ran, no element was made.
         Assert.Equal("<script>window.injected = true</script><b>rack 4</b>", await page.InputValueAsync("#Form_Notes"));
         Assert.False(await page.EvaluateAsync<bool>("() => window.injected === true"));

@@ -22,6 +22,7 @@ internal sealed class HostRecordConfiguration : IEntityTypeConfiguration<HostRec
         builder.Property(h => h.BuildToken).HasMaxLength(64);
         builder.Property(h => h.Step).HasMaxLength(128);
         builder.Property(h => h.Appliance).HasMaxLength(HostNames.MaxLabelLength);
+        builder.ComplexProperty(h => h.Settings, InstallSettingsColumns.Configure);
         builder.Ignore(h => h.Fqdn);
         // The database enforces uniqueness too, so two appliances sharing PostgreSQL cannot race past the service's checks.
         builder.HasIndex(h => h.Mac).IsUnique();

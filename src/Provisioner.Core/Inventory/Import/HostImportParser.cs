@@ -84,8 +84,13 @@ public static class HostImportParser
             {
                 values[columns[c]] = Csv.Unneutralise(row.Fields[c].Trim());
             }
+            if (!TryReadFlag(values, "wipeDisks", out bool? wipeDisks, out string? flagError))
+            {
+                errors.Add(new($"line {row.Line}", flagError));
+                continue;
+            }
             lines.Add(row.Line);
-            entries.Add(FromColumns(values, defaultPrefix).Over(defaults));
+            entries.Add((FromColumns(values, defaultPrefix) with { WipeDisks = wipeDisks }).Over(defaults));
         }
         return new ParsedImport(lines, entries, errors);
     }
@@ -109,7 +114,38 @@ public static class HostImportParser
             Appliance = Get("appliance"),
             // One key per line within the (quoted) cell.
             SshKeys = Get("sshKeys")?.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            Mirror = Get("mirror"),
+            Proxy = Get("proxy"),
+            TimeZone = Get("timeZone"),
+            Locale = Get("locale"),
+            Keyboard = Get("keyboard"),
+            Disk = Get("disk"),
+            // Several packages are separated by spaces, as in the preseed.
+            Packages = Get("packages"),
         };
+    }
+
+    /// <summary>A yes/no column: empty is unset; true/false, yes/no, 1/0.</summary>
+    private static bool TryReadFlag(Dictionary<string, string> values, string column, out bool? flag, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
+    {
+        flag = null;
+        error = null;
+        if (!values.TryGetValue(column, out string? text) || text.Length == 0)
+        {
+            return true;
+        }
+        flag = text.ToLowerInvariant() switch
+        {
+            "true" or "yes" or "1" => true,
+            "false" or "no" or "0" => false,
+            _ => null,
+        };
+        if (flag is null)
+        {
+            error = $"{column}: '{text}' is not true or false (or empty for the site's default)";
+            return false;
+        }
+        return true;
     }
 
     private static string WithPrefix(string ip, int? defaultPrefix) =>
@@ -123,7 +159,8 @@ public static class HostImportParser
         foreach (HostRecord host in hosts)
         {
             HostFields f = HostFields.From(host);
-            string?[] values = [host.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), f.Mac, f.Hostname, f.Domain, f.Ip, f.Gateway, string.Join(' ', f.Dns ?? []), f.Profile, f.Console, f.KernelArgs, f.Notes, f.Appliance, string.Join('\n', f.SshKeys ?? []), host.State.Name()];
+            string?[] values = [host.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), f.Mac, f.Hostname, f.Domain, f.Ip, f.Gateway, string.Join(' ', f.Dns ?? []), f.Profile, f.Console, f.KernelArgs, f.Notes, f.Appliance, string.Join('\n', f.SshKeys ?? []),
+                f.Mirror, f.Proxy, f.TimeZone, f.Locale, f.Keyboard, f.Disk, f.Packages, f.WipeDisks is { } wipe ? (wipe ? "true" : "false") : null, host.State.Name()];
             text.AppendJoin(',', values.Select(v => Csv.Quote(Csv.Neutralise(v)))).Append('\n');
         }
         return text.ToString();

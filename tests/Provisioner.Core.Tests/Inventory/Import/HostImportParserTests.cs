@@ -40,6 +40,25 @@ public sealed class HostImportParserTests
     }
 
     [Fact]
+    public void Parse_CsvSettingsColumns_AreTheHostsOwnSettings()
+    {
+        ParsedImport parsed = HostImportParser.Parse("mac,hostname,ip,timeZone,packages,wipeDisks\naa:bb:cc:dd:ee:01,web01,192.0.2.10/24,Europe/Berlin,htop curl,no\naa:bb:cc:dd:ee:02,web02,192.0.2.11/24,,,\n", HostImportFormat.Csv, Defaults, null);
+        Assert.Empty(parsed.Errors);
+        Assert.Equal(new InstallSettings { TimeZone = "Europe/Berlin", Packages = "htop curl", WipeDisks = false }, parsed.Entries[0].Settings);
+        Assert.Equal(new InstallSettings(), parsed.Entries[1].Settings);
+    }
+
+    [Fact]
+    public void Parse_CsvBadFlag_ReportsTheLineAndColumn()
+    {
+        ParsedImport parsed = HostImportParser.Parse("mac,hostname,ip,wipeDisks\naa:bb:cc:dd:ee:01,web01,192.0.2.10/24,maybe\n", HostImportFormat.Csv, Defaults, null);
+        FieldError error = Assert.Single(parsed.Errors);
+        Assert.Equal("line 2", error.Field);
+        Assert.Equal("wipeDisks: 'maybe' is not true or false (or empty for the site's default)", error.Message);
+        Assert.Empty(parsed.Entries);
+    }
+
+    [Fact]
     public void Parse_CsvUnknownColumn_IsRefusedOnTheHeaderLine()
     {
         ParsedImport parsed = HostImportParser.Parse("mac,hostname,ipaddr\n", HostImportFormat.Csv, Defaults, null);
@@ -57,6 +76,7 @@ public sealed class HostImportParserTests
             Gateway = "192.0.2.1", Dns = ["192.0.2.53", "192.0.2.54"], Profile = "debian12", Console = "ttyS1,115200n8",
             KernelArgs = "quiet", Notes = "rack 1, \"slot\" 3\nsecond line", State = BuildState.Installed,
             SshKeys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJdD7y3aLq454yWBdwLWbieU1ebz9/cu7/QEXn9OIeZJ a@example.org", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBrM2vVsk1SSCUhgZHM5nOEcqGMvJhZqdjR8uxD4GhMP"],
+            Settings = new() { Mirror = "http://mirror.example.org/debian", Proxy = "none", TimeZone = "Europe/Berlin", Locale = "de_DE.UTF-8", Keyboard = "de", Disk = "/dev/sdb", Packages = "htop curl", WipeDisks = false },
         };
         ParsedImport parsed = HostImportParser.Parse(HostImportParser.ToCsv([host]), HostImportFormat.Csv, new HostFields(), null);
         Assert.Empty(parsed.Errors);

@@ -224,6 +224,42 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Npgsql
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Settings", "Provisioner.Core.Inventory.HostRecord.Settings#InstallSettings", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Disk")
+                                .HasMaxLength(128)
+                                .HasColumnType("character varying(128)");
+
+                            b1.Property<string>("Keyboard")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)");
+
+                            b1.Property<string>("Locale")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)");
+
+                            b1.Property<string>("Mirror")
+                                .HasMaxLength(512)
+                                .HasColumnType("character varying(512)");
+
+                            b1.Property<string>("Packages")
+                                .HasMaxLength(4096)
+                                .HasColumnType("character varying(4096)");
+
+                            b1.Property<string>("Proxy")
+                                .HasMaxLength(512)
+                                .HasColumnType("character varying(512)");
+
+                            b1.Property<string>("TimeZone")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)");
+
+                            b1.Property<bool?>("WipeDisks")
+                                .HasColumnType("boolean");
+                        });
+
                     b.HasKey("Id");
 
                     b.HasIndex("BuildToken")
