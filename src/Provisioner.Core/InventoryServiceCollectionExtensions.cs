@@ -32,6 +32,8 @@ public static class InventoryServiceCollectionExtensions
         services.TryAddSingleton<TemplateStore>();
         services.TryAddSingleton<IProfileCatalog>(sp => sp.GetRequiredService<TemplateStore>());
         services.TryAddSingleton<TemplatePreview>();
+        services.AddBootFiles();
+        services.TryAddSingleton<Boot.ProfileBootFiles>();
         services.TryAddSingleton<HostValidator>();
         services.TryAddSingleton<HostDirectory>();
         services.TryAddSingleton<HostService>();

@@ -46,6 +46,10 @@ public sealed partial class BuildFactRecorder(IEventBus bus, BuildTracker tracke
             case TransferEvent file and (TransferCompleted or TransferFailed) when !BootFileKind.IsConfig(file.Path):
                 await FileTransferredAsync(file, cancellationToken).ConfigureAwait(false);
                 break;
+            case BootFileNotFound missing when BootFileKind.Of(missing.Path) is BootFileKind.Kernel or BootFileKind.Initrd
+                && await resolver.FindAsync(missing.Peer.Address, cancellationToken).ConfigureAwait(false) is { } hostId:
+                tracker.Record(hostId, missing.Protocol == "tftp" ? EventSources.Tftp : EventSources.Http, new KernelOrInitrdMissing(Name(missing.Path)));
+                break;
             case PxeDhcpObserved dhcp when MacAddress.TryParse(dhcp.Mac, out MacAddress mac)
                 && await hosts.FindByMacAsync(mac, cancellationToken).ConfigureAwait(false) is { } host:
                 tracker.Record(host.Id, EventSources.Capture, new PxeDhcpSeen(dhcp.Architecture), once: "dhcp " + host.BuildToken, at: dhcp.At);

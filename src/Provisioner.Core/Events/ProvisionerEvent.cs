@@ -15,6 +15,9 @@ public sealed record TransferStarted(DateTimeOffset At, string Protocol, IPEndPo
     public Func<long>? BytesSent { get; init; }
 }
 
+/// <summary>A client asked for a file that is not there (TFTP file not found, HTTP 404): for build tracking, which cares when it is a building host's kernel or initrd.</summary>
+public sealed record BootFileNotFound(DateTimeOffset At, string Protocol, IPEndPoint Peer, string Path) : ProvisionerEvent(At);
+
 /// <summary>A host's record or timeline changed (created, edited, deleted, a build step): for live views.</summary>
 public sealed record HostChanged(DateTimeOffset At, int HostId) : ProvisionerEvent(At);
 

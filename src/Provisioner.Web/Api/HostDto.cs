@@ -9,6 +9,10 @@ public sealed record HostDto(
     string? Mirror, string? Proxy, string? TimeZone, string? Locale, string? Keyboard, string? Disk, string? Packages, bool? WipeDisks,
     string State, string? StateReason, string? Step, int Progress)
 {
+    /// <summary>What the operator should know about the request just made (a build whose profile lacks boot files); left out when none.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Warnings { get; init; }
+
     public static HostDto From(HostRecord h) => new(
         h.Id, h.Mac, h.Hostname, h.Domain, $"{h.Ip}/{h.PrefixLength}", h.Gateway, h.Dns,
         h.Profile, h.Console, h.KernelArgs, h.Notes, h.Appliance, h.SshKeys,

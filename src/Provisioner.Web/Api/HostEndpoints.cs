@@ -95,8 +95,13 @@ public static class HostEndpoints
         return TypedResults.NoContent();
     }
 
-    internal static async Task<Ok<HostDto>> Build(int id, BuildTracker tracker, CancellationToken ct) =>
-        TypedResults.Ok(HostDto.From(await tracker.RequestBuildAsync(id, EventSources.Api, ct).ConfigureAwait(false)));
+    /// <summary>Requests a build; when the profile's kernel or initrd is not in the boot dir, the answer's <c>warnings</c> say so (the build is requested all the same: the files may be copied before the host boots).</summary>
+    internal static async Task<Ok<HostDto>> Build(int id, BuildTracker tracker, Core.Boot.ProfileBootFiles bootFiles, CancellationToken ct)
+    {
+        HostRecord host = await tracker.RequestBuildAsync(id, EventSources.Api, ct).ConfigureAwait(false);
+        IReadOnlyList<string> warnings = await bootFiles.BuildWarningsAsync(host.Profile).ConfigureAwait(false);
+        return TypedResults.Ok(HostDto.From(host) with { Warnings = warnings.Count > 0 ? warnings : null });
+    }
 
     internal static async Task<Ok<HostDto>> Cancel(int id, BuildTracker tracker, CancellationToken ct) =>
         TypedResults.Ok(HostDto.From(await tracker.CancelBuildAsync(id, EventSources.Api, ct).ConfigureAwait(false)));

@@ -26,6 +26,10 @@ public static class BootFileEndpoints
         {
             HttpTransferEvents.Track(context, path ?? string.Empty, new FileInfo(lookup.FullPath).Length, bus, time);
         }
+        else if (lookup.Status == BootFileStatus.NotFound && context.Connection.RemoteIpAddress is { } address)
+        {
+            bus.Publish(new BootFileNotFound(time.GetUtcNow(), "http", new System.Net.IPEndPoint(address, context.Connection.RemotePort), path ?? string.Empty));
+        }
         return lookup.Status switch
         {
             BootFileStatus.Found => TypedResults.PhysicalFile(lookup.FullPath, "application/octet-stream", enableRangeProcessing: true),

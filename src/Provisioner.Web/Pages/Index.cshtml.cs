@@ -7,7 +7,8 @@ using Provisioner.Core.Inventory;
 namespace Provisioner.Web.Pages;
 
 /// <summary>The dashboard: hosts by state, builds in progress, latest events, the appliance's health.</summary>
-public sealed class IndexModel(HostService hosts, BuildTracker tracker, ListenerStatus listeners, TransfersInFlight transfers, RecentAlerts alerts) : PageModel
+public sealed class IndexModel(HostService hosts, BuildTracker tracker, ListenerStatus listeners, TransfersInFlight transfers, RecentAlerts alerts,
+    Core.Boot.ProfileBootFiles bootFiles) : PageModel
 {
     public IReadOnlyList<(Alert Alert, IReadOnlyList<AlertDelivery> Deliveries)> Alerts { get; private set; } = [];
 
@@ -30,6 +31,9 @@ public sealed class IndexModel(HostService hosts, BuildTracker tracker, Listener
 
     public IReadOnlyList<TransferProgress> Transfers { get; private set; } = [];
 
+    /// <summary>Kernels and initrds that profiles name and the boot dir lacks: hosts built with them would stop at their boot loader.</summary>
+    public IReadOnlyList<Core.Boot.MissingBootFile> MissingBootFiles { get; private set; } = [];
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Counts = await hosts.CountByStateAsync(cancellationToken);
@@ -38,5 +42,6 @@ public sealed class IndexModel(HostService hosts, BuildTracker tracker, Listener
         Events = await tracker.RecentEventsAsync(RecentEvents, cancellationToken);
         Transfers = transfers.List();
         Alerts = alerts.List();
+        MissingBootFiles = await bootFiles.MissingAsync();
     }
 }

@@ -234,6 +234,43 @@ public abstract class HostApiTests : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// A profile whose kernel and initrd are not in the boot dir (the test's has only debian12's): the
+    /// build request's answer warns, and the boot loader's request for the kernel fails the build at
+    /// once, naming the file, instead of leaving it "booting" until the stall timeout.
+    /// </summary>
+    [Fact]
+    public async Task Build_ProfileLackingBootFiles_AnswerWarns_KernelRequestFailsTheBuildNamingTheFile()
+    {
+        Dictionary<string, object?> fields = NewHost();
+        fields["profile"] = "ubuntu2004";
+        int id = (await (await _app.Api.PostAsJsonAsync("/api/hosts", fields)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+        Dictionary<string, object?> debian = NewHost();
+        int debianId = (await (await _app.Api.PostAsJsonAsync("/api/hosts", debian)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+
+        JsonElement answer = await (await _app.Api.PostAsync($"/api/hosts/{id}/build", null)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("pending", answer.GetProperty("state").GetString());
+        Assert.Equal(
+            ["profile ubuntu2004 lacks ubuntu2004/linux in the boot dir: the host will stop at its boot loader until the file is there",
+             "profile ubuntu2004 lacks ubuntu2004/initrd.gz in the boot dir: the host will stop at its boot loader until the file is there"],
+            answer.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()));
+        JsonElement debianAnswer = await (await _app.Api.PostAsync($"/api/hosts/{debianId}/build", null)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.False(debianAnswer.TryGetProperty("warnings", out _));
+
+        await TftpTextAsync($"pxelinux.cfg/01-{((string)fields["mac"]!).ToLowerInvariant()}");
+        await WaitForEventsAsync(id, 2);
+        ProcessResult kernel = await ProcessRunner.RunAsync("curl", ["-sS", "-o", "/dev/null", $"tftp://127.0.0.1:{_app.Tftp}/ubuntu2004/linux"], TimeSpan.FromSeconds(30));
+        Assert.NotEqual(0, kernel.ExitCode);
+
+        await WaitForEventsAsync(id, 3);
+        JsonElement failed = await _app.Api.GetFromJsonAsync<JsonElement>($"/api/hosts/{id}");
+        Assert.Equal("failed", failed.GetProperty("state").GetString());
+        Assert.Equal("ubuntu2004/linux is not in the boot dir (profile ubuntu2004): the machine stopped at its boot loader", failed.GetProperty("stateReason").GetString());
+        JsonElement events = await _app.Api.GetFromJsonAsync<JsonElement>($"/api/hosts/{id}/events");
+        Assert.Equal("tftp failed ubuntu2004/linux is not in the boot dir (profile ubuntu2004): the machine stopped at its boot loader",
+            $"{events[2].GetProperty("source").GetString()} {events[2].GetProperty("state").GetString()} {events[2].GetProperty("message").GetString()}");
+    }
+
     /// <summary>Puts the host in build mode and fetches its pxelinux config and preseed over HTTP.</summary>
     private static async Task<(string Config, string Preseed)> BuildAsync(InventoryAppliance app, int id, string mac)
     {

@@ -236,6 +236,30 @@ public sealed partial class WebUiTests : IAsyncLifetime
         Assert.Equal(("installer: partitioning (partman-base)", 62), (json.Step, json.Progress));
     }
 
+    /// <summary>The test's boot dir has only debian12's kernel and initrd: ubuntu2004 lacks both.</summary>
+    [Fact]
+    public async Task Build_ProfileLackingBootFiles_HostPageWarns_DashboardHealthNamesTheFiles()
+    {
+        using HttpResponseMessage created = await _appliance.Api.PostAsJsonAsync("/api/hosts", new { mac = Mac, hostname = "ubu01", ip = "192.0.2.21/24", profile = "ubuntu2004" });
+        int id = (await created.Content.ReadFromJsonAsync<HostJson>())!.Id;
+        IPage page = await AdminPageAsync();
+
+        await page.GotoAsync("/");
+        string health = await page.InnerTextAsync("#missing-boot-files");
+        Assert.Contains("profile ubuntu2004 lacks ubuntu2004/linux", health, StringComparison.Ordinal);
+        Assert.Contains("profile ubuntu2004 lacks ubuntu2004/initrd.gz", health, StringComparison.Ordinal);
+        Assert.DoesNotContain("debian12", health, StringComparison.Ordinal);
+        await UiBrowser.ScreenshotAsync(page, "dashboard-missing-boot-files");
+
+        await page.GotoAsync($"/hosts/{id}");
+        await page.ClickAsync("button:has-text('Build')");
+        string warning = await page.InnerTextAsync("p.alert[role=alert]");
+        Assert.Contains("profile ubuntu2004 lacks ubuntu2004/linux in the boot dir: the host will stop at its boot loader until the file is there.", warning, StringComparison.Ordinal);
+        Assert.Equal("Build requested: the host installs at its next PXE boot.", await page.InnerTextAsync("p.notice[role=status]"));
+        Assert.Equal("pending", (await HostAsync(id)).State);
+        await UiBrowser.ScreenshotAsync(page, "build-missing-boot-files");
+    }
+
     [Fact]
     public async Task Hosts_SelectSeveral_BuildAll_ThenFilterAndSearch()
     {

@@ -22,6 +22,9 @@ public sealed record ConfigTransferred(string Name, string Peer) : BuildFact;
 /// <summary>Another file (boot loader, kernel, initrd) went out whole, or failed part-way: <paramref name="Message"/> says which.</summary>
 public sealed record FileTransferred(string Path, bool Completed, string Message) : BuildFact;
 
+/// <summary>The host's boot loader asked for a kernel or initrd the boot dir does not have: it stops there.</summary>
+public sealed record KernelOrInitrdMissing(string Path) : BuildFact;
+
 /// <summary>The host's preseed went out to <paramref name="Peer"/>.</summary>
 public sealed record PreseedServed(string Peer) : BuildFact;
 

@@ -10,7 +10,7 @@ namespace Provisioner.Core.Builds.Lifecycle;
 /// <remarks>
 /// <para>idle/installed/failed → pending (build requested, new token) → booting (its installer config
 /// went out) → installing (preseed served, an installer step or callback) → installed (<c>finished</c>)
-/// or failed (<c>failed</c>, the installer's log shows it stopped, or stalled); installed → deployed
+/// or failed (<c>failed</c>, the installer's log shows it stopped, its kernel or initrd is not in the boot dir, or stalled); installed → deployed
 /// (<c>booted</c>: the installed system's first boot from its disk reported) or failed (no report
 /// within the first-boot timeout). Cancel → idle from anywhere, token gone.</para>
 /// <para>A token ends with its build: once installed, failed or cancelled, its preseed and callbacks
@@ -55,6 +55,7 @@ public static class BuildLifecycle
                     Progress: Advance(host, "boot config served", BuildProgress.ConfigServed)),
             FileTransferred file when mine =>
                 new(state, file.Message, Progress: file.Completed ? FileProgress(host, file.Path) : null),
+            KernelOrInitrdMissing missing when mine => BootFileMissing(host, missing.Path),
             PreseedServed preseed when EntitlementOf(host).Preseed =>
                 new(BuildState.Installing, $"preseed fetched by {preseed.Peer}", Progress: Advance(host, "preseed fetched", BuildProgress.PreseedFetched)),
             InstallerStepSeen step when mine => InstallerStep(host, step.Item),
@@ -88,6 +89,16 @@ public static class BuildLifecycle
             CallbackKind.Booted => new(BuildState.Deployed, Say("first boot from disk reported"), Progress: new("deployed", BuildProgress.Done)),
             _ => new(BuildState.Failed, Say("installer reported failure"), Reason: said.Length > 0 ? said : "installer reported failure"),
         };
+    }
+
+    /// <summary>
+    /// The boot loader cannot go on without it (pxelinux and GRUB show an error and wait, iPXE gives up):
+    /// the build fails at once, saying which file the profile lacks, rather than at the stall timeout.
+    /// </summary>
+    private static Transition BootFileMissing(HostBuild host, string path)
+    {
+        string reason = $"{path} is not in the boot dir (profile {host.Profile}): the machine stopped at its boot loader";
+        return new(BuildState.Failed, reason, Reason: reason);
     }
 
     private static Transition FirstBootFailed(TimeSpan timeout)

@@ -9,7 +9,8 @@ using Provisioner.Web.Ui;
 namespace Provisioner.Web.Pages.Hosts;
 
 /// <summary>One host: fields (edited in place), live build status and timeline, rendered config and preseed, build/cancel/delete.</summary>
-public sealed class DetailsModel(HostService hosts, BuildTracker tracker, TemplateStore templates, TemplatePreview preview, TransfersInFlight transfers, InstallerLogs logs) : PageModel
+public sealed class DetailsModel(HostService hosts, BuildTracker tracker, TemplateStore templates, TemplatePreview preview, TransfersInFlight transfers, InstallerLogs logs,
+    Core.Boot.ProfileBootFiles bootFiles) : PageModel
 {
     /// <summary>Installer log lines shown (and live-tailed) on the page; the download has them all.</summary>
     public const int LogTail = 200;
@@ -32,6 +33,10 @@ public sealed class DetailsModel(HostService hosts, BuildTracker tracker, Templa
 
     [TempData]
     public string? Message { get; set; }
+
+    /// <summary>What the last request should have gone differently about (a build whose profile lacks boot files).</summary>
+    [TempData]
+    public string? Warning { get; set; }
 
     public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken)
     {
@@ -69,8 +74,16 @@ public sealed class DetailsModel(HostService hosts, BuildTracker tracker, Templa
         }
     }
 
-    public Task<IActionResult> OnPostBuildAsync(int id, CancellationToken cancellationToken) =>
-        ChangeAsync(id, () => tracker.RequestBuildAsync(id, EventSources.Web, cancellationToken), "Build requested: the host installs at its next PXE boot.");
+    public async Task<IActionResult> OnPostBuildAsync(int id, CancellationToken cancellationToken)
+    {
+        IActionResult result = await ChangeAsync(id, () => tracker.RequestBuildAsync(id, EventSources.Web, cancellationToken), "Build requested: the host installs at its next PXE boot.");
+        if (await hosts.FindAsync(id.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken) is { } host)
+        {
+            IReadOnlyList<string> warnings = await bootFiles.BuildWarningsAsync(host.Profile);
+            Warning = warnings.Count > 0 ? string.Join(" ", warnings.Select(w => w + ".")) : null;
+        }
+        return result;
+    }
 
     public Task<IActionResult> OnPostCancelAsync(int id, CancellationToken cancellationToken) =>
         ChangeAsync(id, () => tracker.CancelBuildAsync(id, EventSources.Web, cancellationToken), "Build cancelled: the host boots from local disk.");

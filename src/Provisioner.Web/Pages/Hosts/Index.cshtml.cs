@@ -7,7 +7,7 @@ using Provisioner.Core.Templates;
 namespace Provisioner.Web.Pages.Hosts;
 
 /// <summary>The host table: search, filter, sort, a page of <see cref="PageSize"/> at a time; select several and request a build for all.</summary>
-public sealed class IndexModel(HostService hosts, BuildTracker tracker, TemplateStore templates) : PageModel
+public sealed class IndexModel(HostService hosts, BuildTracker tracker, TemplateStore templates, Core.Boot.ProfileBootFiles bootFiles) : PageModel
 {
     public static readonly string[] SortKeys = ["hostname", "ip", "mac", "state", "profile", "updated"];
 
@@ -47,6 +47,10 @@ public sealed class IndexModel(HostService hosts, BuildTracker tracker, Template
     [TempData]
     public string? Message { get; set; }
 
+    /// <summary>The builds just requested whose profiles lack boot files.</summary>
+    [TempData]
+    public string? Warning { get; set; }
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         BuildState? state = Enum.TryParse(State, ignoreCase: true, out BuildState parsed) && !int.TryParse(State, out _) ? parsed : null;
@@ -74,12 +78,15 @@ public sealed class IndexModel(HostService hosts, BuildTracker tracker, Template
             return Redirect(Request.Path + Request.QueryString);
         }
         var built = new List<string>();
+        var profiles = new SortedSet<string>(StringComparer.Ordinal);
         var missing = 0;
         foreach (int id in ids.Distinct())
         {
             try
             {
-                built.Add((await tracker.RequestBuildAsync(id, EventSources.Web, cancellationToken)).Hostname);
+                HostRecord host = await tracker.RequestBuildAsync(id, EventSources.Web, cancellationToken);
+                built.Add(host.Hostname);
+                profiles.Add(host.Profile);
             }
             catch (InventoryException)
             {
@@ -87,6 +94,12 @@ public sealed class IndexModel(HostService hosts, BuildTracker tracker, Template
             }
         }
         Message = $"Build requested for {built.Count} host(s): {string.Join(", ", built)}." + (missing > 0 ? $" {missing} host(s) no longer exist." : string.Empty);
+        var warnings = new List<string>();
+        foreach (string profile in profiles)
+        {
+            warnings.AddRange(await bootFiles.BuildWarningsAsync(profile));
+        }
+        Warning = warnings.Count > 0 ? string.Join(" ", warnings.Select(w => w + ".")) : null;
         return Redirect(Request.Path + Request.QueryString);
     }
 

@@ -15,6 +15,7 @@ public sealed class BuildLifecycleTests
         ["dhcp"] = new PxeDhcpSeen("BIOS"),
         ["config"] = new ConfigTransferred("pxelinux.cfg/01-52-54-00-12-34-56", "192.0.2.10"),
         ["file"] = new FileTransferred("debian12/linux", Completed: true, "debian12/linux transferred (8.2 MB in 1.0 s)"),
+        ["missing"] = new KernelOrInitrdMissing("debian12/initrd.gz"),
         ["preseed"] = new PreseedServed("192.0.2.10"),
         ["step"] = new InstallerStepSeen("partman-base"),
         ["stopped"] = new InstallerStopped("installer stopped at download-installer: waiting for an answer to retriever/net/error"),
@@ -33,14 +34,14 @@ public sealed class BuildLifecycleTests
     /// <summary>The state each fact leads to, per starting state, for a host this appliance builds.</summary>
     private static readonly Dictionary<BuildState, string[]> Here = new()
     {
-        //                                request    cancel  dhcp       config        file          preseed       step          stopped   early         late          finished     failed    stalled   booted      firstboot
-        [BuildState.Idle] = [            "pending", "idle", "-",       "-",          "-",          "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-",      "-",        "-"],
-        [BuildState.Pending] = [         "pending", "idle", "pending", "booting",    "pending",    "installing", "installing", "failed", "installing", "installing", "installed", "failed", "-",      "-",        "-"],
-        [BuildState.Booting] = [         "pending", "idle", "booting", "booting",    "booting",    "installing", "installing", "failed", "installing", "installing", "installed", "failed", "failed", "-",        "-"],
-        [BuildState.Installing] = [      "pending", "idle", "installing", "installing", "installing", "installing", "installing", "failed", "installing", "installing", "installed", "failed", "failed", "-",     "-"],
-        [BuildState.Installed] = [       "pending", "idle", "-",       "-",          "-",          "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-",      "deployed", "failed"],
-        [BuildState.Deployed] = [        "pending", "idle", "-",       "-",          "-",          "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-",      "-",        "-"],
-        [BuildState.Failed] = [          "pending", "idle", "-",       "-",          "-",          "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-",      "-",        "-"],
+        //                               request    cancel  dhcp          config        file          missing   preseed       step          stopped   early         late          finished     failed    stalled   booted      firstboot
+        [BuildState.Idle] = [            "pending", "idle", "-",          "-",          "-",          "-",      "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-",      "-",        "-"],
+        [BuildState.Pending] = [         "pending", "idle", "pending",    "booting",    "pending",    "failed", "installing", "installing", "failed", "installing", "installing", "installed", "failed", "-",      "-",        "-"],
+        [BuildState.Booting] = [         "pending", "idle", "booting",    "booting",    "booting",    "failed", "installing", "installing", "failed", "installing", "installing", "installed", "failed", "failed", "-",        "-"],
+        [BuildState.Installing] = [      "pending", "idle", "installing", "installing", "installing", "failed", "installing", "installing", "failed", "installing", "installing", "installed", "failed", "failed", "-",        "-"],
+        [BuildState.Installed] = [       "pending", "idle", "-",          "-",          "-",          "-",      "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-",      "deployed", "failed"],
+        [BuildState.Deployed] = [        "pending", "idle", "-",          "-",          "-",          "-",      "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-",      "-",        "-"],
+        [BuildState.Failed] = [          "pending", "idle", "-",          "-",          "-",          "-",      "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-",      "-",        "-"],
     };
 
     /// <summary>
@@ -49,14 +50,14 @@ public sealed class BuildLifecycleTests
     /// </summary>
     private static readonly Dictionary<BuildState, string[]> Elsewhere = new()
     {
-        //                                request    cancel  dhcp config file  preseed       step  stopped early         late          finished     failed    stalled   booted      firstboot
-        [BuildState.Idle] = [            "pending", "idle", "-", "-",   "-",  "-",          "-",  "-",    "-",          "-",          "-",         "-",      "-",      "-",        "-"],
-        [BuildState.Pending] = [         "pending", "idle", "-", "-",   "-",  "installing", "-",  "-",    "installing", "installing", "installed", "failed", "-",      "-",        "-"],
-        [BuildState.Booting] = [         "pending", "idle", "-", "-",   "-",  "installing", "-",  "-",    "installing", "installing", "installed", "failed", "failed", "-",        "-"],
-        [BuildState.Installing] = [      "pending", "idle", "-", "-",   "-",  "installing", "-",  "-",    "installing", "installing", "installed", "failed", "failed", "-",        "-"],
-        [BuildState.Installed] = [       "pending", "idle", "-", "-",   "-",  "-",          "-",  "-",    "-",          "-",          "-",         "-",      "-",      "deployed", "failed"],
-        [BuildState.Deployed] = [        "pending", "idle", "-", "-",   "-",  "-",          "-",  "-",    "-",          "-",          "-",         "-",      "-",      "-",        "-"],
-        [BuildState.Failed] = [          "pending", "idle", "-", "-",   "-",  "-",          "-",  "-",    "-",          "-",          "-",         "-",      "-",      "-",        "-"],
+        //                               request    cancel  dhcp config file missing preseed       step stopped early         late          finished     failed    stalled   booted      firstboot
+        [BuildState.Idle] = [            "pending", "idle", "-", "-",   "-", "-",    "-",          "-", "-",    "-",          "-",          "-",         "-",      "-",      "-",        "-"],
+        [BuildState.Pending] = [         "pending", "idle", "-", "-",   "-", "-",    "installing", "-", "-",    "installing", "installing", "installed", "failed", "-",      "-",        "-"],
+        [BuildState.Booting] = [         "pending", "idle", "-", "-",   "-", "-",    "installing", "-", "-",    "installing", "installing", "installed", "failed", "failed", "-",        "-"],
+        [BuildState.Installing] = [      "pending", "idle", "-", "-",   "-", "-",    "installing", "-", "-",    "installing", "installing", "installed", "failed", "failed", "-",        "-"],
+        [BuildState.Installed] = [       "pending", "idle", "-", "-",   "-", "-",    "-",          "-", "-",    "-",          "-",          "-",         "-",      "-",      "deployed", "failed"],
+        [BuildState.Deployed] = [        "pending", "idle", "-", "-",   "-", "-",    "-",          "-", "-",    "-",          "-",          "-",         "-",      "-",      "-",        "-"],
+        [BuildState.Failed] = [          "pending", "idle", "-", "-",   "-", "-",    "-",          "-", "-",    "-",          "-",          "-",         "-",      "-",      "-",        "-"],
     };
 
     public static TheoryData<BuildState, bool, string, string> Table()
@@ -178,6 +179,7 @@ public sealed class BuildLifecycleTests
         Assert.Equal("installer reported failure", BuildLifecycle.Apply(booting, new CallbackReceived(CallbackKind.Failed, ""))!.Reason);
         Assert.Equal("stalled: no progress for 30 minutes while booting", BuildLifecycle.Apply(booting, Facts["stalled"])!.Reason);
         Assert.Equal("installer step partman-base", BuildLifecycle.Apply(booting, Facts["step"])!.Message);
+        Assert.Equal("debian12/initrd.gz is not in the boot dir (profile debian12): the machine stopped at its boot loader", BuildLifecycle.Apply(booting, Facts["missing"])!.Reason);
         Assert.Equal("installer stopped at download-installer: waiting for an answer to retriever/net/error", BuildLifecycle.Apply(booting, Facts["stopped"])!.Reason);
         Assert.True(BuildLifecycle.Apply(booting, Facts["finished"])!.Ends(BuildState.Booting));
         var installed = new HostBuild(BuildState.Installed, 100, "debian12");
