@@ -16,20 +16,16 @@ namespace Provisioner.Core.Builds;
 public sealed class FinishScripts(HostDirectory hosts, TemplateStore templates, Access.SshKeys keys, IOptions<PreseedOptions> secrets,
     IOptions<InstallerLogOptions>? logs = null, ApplianceIdentity? appliance = null)
 {
-    private const string NoBuild = "no build in progress has this token";
-
     public async Task<PreseedResult> ForTokenAsync(string token, string baseUrl, CancellationToken cancellationToken)
     {
-        if (!BuildTokens.IsWellFormed(token)
-            || await hosts.FindByTokenAsync(token, cancellationToken).ConfigureAwait(false) is not { } host
-            || !BuildLifecycle.EntitlementOf(HostBuild.Of(host, appliance)).Preseed)
+        if (await BuildFilesByToken.FindAsync(hosts, token, appliance, cancellationToken).ConfigureAwait(false) is not { } host)
         {
-            return PreseedResult.Missing(NoBuild);
+            return PreseedResult.Missing(BuildFilesByToken.NoBuild);
         }
-        string file = TemplateStore.FinishFile(host.Profile);
+        string file = templates.FinishFileFor(host.Profile);
         if (!templates.HasFile(file))
         {
-            return PreseedResult.Missing($"profile '{host.Profile}' has no finish script (templates/{file})");
+            return PreseedResult.Missing($"profile '{host.Profile}' has no finish script (templates/{TemplateStore.FinishFile(host.Profile)} or templates/{file})");
         }
         List<string> siteKeys = await keys.LinesAsync(cancellationToken).ConfigureAwait(false);
         var urls = new BuildUrls(baseUrl, host.BuildToken) { LogPort = logs?.Value.Port };

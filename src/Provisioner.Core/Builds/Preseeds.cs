@@ -25,19 +25,10 @@ public sealed record PreseedResult(string? Text, string Reason, HostRecord? Host
 public sealed class Preseeds(HostDirectory hosts, TemplateStore templates, IIpMacBindings bindings, IOptions<PreseedOptions> secrets,
     ApplianceIdentity? appliance = null)
 {
-    private const string NoBuild = "no build in progress has this token";
-
-    public async Task<PreseedResult> ForTokenAsync(string token, string baseUrl, CancellationToken cancellationToken)
-    {
-        if (!BuildTokens.IsWellFormed(token))
-        {
-            return PreseedResult.Missing(NoBuild);
-        }
-        HostRecord? host = await hosts.FindByTokenAsync(token, cancellationToken).ConfigureAwait(false);
-        return host is null || !BuildLifecycle.EntitlementOf(HostBuild.Of(host, appliance)).Preseed
-            ? PreseedResult.Missing(NoBuild)
-            : await RenderAsync(host, host.Profile, baseUrl).ConfigureAwait(false);
-    }
+    public async Task<PreseedResult> ForTokenAsync(string token, string baseUrl, CancellationToken cancellationToken) =>
+        await BuildFilesByToken.FindAsync(hosts, token, appliance, cancellationToken).ConfigureAwait(false) is { } host
+            ? await RenderAsync(host, host.Profile, baseUrl).ConfigureAwait(false)
+            : PreseedResult.Missing(BuildFilesByToken.NoBuild);
 
     public async Task<PreseedResult> ForRequesterAsync(IPAddress peer, string? profile, string baseUrl, CancellationToken cancellationToken)
     {

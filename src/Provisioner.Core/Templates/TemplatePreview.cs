@@ -23,7 +23,7 @@ public sealed class TemplatePreview(TemplateStore templates, IOptions<PreseedOpt
             Defaults = secrets.Value.Defaults,
         };
         var urls = new BuildUrls(baseUrl, host is null ? null : Hidden) { LogPort = logs?.Value.Port };
-        if (host is not null && file.StartsWith(TemplateStore.FinishDir + "/", StringComparison.Ordinal))
+        if (host is not null && TemplateStore.IsFinish(file))
         {
             List<string> siteKeys = keys is null ? [] : await keys.LinesAsync(CancellationToken.None).ConfigureAwait(false);
             return await templates.RenderAsync(file, TemplateModel.ForFinish(host, urls, masked, siteKeys)).ConfigureAwait(false);

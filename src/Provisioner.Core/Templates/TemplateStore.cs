@@ -52,8 +52,17 @@ public sealed partial class TemplateStore : IProfileCatalog
 
     public static string PreseedFile(string profile) => $"{PreseedDir}/{profile}{Extension}";
 
-    /// <summary>The finish script the shipped preseeds' late_command fetches and runs: <c>finish/debian12.liquid</c>.</summary>
+    /// <summary>The finish script profiles share when they have none of their own (<see cref="FinishFileFor"/>).</summary>
+    public const string SharedFinish = "default";
+
+    /// <summary>A profile's own finish script, <c>finish/debian12.liquid</c>.</summary>
     public static string FinishFile(string profile) => $"{FinishDir}/{profile}{Extension}";
+
+    /// <summary>The finish script the shipped preseeds' late_command fetches and runs for <paramref name="profile"/>: its own, else <c>finish/default.liquid</c>.</summary>
+    public string FinishFileFor(string profile) => HasFile(FinishFile(profile)) ? FinishFile(profile) : FinishFile(SharedFinish);
+
+    /// <summary>Whether <paramref name="file"/> is a finish script: the only templates that see <c>access.authorized_keys</c>.</summary>
+    public static bool IsFinish(string file) => file.StartsWith(FinishDir + "/", StringComparison.Ordinal);
 
     /// <summary>Whether <paramref name="file"/> (relative, like <c>finish/debian12.liquid</c>) is one of <see cref="ListFiles"/>.</summary>
     public bool HasFile(string file) => ListFiles().Contains(file, StringComparer.Ordinal);

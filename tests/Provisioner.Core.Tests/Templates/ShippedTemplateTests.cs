@@ -18,7 +18,7 @@ public sealed class ShippedTemplateTests
     {
         var cases = new TheoryData<string, string>();
         string[] loaders = ["pxelinux", "grub", "ipxe"];
-        foreach (string file in loaders.SelectMany(l => new[] { $"{l}/debian12", $"{l}/ubuntu2004", $"{l}/localboot" }).Concat(["preseed/debian12", "preseed/ubuntu2004", "finish/debian12", "finish/ubuntu2004"]))
+        foreach (string file in loaders.SelectMany(l => new[] { $"{l}/debian12", $"{l}/ubuntu2004", $"{l}/localboot" }).Concat(["preseed/debian12", "preseed/ubuntu2004", "finish/default"]))
         {
             cases.Add(file, "full");
             cases.Add(file, "minimal");
@@ -43,7 +43,7 @@ public sealed class ShippedTemplateTests
             RootPasswordHash = "$6$salt$hash", AdminUser = "ops", AdminSudoWithoutPassword = true, AdminPasswordHash = "$6$salt$admin",
             Defaults = new() { Mirror = "http://mirror.example.org:8080/debian/", Proxy = "http://proxy.example.org:3128/", Packages = "vim", Locale = "de_DE.UTF-8" },
         };
-        bool finish = template.StartsWith("finish/", StringComparison.Ordinal);
+        bool finish = TemplateStore.IsFinish(template);
         Dictionary<string, object?> model = sample switch
         {
             "full" when finish => TemplateModel.ForFinish(Full(), Urls, admin, SiteKeys),
