@@ -33,29 +33,8 @@ public sealed record HostFields
     /// <summary>The appliance the host is pinned to; empty or null: none.</summary>
     public string? Appliance { get; init; }
 
-    // The host's own install settings (see InstallSettings); null: from the site's defaults.
-    public string? Mirror { get; init; }
-
-    public string? Proxy { get; init; }
-
-    public string? TimeZone { get; init; }
-
-    public string? Locale { get; init; }
-
-    public string? Keyboard { get; init; }
-
-    public string? Disk { get; init; }
-
-    /// <summary>Package names separated by spaces (or commas), or <c>none</c>.</summary>
-    public string? Packages { get; init; }
-
-    public bool? WipeDisks { get; init; }
-
-    /// <summary>The install settings among these fields, as given.</summary>
-    public InstallSettings Settings => new()
-    {
-        Mirror = Mirror, Proxy = Proxy, TimeZone = TimeZone, Locale = Locale, Keyboard = Keyboard, Disk = Disk, Packages = Packages, WipeDisks = WipeDisks,
-    };
+    /// <summary>The host's own install settings; a setting left null comes from the site's defaults (in a partial update: stays as it was).</summary>
+    public InstallSettings? Settings { get; init; }
 
     /// <summary>These fields over <paramref name="defaults"/>: a field left null takes the default's value.</summary>
     public HostFields Over(HostFields defaults) => new()
@@ -72,14 +51,7 @@ public sealed record HostFields
         Notes = Notes ?? defaults.Notes,
         SshKeys = SshKeys ?? defaults.SshKeys,
         Appliance = Appliance ?? defaults.Appliance,
-        Mirror = Mirror ?? defaults.Mirror,
-        Proxy = Proxy ?? defaults.Proxy,
-        TimeZone = TimeZone ?? defaults.TimeZone,
-        Locale = Locale ?? defaults.Locale,
-        Keyboard = Keyboard ?? defaults.Keyboard,
-        Disk = Disk ?? defaults.Disk,
-        Packages = Packages ?? defaults.Packages,
-        WipeDisks = WipeDisks ?? defaults.WipeDisks,
+        Settings = Settings is null ? defaults.Settings : Settings.Over(defaults.Settings),
     };
 
     public static HostFields From(HostRecord host) => new()
@@ -96,14 +68,7 @@ public sealed record HostFields
         Notes = host.Notes,
         SshKeys = host.SshKeys,
         Appliance = host.Appliance,
-        Mirror = host.Settings.Mirror,
-        Proxy = host.Settings.Proxy,
-        TimeZone = host.Settings.TimeZone,
-        Locale = host.Settings.Locale,
-        Keyboard = host.Settings.Keyboard,
-        Disk = host.Settings.Disk,
-        Packages = host.Settings.Packages,
-        WipeDisks = host.Settings.WipeDisks,
+        Settings = host.Settings,
     };
 }
 

@@ -17,7 +17,10 @@ public sealed class HostValidator(IProfileCatalog profiles)
     public const string DefaultProfile = "debian12";
 
     /// <summary>The fields by their JSON names, as import and export name their columns.</summary>
-    public static readonly string[] FieldNames = ["mac", "hostname", "domain", "ip", "gateway", "dns", "profile", "console", "kernelArgs", "notes", "appliance", "sshKeys", .. InstallSettingsCheck.FieldNames];
+    public static readonly string[] FieldNames = ["mac", "hostname", "domain", "ip", "gateway", "dns", "profile", "console", "kernelArgs", "notes", "appliance", "sshKeys", .. InstallSettingsCheck.FieldNames.Select(f => SettingsPrefix + f)];
+
+    /// <summary>Install settings are one object in the JSON, <c>settings</c>: their errors and CSV columns are <c>settings.timeZone</c>, ….</summary>
+    public const string SettingsPrefix = "settings.";
 
     /// <summary>Fills <paramref name="host"/> from <paramref name="fields"/>; on any error leaves it untouched.</summary>
     public IReadOnlyList<FieldError> Apply(HostFields fields, HostRecord host)
@@ -34,7 +37,7 @@ public sealed class HostValidator(IProfileCatalog profiles)
         string? notes = Text("notes", fields.Notes, MaxNotesLength, singleLine: false, errors);
         string? appliance = Appliance(fields.Appliance, errors);
         List<string> sshKeys = SshKeys(fields.SshKeys, errors);
-        InstallSettings settings = InstallSettingsCheck.Normalise(fields.Settings, errors);
+        InstallSettings settings = InstallSettingsCheck.Normalise(fields.Settings ?? new(), errors, SettingsPrefix);
         if (errors.Count > 0)
         {
             return errors;

@@ -18,8 +18,16 @@ public static partial class InstallSettingsCheck
 
     private const string ZoneInfo = "/usr/share/zoneinfo";
 
-    /// <summary>The settings normalised; problems go to <paramref name="errors"/>, each naming its setting.</summary>
-    public static InstallSettings Normalise(InstallSettings given, List<FieldError> errors) => new()
+    /// <summary>The settings normalised; problems go to <paramref name="errors"/>, each naming its setting after <paramref name="prefix"/>.</summary>
+    public static InstallSettings Normalise(InstallSettings given, List<FieldError> errors, string prefix = "")
+    {
+        var found = new List<FieldError>();
+        InstallSettings settings = Check(given, found);
+        errors.AddRange(found.Select(e => e with { Field = prefix + e.Field }));
+        return settings;
+    }
+
+    private static InstallSettings Check(InstallSettings given, List<FieldError> errors) => new()
     {
         Mirror = Url("mirror", given.Mirror, allowNone: false, "http://mirror.example.org/debian", errors),
         Proxy = Url("proxy", given.Proxy, allowNone: true, "http://proxy.example.org:3128/", errors),

@@ -54,8 +54,11 @@ internal static class HostsCommand
                 Mac = parse.GetValue(mac), Hostname = parse.GetValue(hostname), Ip = parse.GetValue(ip), Gateway = parse.GetValue(gateway),
                 Dns = parse.GetValue(dns), Domain = parse.GetValue(domain), Profile = parse.GetValue(profile), Console = parse.GetValue(console),
                 KernelArgs = parse.GetValue(kernelArgs), Notes = parse.GetValue(notes), Appliance = parse.GetValue(appliance), SshKeys = parse.GetValue(sshKey),
-                Mirror = parse.GetValue(mirror), Proxy = parse.GetValue(proxy), TimeZone = parse.GetValue(timeZone), Locale = parse.GetValue(locale),
-                Keyboard = parse.GetValue(keyboard), Disk = parse.GetValue(disk), Packages = parse.GetValue(packages), WipeDisks = parse.GetValue(wipeDisks),
+                Settings = new InstallSettings
+                {
+                    Mirror = parse.GetValue(mirror), Proxy = parse.GetValue(proxy), TimeZone = parse.GetValue(timeZone), Locale = parse.GetValue(locale),
+                    Keyboard = parse.GetValue(keyboard), Disk = parse.GetValue(disk), Packages = parse.GetValue(packages), WipeDisks = parse.GetValue(wipeDisks),
+                },
             };
             HostRecord host = await services.GetRequiredService<HostService>().CreateAsync(fields, ct).ConfigureAwait(false);
             Console.WriteLine($"added host {host.Id}: {host.Hostname} {host.Mac} {host.Ip}/{host.PrefixLength}");

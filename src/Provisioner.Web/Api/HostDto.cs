@@ -6,7 +6,7 @@ namespace Provisioner.Web.Api;
 public sealed record HostDto(
     int Id, string Mac, string Hostname, string? Domain, string Ip, string? Gateway, IReadOnlyList<string> Dns,
     string Profile, string? Console, string? KernelArgs, string? Notes, string? Appliance, IReadOnlyList<string> SshKeys,
-    string? Mirror, string? Proxy, string? TimeZone, string? Locale, string? Keyboard, string? Disk, string? Packages, bool? WipeDisks,
+    InstallSettings Settings,
     string State, string? StateReason, string? Step, int Progress)
 {
     /// <summary>What the operator should know about the request just made (a build whose profile lacks boot files); left out when none.</summary>
@@ -16,7 +16,7 @@ public sealed record HostDto(
     public static HostDto From(HostRecord h) => new(
         h.Id, h.Mac, h.Hostname, h.Domain, $"{h.Ip}/{h.PrefixLength}", h.Gateway, h.Dns,
         h.Profile, h.Console, h.KernelArgs, h.Notes, h.Appliance, h.SshKeys,
-        h.Settings.Mirror, h.Settings.Proxy, h.Settings.TimeZone, h.Settings.Locale, h.Settings.Keyboard, h.Settings.Disk, h.Settings.Packages, h.Settings.WipeDisks,
+        h.Settings,
         h.State.Name(), h.StateReason, h.Step, h.Progress);
 }
 

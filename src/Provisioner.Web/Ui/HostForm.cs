@@ -71,26 +71,24 @@ public sealed class HostForm
         Notes = string.IsNullOrWhiteSpace(Notes) ? null : Notes,
         Appliance = Blank(Appliance),
         SshKeys = (SshKeys ?? string.Empty).ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-        Mirror = Blank(Mirror),
-        Proxy = Blank(Proxy),
-        TimeZone = Blank(TimeZone),
-        Locale = Blank(Locale),
-        Keyboard = Blank(Keyboard),
-        Disk = Blank(Disk),
-        Packages = Blank(Packages),
-        WipeDisks = bool.TryParse(WipeDisks, out bool wipe) ? wipe : null,
+        Settings = new InstallSettings
+        {
+            Mirror = Blank(Mirror), Proxy = Blank(Proxy), TimeZone = Blank(TimeZone), Locale = Blank(Locale), Keyboard = Blank(Keyboard),
+            Disk = Blank(Disk), Packages = Blank(Packages), WipeDisks = bool.TryParse(WipeDisks, out bool wipe) ? wipe : null,
+        },
     };
 
     public static HostForm From(HostRecord host)
     {
         HostFields fields = HostFields.From(host);
+        InstallSettings settings = host.Settings;
         return new HostForm
         {
             Mac = fields.Mac, Hostname = fields.Hostname, Domain = fields.Domain, Ip = fields.Ip, Gateway = fields.Gateway,
             Dns = string.Join(' ', fields.Dns ?? []), Profile = fields.Profile, Console = fields.Console, KernelArgs = fields.KernelArgs, Notes = fields.Notes,
             Appliance = fields.Appliance, SshKeys = string.Join('\n', fields.SshKeys ?? []),
-            Mirror = fields.Mirror, Proxy = fields.Proxy, TimeZone = fields.TimeZone, Locale = fields.Locale, Keyboard = fields.Keyboard,
-            Disk = fields.Disk, Packages = fields.Packages, WipeDisks = fields.WipeDisks is { } wipe ? (wipe ? "true" : "false") : string.Empty,
+            Mirror = settings.Mirror, Proxy = settings.Proxy, TimeZone = settings.TimeZone, Locale = settings.Locale, Keyboard = settings.Keyboard,
+            Disk = settings.Disk, Packages = settings.Packages, WipeDisks = settings.WipeDisks is { } wipe ? (wipe ? "true" : "false") : string.Empty,
         };
     }
 
@@ -98,6 +96,8 @@ public sealed class HostForm
     public static string FieldName(FieldError error) => error.Field switch
     {
         "kernelArgs" => nameof(KernelArgs),
+        // settings.timeZone: the form has the settings beside the other fields.
+        var f when f.StartsWith(HostValidator.SettingsPrefix, StringComparison.Ordinal) => FieldName(error with { Field = f[HostValidator.SettingsPrefix.Length..] }),
         var f when f.Length > 0 => char.ToUpperInvariant(f[0]) + f[1..],
         _ => string.Empty,
     };

@@ -49,7 +49,7 @@ public sealed class HostsCommandTests : IDisposable
         Assert.Contains("provisioner: mac: 'aa:bb:cc' is not a MAC address", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("provisioner: hostname:", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("provisioner: ip: '192.0.2.10' has no prefix length", result.StandardError, StringComparison.Ordinal);
-        Assert.Contains("provisioner: mirror: 'mirror.example.org' is not a URL like http://mirror.example.org/debian", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("provisioner: settings.mirror: 'mirror.example.org' is not a URL like http://mirror.example.org/debian", result.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("aa:bb:cc", (await RunAsync("hosts", "list")).StandardOutput, StringComparison.Ordinal);
     }
@@ -72,7 +72,7 @@ public sealed class HostsCommandTests : IDisposable
         string csv = Path.Join(_files.Root, "hosts.csv");
         Assert.Equal(0, (await RunAsync("hosts", "export", csv)).ExitCode);
         string[] lines = await File.ReadAllLinesAsync(csv);
-        Assert.Equal("id,mac,hostname,domain,ip,gateway,dns,profile,console,kernelArgs,notes,appliance,sshKeys,mirror,proxy,timeZone,locale,keyboard,disk,packages,wipeDisks,state", lines[0]);
+        Assert.Equal("id,mac,hostname,domain,ip,gateway,dns,profile,console,kernelArgs,notes,appliance,sshKeys,settings.mirror,settings.proxy,settings.timeZone,settings.locale,settings.keyboard,settings.disk,settings.packages,settings.wipeDisks,state", lines[0]);
         Assert.Equal("2,aa:bb:cc:dd:ee:02,web02,,192.0.2.12/24,192.0.2.1,,debian12,,,,,,,,,,,,,,idle", lines[2]);
     }
 

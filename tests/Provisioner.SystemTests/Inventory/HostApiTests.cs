@@ -193,24 +193,27 @@ public abstract class HostApiTests : IAsyncLifetime
         {
             await using InventoryAppliance app = await InventoryAppliance.StartAsync(_database(), extra: ["--config", config]);
             Dictionary<string, object?> own = NewHost();
-            own["timeZone"] = "Europe/Berlin";
-            own["disk"] = "/dev/sdb";
-            own["packages"] = "htop, curl";
-            own["wipeDisks"] = false;
+            own["settings"] = new { timeZone = "Europe/Berlin", disk = "/dev/sdb", packages = "htop, curl", wipeDisks = false };
             JsonElement created = await (await app.Api.PostAsJsonAsync("/api/hosts", own)).Content.ReadFromJsonAsync<JsonElement>();
             int id = created.GetProperty("id").GetInt32();
-            Assert.Equal("htop curl", created.GetProperty("packages").GetString());
-            Assert.Equal(JsonValueKind.Null, created.GetProperty("mirror").ValueKind);
+            Assert.Equal("htop curl", created.GetProperty("settings").GetProperty("packages").GetString());
+            Assert.Equal(JsonValueKind.Null, created.GetProperty("settings").GetProperty("mirror").ValueKind);
 
-            using HttpResponseMessage refused = await app.Api.PatchAsJsonAsync($"/api/hosts/{id}", new { timeZone = "Mars/Olympus", packages = "vim; rm -rf /" });
+            // A partial update changes the settings it names and keeps the others.
+            using HttpResponseMessage refused = await app.Api.PatchAsJsonAsync($"/api/hosts/{id}", new { settings = new { timeZone = "Mars/Olympus", packages = "vim; rm -rf /" } });
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
             JsonElement errors = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
-            Assert.Equal(["packages", "timeZone"], errors.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
-            Assert.Equal("Europe/Berlin", (await app.Api.GetFromJsonAsync<JsonElement>($"/api/hosts/{id}")).GetProperty("timeZone").GetString());
+            Assert.Equal(["settings.packages", "settings.timeZone"], errors.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+            Assert.Equal("Europe/Berlin", (await app.Api.GetFromJsonAsync<JsonElement>($"/api/hosts/{id}")).GetProperty("settings").GetProperty("timeZone").GetString());
+            using HttpResponseMessage patched = await app.Api.PatchAsJsonAsync($"/api/hosts/{id}", new { settings = new { locale = "de_DE.UTF-8" } });
+            JsonElement settings = (await patched.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("settings");
+            Assert.Equal("de_DE.UTF-8", settings.GetProperty("locale").GetString());
+            Assert.Equal("Europe/Berlin", settings.GetProperty("timeZone").GetString());
+            Assert.False(settings.GetProperty("wipeDisks").GetBoolean());
 
             (string bootConfig, string preseed) = await BuildAsync(app, id, (string)own["mac"]!);
             Assert.Contains("\n  IPAPPEND 2\n", bootConfig, StringComparison.Ordinal);
-            Assert.Contains(" netcfg/choose_interface=auto locale=en_US.UTF-8 keymap=us ", bootConfig, StringComparison.Ordinal);
+            Assert.Contains(" netcfg/choose_interface=auto locale=de_DE.UTF-8 keymap=us ", bootConfig, StringComparison.Ordinal);
             Assert.Contains("d-i time/zone string Europe/Berlin\n", preseed, StringComparison.Ordinal);
             Assert.Contains("d-i mirror/http/hostname string mirror.example.org\nd-i mirror/http/directory string /debian\n", preseed, StringComparison.Ordinal);
             Assert.Contains("d-i partman-auto/disk string /dev/sdb\n", preseed, StringComparison.Ordinal);

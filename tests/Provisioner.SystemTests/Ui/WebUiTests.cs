@@ -445,7 +445,7 @@ public sealed partial class WebUiTests : IAsyncLifetime
         Assert.Contains("not in the tz database", await page.InnerTextAsync("#Form_TimeZone ~ .field-error"), StringComparison.Ordinal);
         System.Text.Json.JsonElement unchanged = await _appliance.Api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/hosts/{id}");
         Assert.Equal("192.0.2.1", unchanged.GetProperty("gateway").GetString());
-        Assert.Equal(System.Text.Json.JsonValueKind.Null, unchanged.GetProperty("timeZone").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, unchanged.GetProperty("settings").GetProperty("timeZone").ValueKind);
 
         await page.FillAsync("#Form_Gateway", "192.0.2.254");
         await page.FillAsync("#Form_TimeZone", "Europe/Berlin");
@@ -455,8 +455,8 @@ public sealed partial class WebUiTests : IAsyncLifetime
         Assert.Equal("192.0.2.254", await page.InputValueAsync("#Form_Gateway"));
         Assert.Equal("Europe/Berlin", await page.InputValueAsync("#Form_TimeZone"));
         System.Text.Json.JsonElement saved = await _appliance.Api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/hosts/{id}");
-        Assert.Equal("Europe/Berlin", saved.GetProperty("timeZone").GetString());
-        Assert.False(saved.GetProperty("wipeDisks").GetBoolean());
+        Assert.Equal("Europe/Berlin", saved.GetProperty("settings").GetProperty("timeZone").GetString());
+        Assert.False(saved.GetProperty("settings").GetProperty("wipeDisks").GetBoolean());
         // What was typed is shown as text: no script ran, no element was made.
         Assert.Equal("<script>window.injected = true</script><b>rack 4</b>", await page.InputValueAsync("#Form_Notes"));
         Assert.False(await page.EvaluateAsync<bool>("() => window.injected === true"));

@@ -84,13 +84,14 @@ public static class HostImportParser
             {
                 values[columns[c]] = Csv.Unneutralise(row.Fields[c].Trim());
             }
-            if (!TryReadFlag(values, "wipeDisks", out bool? wipeDisks, out string? flagError))
+            if (!TryReadFlag(values, HostValidator.SettingsPrefix + "wipeDisks", out bool? wipeDisks, out string? flagError))
             {
                 errors.Add(new($"line {row.Line}", flagError));
                 continue;
             }
             lines.Add(row.Line);
-            entries.Add((FromColumns(values, defaultPrefix) with { WipeDisks = wipeDisks }).Over(defaults));
+            HostFields entry = FromColumns(values, defaultPrefix);
+            entries.Add((entry with { Settings = entry.Settings! with { WipeDisks = wipeDisks } }).Over(defaults));
         }
         return new ParsedImport(lines, entries, errors);
     }
@@ -114,14 +115,12 @@ public static class HostImportParser
             Appliance = Get("appliance"),
             // One key per line within the (quoted) cell.
             SshKeys = Get("sshKeys")?.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            Mirror = Get("mirror"),
-            Proxy = Get("proxy"),
-            TimeZone = Get("timeZone"),
-            Locale = Get("locale"),
-            Keyboard = Get("keyboard"),
-            Disk = Get("disk"),
             // Several packages are separated by spaces, as in the preseed.
-            Packages = Get("packages"),
+            Settings = new InstallSettings
+            {
+                Mirror = Get("settings.mirror"), Proxy = Get("settings.proxy"), TimeZone = Get("settings.timeZone"), Locale = Get("settings.locale"),
+                Keyboard = Get("settings.keyboard"), Disk = Get("settings.disk"), Packages = Get("settings.packages"),
+            },
         };
     }
 
@@ -159,8 +158,9 @@ public static class HostImportParser
         foreach (HostRecord host in hosts)
         {
             HostFields f = HostFields.From(host);
+            InstallSettings s = host.Settings;
             string?[] values = [host.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), f.Mac, f.Hostname, f.Domain, f.Ip, f.Gateway, string.Join(' ', f.Dns ?? []), f.Profile, f.Console, f.KernelArgs, f.Notes, f.Appliance, string.Join('\n', f.SshKeys ?? []),
-                f.Mirror, f.Proxy, f.TimeZone, f.Locale, f.Keyboard, f.Disk, f.Packages, f.WipeDisks is { } wipe ? (wipe ? "true" : "false") : null, host.State.Name()];
+                s.Mirror, s.Proxy, s.TimeZone, s.Locale, s.Keyboard, s.Disk, s.Packages, s.WipeDisks is { } wipe ? (wipe ? "true" : "false") : null, host.State.Name()];
             text.AppendJoin(',', values.Select(v => Csv.Quote(Csv.Neutralise(v)))).Append('\n');
         }
         return text.ToString();

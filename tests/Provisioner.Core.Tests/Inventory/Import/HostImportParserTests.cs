@@ -42,7 +42,7 @@ public sealed class HostImportParserTests
     [Fact]
     public void Parse_CsvSettingsColumns_AreTheHostsOwnSettings()
     {
-        ParsedImport parsed = HostImportParser.Parse("mac,hostname,ip,timeZone,packages,wipeDisks\naa:bb:cc:dd:ee:01,web01,192.0.2.10/24,Europe/Berlin,htop curl,no\naa:bb:cc:dd:ee:02,web02,192.0.2.11/24,,,\n", HostImportFormat.Csv, Defaults, null);
+        ParsedImport parsed = HostImportParser.Parse("mac,hostname,ip,settings.timeZone,settings.packages,settings.wipeDisks\naa:bb:cc:dd:ee:01,web01,192.0.2.10/24,Europe/Berlin,htop curl,no\naa:bb:cc:dd:ee:02,web02,192.0.2.11/24,,,\n", HostImportFormat.Csv, Defaults, null);
         Assert.Empty(parsed.Errors);
         Assert.Equal(new InstallSettings { TimeZone = "Europe/Berlin", Packages = "htop curl", WipeDisks = false }, parsed.Entries[0].Settings);
         Assert.Equal(new InstallSettings(), parsed.Entries[1].Settings);
@@ -51,10 +51,10 @@ public sealed class HostImportParserTests
     [Fact]
     public void Parse_CsvBadFlag_ReportsTheLineAndColumn()
     {
-        ParsedImport parsed = HostImportParser.Parse("mac,hostname,ip,wipeDisks\naa:bb:cc:dd:ee:01,web01,192.0.2.10/24,maybe\n", HostImportFormat.Csv, Defaults, null);
+        ParsedImport parsed = HostImportParser.Parse("mac,hostname,ip,settings.wipeDisks\naa:bb:cc:dd:ee:01,web01,192.0.2.10/24,maybe\n", HostImportFormat.Csv, Defaults, null);
         FieldError error = Assert.Single(parsed.Errors);
         Assert.Equal("line 2", error.Field);
-        Assert.Equal("wipeDisks: 'maybe' is not true or false (or empty for the site's default)", error.Message);
+        Assert.Equal("settings.wipeDisks: 'maybe' is not true or false (or empty for the site's default)", error.Message);
         Assert.Empty(parsed.Entries);
     }
 
