@@ -37,6 +37,8 @@ public static class InventoryServiceCollectionExtensions
         services.TryAddSingleton<HostValidator>();
         services.TryAddSingleton<HostDirectory>();
         services.TryAddSingleton<HostService>();
+        services.TryAddSingleton<HostGroupValidator>();
+        services.TryAddSingleton<HostGroupService>();
         services.TryAddSingleton<ApiTokens>();
         services.TryAddSingleton<Access.SshKeys>();
         services.AddOptions<SignInThrottleOptions>();

@@ -7,6 +7,7 @@ root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(HostsCommand.Create());
 root.Subcommands.Add(TokenCommand.Create());
 root.Subcommands.Add(KeysCommand.Create());
+root.Subcommands.Add(GroupsCommand.Create());
 root.Subcommands.Add(UsersCommand.Create());
 root.Subcommands.Add(BackupCommand.CreateBackup());
 root.Subcommands.Add(BackupCommand.CreateRestore());

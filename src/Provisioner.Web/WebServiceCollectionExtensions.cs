@@ -58,6 +58,7 @@ public static class WebServiceCollectionExtensions
         app.MapCallbacks();
         RouteGroupBuilder api = app.MapGroup("/api").RequireAuthorization(ApiPolicy);
         api.MapHostApi();
+        api.MapGroupApi();
         api.MapImportApi();
         api.MapDiscoveredApi();
         api.MapBindingApi();

@@ -34,8 +34,16 @@ public sealed class HostRecord
     /// <summary>SSH public keys for this host only, installed beside the site's (<see cref="Access.SshKeys"/>): normalised lines.</summary>
     public List<string> SshKeys { get; set; } = [];
 
-    /// <summary>The host's own install settings (mirror, proxy, time zone, …); what it leaves null comes from the site's defaults.</summary>
+    /// <summary>The host's install settings (mirror, proxy, time zone, …): its own over its group's; what both leave null comes from the site's defaults.</summary>
     public InstallSettings Settings { get; set; } = new();
+
+    /// <summary>The group the host is in (<see cref="HostGroup"/>), or null; <see cref="GroupName"/> is its name, changed with it.</summary>
+    public int? GroupId { get; set; }
+
+    public string? GroupName { get; set; }
+
+    /// <summary>For a host in a group: what it sets itself (<see cref="HostOverrides"/> as JSON); the fields above hold the merged values.</summary>
+    public string? Overrides { get; set; }
 
     /// <summary>The appliance (site, rack) this host is pinned to; null: whichever sees it boot.</summary>
     public string? Appliance { get; set; }

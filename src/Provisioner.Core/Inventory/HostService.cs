@@ -131,10 +131,17 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
         var valid = new List<HostRecord>(entries.Count);
         var validLabels = new List<string>(entries.Count);
         var errors = new List<FieldError>(priorErrors);
+        await using InventoryDbContext db = database.CreateContext();
+        Dictionary<string, HostGroup> groups = await GroupsAsync(db, entries.Select(e => e.Group), cancellationToken).ConfigureAwait(false);
         for (int i = 0; i < entries.Count; i++)
         {
             var host = new HostRecord { Mac = "", Hostname = "", Ip = "", Profile = "", State = BuildState.Idle, CreatedAt = now, UpdatedAt = now };
-            IReadOnlyList<FieldError> problems = validator.Apply(entries[i], host);
+            if (!TryGroup(entries[i].Group, groups, out HostGroup? group, out FieldError? unknown))
+            {
+                errors.Add(unknown with { Field = label(i) + unknown.Field });
+                continue;
+            }
+            IReadOnlyList<FieldError> problems = validator.Apply(entries[i], host, group);
             errors.AddRange(problems.Select(e => e with { Field = label(i) + e.Field }));
             if (problems.Count == 0)
             {
@@ -142,7 +149,6 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
                 validLabels.Add(label(i));
             }
         }
-        await using InventoryDbContext db = database.CreateContext();
         List<FieldError> conflicts = await ConflictsAsync(db, valid, i => validLabels[i], cancellationToken).ConfigureAwait(false);
         if (errors.Count > 0 || conflicts.Count > 0)
         {
@@ -164,7 +170,12 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
         HostRecord host = await db.Hosts.FirstOrDefaultAsync(h => h.Id == id, cancellationToken).ConfigureAwait(false)
             ?? throw InventoryException.NotFound($"with id {id}");
         HostFields merged = partial ? fields.Over(HostFields.From(host)) : fields;
-        IReadOnlyList<FieldError> errors = validator.Apply(merged, host);
+        Dictionary<string, HostGroup> groups = await GroupsAsync(db, [merged.Group], cancellationToken).ConfigureAwait(false);
+        if (!TryGroup(merged.Group, groups, out HostGroup? group, out FieldError? unknown))
+        {
+            throw new InventoryException(InventoryErrorKind.Invalid, [unknown]);
+        }
+        IReadOnlyList<FieldError> errors = validator.Apply(merged, host, group);
         if (errors.Count > 0)
         {
             throw new InventoryException(InventoryErrorKind.Invalid, errors);
@@ -179,6 +190,30 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
         await SaveAsync(db, [host], _ => string.Empty, () => db.SaveChangesAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
         directory.Updated(host);
         return host;
+    }
+
+    /// <summary>The group a host's <c>group</c> field names, canonical; null for none (empty or <c>none</c>).</summary>
+    internal static string? GroupName(string? value) =>
+        string.IsNullOrWhiteSpace(value) || HostOverrides.IsNone(value) ? null : value.Trim().ToLowerInvariant();
+
+    /// <summary>The groups <paramref name="names"/> name, by canonical name: one query for an import.</summary>
+    private static async Task<Dictionary<string, HostGroup>> GroupsAsync(InventoryDbContext db, IEnumerable<string?> names, CancellationToken cancellationToken)
+    {
+        string[] wanted = [.. names.Select(GroupName).OfType<string>().Distinct(StringComparer.Ordinal)];
+        return wanted.Length == 0 ? []
+            : await db.Groups.AsNoTracking().Where(g => wanted.Contains(g.Name)).ToDictionaryAsync(g => g.Name, StringComparer.Ordinal, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool TryGroup(string? value, Dictionary<string, HostGroup> groups, out HostGroup? group, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out FieldError? unknown)
+    {
+        group = null;
+        unknown = null;
+        if (GroupName(value) is not { } name || groups.TryGetValue(name, out group))
+        {
+            return true;
+        }
+        unknown = new("group", $"no group named '{value!.Trim()}' (groups are added first: API /api/groups, provisioner groups add, the Groups page)");
+        return false;
     }
 
     public async Task DeleteAsync(int id, CancellationToken cancellationToken)

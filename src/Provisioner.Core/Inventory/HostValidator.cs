@@ -17,13 +17,41 @@ public sealed class HostValidator(IProfileCatalog profiles)
     public const string DefaultProfile = "debian12";
 
     /// <summary>The fields by their JSON names, as import and export name their columns.</summary>
-    public static readonly string[] FieldNames = ["mac", "hostname", "domain", "ip", "gateway", "dns", "profile", "console", "kernelArgs", "notes", "appliance", "sshKeys", .. InstallSettingsCheck.FieldNames.Select(f => SettingsPrefix + f)];
+    public static readonly string[] FieldNames = ["mac", "hostname", "domain", "ip", "gateway", "dns", "profile", "console", "kernelArgs", "notes", "appliance", "sshKeys", "group", .. InstallSettingsCheck.FieldNames.Select(f => SettingsPrefix + f)];
 
     /// <summary>Install settings are one object in the JSON, <c>settings</c>: their errors and CSV columns are <c>settings.timeZone</c>, ….</summary>
     public const string SettingsPrefix = "settings.";
 
-    /// <summary>Fills <paramref name="host"/> from <paramref name="fields"/>; on any error leaves it untouched.</summary>
-    public IReadOnlyList<FieldError> Apply(HostFields fields, HostRecord host)
+    /// <summary>
+    /// Fills <paramref name="host"/> from <paramref name="fields"/> and what they leave to
+    /// <paramref name="group"/> (null: none); on any error leaves it untouched. An error in a value
+    /// taken from the group says so: the group's value does not fit this host.
+    /// </summary>
+    public IReadOnlyList<FieldError> Apply(HostFields fields, HostRecord host, HostGroup? group)
+    {
+        if (group is null)
+        {
+            List<FieldError> own = ApplyFields(fields, host);
+            if (own.Count == 0)
+            {
+                (host.GroupId, host.GroupName, host.Overrides) = (null, null, null);
+            }
+            return own;
+        }
+        List<FieldError> errors = ApplyFields(fields.Inherit(group), host);
+        if (errors.Count > 0)
+        {
+            HashSet<string> inherited = [.. fields.InheritedFrom(group)];
+            return [.. errors.Select(e => inherited.Contains(e.Field) ? e with { Message = $"{e.Message} (the value of group {group.Name})" } : e)];
+        }
+        (host.GroupId, host.GroupName, host.Overrides) = (group.Id, group.Name, HostOverrides.Of(fields, host).ToJson());
+        return errors;
+    }
+
+    /// <summary>A host in no group.</summary>
+    public IReadOnlyList<FieldError> Apply(HostFields fields, HostRecord host) => Apply(fields, host, group: null);
+
+    private List<FieldError> ApplyFields(HostFields fields, HostRecord host)
     {
         var errors = new List<FieldError>();
         string mac = Mac(fields.Mac, errors);
@@ -129,7 +157,7 @@ public sealed class HostValidator(IProfileCatalog profiles)
     private static (string Hostname, string? Domain) Names(string? hostnameText, string? domainText, List<FieldError> errors)
     {
         string name = (hostnameText ?? string.Empty).Trim().TrimEnd('.').ToLowerInvariant();
-        string? domain = Blank(domainText)?.TrimEnd('.').ToLowerInvariant();
+        string? domain = HostOverrides.IsNone(domainText) ? null : Blank(domainText)?.TrimEnd('.').ToLowerInvariant();
         int dot = name.IndexOf('.', StringComparison.Ordinal);
         if (dot > 0)
         {
@@ -180,9 +208,9 @@ public sealed class HostValidator(IProfileCatalog profiles)
         return ip;
     }
 
-    private static string? Gateway(string? value, Ipv4Interface? ip, List<FieldError> errors)
+    internal static string? Gateway(string? value, Ipv4Interface? ip, List<FieldError> errors)
     {
-        string? text = Blank(value);
+        string? text = HostOverrides.IsNone(value) ? null : Blank(value);
         if (text is null)
         {
             return null;
@@ -202,10 +230,10 @@ public sealed class HostValidator(IProfileCatalog profiles)
         return text;
     }
 
-    private static List<string> Dns(IReadOnlyList<string>? values, List<FieldError> errors)
+    internal static List<string> Dns(IReadOnlyList<string>? values, List<FieldError> errors)
     {
         var servers = new List<string>();
-        foreach (string value in values ?? [])
+        foreach (string value in HostOverrides.IsNone(values) ? [] : values ?? [])
         {
             if (Ipv4Interface.TryParseAddress(value.Trim(), out IPAddress server, out string error))
             {
@@ -233,7 +261,7 @@ public sealed class HostValidator(IProfileCatalog profiles)
         return profile;
     }
 
-    private static string? Console(string? value, List<FieldError> errors)
+    internal static string? Console(string? value, List<FieldError> errors)
     {
         if (SerialConsole.TryParse(value, out SerialConsole? console))
         {
@@ -243,7 +271,7 @@ public sealed class HostValidator(IProfileCatalog profiles)
         return null;
     }
 
-    private static string? Text(string field, string? value, int maxLength, bool singleLine, List<FieldError> errors)
+    internal static string? Text(string field, string? value, int maxLength, bool singleLine, List<FieldError> errors)
     {
         string? text = Blank(value);
         if (text is null)

@@ -39,6 +39,15 @@ public sealed record InstallSettings
     /// <summary>The built-in site defaults, under any the site sets.</summary>
     public static readonly InstallSettings BuiltIn = new() { TimeZone = "Etc/UTC", Locale = "en_US.UTF-8", Keyboard = "us", WipeDisks = true };
 
+    /// <summary>Blank values as null: a blank setting is one not set at this level.</summary>
+    public InstallSettings WithoutBlanks() => new()
+    {
+        Mirror = Value(Mirror), Proxy = Value(Proxy), TimeZone = Value(TimeZone), Locale = Value(Locale),
+        Keyboard = Value(Keyboard), Disk = Value(Disk), Packages = Value(Packages), WipeDisks = WipeDisks,
+    };
+
+    private static string? Value(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
+
     /// <summary>These settings over <paramref name="fallback"/>: each one left null takes the fallback's.</summary>
     public InstallSettings Over(InstallSettings? fallback) => fallback is null ? this : new()
     {

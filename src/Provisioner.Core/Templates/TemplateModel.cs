@@ -32,6 +32,7 @@ public static class TemplateModel
             ["dns"] = host.Dns.ToList(),
             ["nameservers"] = string.Join(' ', host.Dns),
             ["profile"] = host.Profile,
+            ["group"] = host.GroupName ?? string.Empty,
             ["kernel_args"] = host.KernelArgs ?? string.Empty,
             ["state"] = host.State.Name(),
         };

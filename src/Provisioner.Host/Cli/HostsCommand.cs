@@ -38,15 +38,10 @@ internal static class HostsCommand
         Option<string> notes = Field("--notes", "Free-form notes");
         Option<string> appliance = Field("--appliance", "Pin the host to this appliance (its --appliance name); default: whichever sees it boot");
         var sshKey = new Option<string[]>("--ssh-key") { Description = "An SSH public key line for this host only, besides the site's keys (repeatable)" };
-        Option<string> mirror = Field("--mirror", "Package mirror URL like http://mirror.example.org/debian; default: the site's, else the profile's");
-        Option<string> proxy = Field("--proxy", "HTTP proxy URL for the installer and the installed system, or none");
-        Option<string> timeZone = Field("--time-zone", "Time zone like Europe/Berlin; default: the site's, else Etc/UTC");
-        Option<string> locale = Field("--locale", "Locale like en_US.UTF-8");
-        Option<string> keyboard = Field("--keyboard", "Keyboard (X keymap) like us or de");
-        Option<string> disk = Field("--disk", "Disk to install on, like /dev/sda; default: the first disk");
-        Option<string> packages = Field("--packages", "Extra packages, separated by spaces, or none");
-        var wipeDisks = new Option<bool?>("--wipe-disks") { Description = "Remove old LVM and RAID on the disk without asking (true or false); default: the site's, else true" };
-        var add = new Command("add", "Register a host.") { mac, hostname, ip, gateway, dns, domain, profile, console, kernelArgs, notes, appliance, sshKey, mirror, proxy, timeZone, locale, keyboard, disk, packages, wipeDisks };
+        Option<string> group = Field("--group", "The host's group: what this command leaves empty comes from it (none: an explicit 'no value' for --gateway, --domain, --console, --dns)");
+        var settings = new InstallSettingsOptions();
+        var add = new Command("add", "Register a host.") { mac, hostname, ip, gateway, dns, domain, profile, console, kernelArgs, notes, appliance, sshKey, group };
+        settings.AddTo(add);
         add.SetAction((parse, ct) => InventoryCommandContext.RunAsync(parse, async services =>
         {
             var fields = new HostFields
@@ -54,11 +49,7 @@ internal static class HostsCommand
                 Mac = parse.GetValue(mac), Hostname = parse.GetValue(hostname), Ip = parse.GetValue(ip), Gateway = parse.GetValue(gateway),
                 Dns = parse.GetValue(dns), Domain = parse.GetValue(domain), Profile = parse.GetValue(profile), Console = parse.GetValue(console),
                 KernelArgs = parse.GetValue(kernelArgs), Notes = parse.GetValue(notes), Appliance = parse.GetValue(appliance), SshKeys = parse.GetValue(sshKey),
-                Settings = new InstallSettings
-                {
-                    Mirror = parse.GetValue(mirror), Proxy = parse.GetValue(proxy), TimeZone = parse.GetValue(timeZone), Locale = parse.GetValue(locale),
-                    Keyboard = parse.GetValue(keyboard), Disk = parse.GetValue(disk), Packages = parse.GetValue(packages), WipeDisks = parse.GetValue(wipeDisks),
-                },
+                Settings = settings.From(parse), Group = parse.GetValue(group),
             };
             HostRecord host = await services.GetRequiredService<HostService>().CreateAsync(fields, ct).ConfigureAwait(false);
             Console.WriteLine($"added host {host.Id}: {host.Hostname} {host.Mac} {host.Ip}/{host.PrefixLength}");

@@ -2,11 +2,14 @@ using Provisioner.Core.Inventory;
 
 namespace Provisioner.Web.Api;
 
-/// <summary>A host as the API shows it (the names import, export and tests use too). Install settings are the host's own: null where it takes the site's.</summary>
+/// <summary>
+/// A host as the API shows it (the names import, export and tests use too): the values it is built
+/// with, its own over its group's (<c>group</c>); install settings null where the site's apply.
+/// </summary>
 public sealed record HostDto(
     int Id, string Mac, string Hostname, string? Domain, string Ip, string? Gateway, IReadOnlyList<string> Dns,
     string Profile, string? Console, string? KernelArgs, string? Notes, string? Appliance, IReadOnlyList<string> SshKeys,
-    InstallSettings Settings,
+    InstallSettings Settings, string? Group,
     string State, string? StateReason, string? Step, int Progress)
 {
     /// <summary>What the operator should know about the request just made (a build whose profile lacks boot files); left out when none.</summary>
@@ -16,7 +19,7 @@ public sealed record HostDto(
     public static HostDto From(HostRecord h) => new(
         h.Id, h.Mac, h.Hostname, h.Domain, $"{h.Ip}/{h.PrefixLength}", h.Gateway, h.Dns,
         h.Profile, h.Console, h.KernelArgs, h.Notes, h.Appliance, h.SshKeys,
-        h.Settings,
+        h.Settings, h.GroupName,
         h.State.Name(), h.StateReason, h.Step, h.Progress);
 }
 

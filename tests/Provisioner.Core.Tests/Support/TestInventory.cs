@@ -20,7 +20,9 @@ internal sealed class TestInventory : IAsyncDisposable
         Database = InventoryDatabase.Sqlite(Path.Join(_dir, "provisioner.db"));
         Templates = new TemplateStore(Options.Create(new TemplateStoreOptions { Directory = ShippedTemplates }), Time);
         Lookup = new HostDirectory(Database, Time);
-        Hosts = new HostService(Database, new HostValidator(Templates), Lookup, Time);
+        var validator = new HostValidator(Templates);
+        Hosts = new HostService(Database, validator, Lookup, Time);
+        Groups = new HostGroupService(Database, new HostGroupValidator(Templates), validator, Lookup, Time);
         Writer = new TimelineWriter(Database, Lookup, Microsoft.Extensions.Logging.Abstractions.NullLogger<TimelineWriter>.Instance);
         Tracker = new BuildTracker(Database, Writer, Time);
         Bindings = new InMemoryIpMacBindings();
@@ -46,6 +48,8 @@ internal sealed class TestInventory : IAsyncDisposable
     public TemplateStore Templates { get; }
 
     public HostService Hosts { get; }
+
+    public HostGroupService Groups { get; }
 
     public TimelineWriter Writer { get; }
 

@@ -41,6 +41,35 @@ public sealed class HostsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Groups_AddListShowRemove_HostsJoinByAddAndImport_GroupWithHostsNotRemoved()
+    {
+        ProcessResult added = await RunAsync("groups", "add", "rack-a", "--gateway", "192.0.2.1", "--dns", "192.0.2.53", "--domain", "rack-a.example.org", "--time-zone", "Europe/Berlin");
+        Assert.True(added.ExitCode == 0, added.Output);
+        Assert.Contains("added group 1: rack-a", added.StandardOutput, StringComparison.Ordinal);
+        ProcessResult host = await RunAsync("hosts", "add", "--mac", "52:54:00:00:00:01", "--hostname", "web01", "--ip", "192.0.2.11/24", "--group", "rack-a");
+        Assert.True(host.ExitCode == 0, host.Output);
+        string csv = Path.Join(_files.Root, "rack.csv");
+        await File.WriteAllTextAsync(csv, "mac,hostname,ip,group,gateway\n52:54:00:00:00:02,web02,192.0.2.12/24,rack-a,192.0.2.254\n");
+        ProcessResult imported = await RunAsync("hosts", "import", csv);
+        Assert.True(imported.ExitCode == 0, imported.Output);
+
+        ProcessResult show = await RunAsync("hosts", "show", "web02");
+        Assert.Contains("\"group\": \"rack-a\"", show.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("\"gateway\": \"192.0.2.254\"", show.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("\"domain\": \"rack-a.example.org\"", show.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("\"timeZone\": \"Europe/Berlin\"", show.StandardOutput, StringComparison.Ordinal);
+        Assert.Matches(@"\n1 +rack-a +2 ", (await RunAsync("groups", "list")).StandardOutput);
+        Assert.Contains("\"hosts\": 2", (await RunAsync("groups", "show", "rack-a")).StandardOutput, StringComparison.Ordinal);
+
+        ProcessResult refused = await RunAsync("groups", "remove", "rack-a");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("group rack-a has 2 host(s)", refused.StandardError, StringComparison.Ordinal);
+        ProcessResult unknown = await RunAsync("hosts", "add", "--mac", "52:54:00:00:00:03", "--hostname", "web03", "--ip", "192.0.2.13/24", "--group", "rack-z");
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("provisioner: group: no group named 'rack-z'", unknown.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Add_BadFields_ExitsOneNamingEachFieldAndSavesNothing()
     {
         ProcessResult result = await RunAsync("hosts", "add", "--mac", "aa:bb:cc", "--hostname", "bad_name", "--ip", "192.0.2.10", "--mirror", "mirror.example.org");
@@ -72,8 +101,8 @@ public sealed class HostsCommandTests : IDisposable
         string csv = Path.Join(_files.Root, "hosts.csv");
         Assert.Equal(0, (await RunAsync("hosts", "export", csv)).ExitCode);
         string[] lines = await File.ReadAllLinesAsync(csv);
-        Assert.Equal("id,mac,hostname,domain,ip,gateway,dns,profile,console,kernelArgs,notes,appliance,sshKeys,settings.mirror,settings.proxy,settings.timeZone,settings.locale,settings.keyboard,settings.disk,settings.packages,settings.wipeDisks,state", lines[0]);
-        Assert.Equal("2,aa:bb:cc:dd:ee:02,web02,,192.0.2.12/24,192.0.2.1,,debian12,,,,,,,,,,,,,,idle", lines[2]);
+        Assert.Equal("id,mac,hostname,domain,ip,gateway,dns,profile,console,kernelArgs,notes,appliance,sshKeys,group,settings.mirror,settings.proxy,settings.timeZone,settings.locale,settings.keyboard,settings.disk,settings.packages,settings.wipeDisks,state", lines[0]);
+        Assert.Equal("2,aa:bb:cc:dd:ee:02,web02,,192.0.2.12/24,192.0.2.1,,debian12,,,,,,,,,,,,,,,idle", lines[2]);
     }
 
     [Fact]

@@ -274,6 +274,66 @@ public abstract class HostApiTests : IAsyncLifetime
             $"{events[2].GetProperty("source").GetString()} {events[2].GetProperty("state").GetString()} {events[2].GetProperty("message").GetString()}");
     }
 
+    /// <summary>
+    /// A group (a rack) carries gateway, DNS, domain, profile, console and settings; its hosts take what
+    /// they leave empty, keep what they set, and "none" clears a value. A group change reaches the
+    /// preseed of its hosts; one that does not fit a host, a bad group reference and deleting a group
+    /// with hosts are refused (4xx) and change nothing.
+    /// </summary>
+    [Fact]
+    public async Task Groups_HostsInheritAndOverride_ChangesReachThePreseed_BadReferencesAndMisfitsRefused()
+    {
+        using HttpResponseMessage created = await _app.Api.PostAsJsonAsync("/api/groups", new
+        {
+            name = "rack-a", domain = "rack-a.example.org", gateway = "192.0.2.1", dns = new[] { "192.0.2.53" }, console = "ttyS0,115200n8",
+            settings = new { timeZone = "Europe/Berlin", packages = "htop" },
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        int groupId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+
+        Dictionary<string, object?> unknown = NewHost();
+        unknown["group"] = "rack-b";
+        using HttpResponseMessage badReference = await _app.Api.PostAsJsonAsync("/api/hosts", unknown);
+        Assert.Equal(HttpStatusCode.BadRequest, badReference.StatusCode);
+        Assert.StartsWith("no group named 'rack-b'", (await badReference.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("group")[0].GetString(), StringComparison.Ordinal);
+        Assert.Empty((await _app.Api.GetFromJsonAsync<JsonElement>($"/api/hosts?search={unknown["hostname"]}")).EnumerateArray());
+
+        Dictionary<string, object?> fields = new() { ["mac"] = NewHost()["mac"], ["hostname"] = "rack01", ["ip"] = "192.0.2.101/24", ["group"] = "rack-a", ["settings"] = new { packages = "curl" } };
+        JsonElement host = await (await _app.Api.PostAsJsonAsync("/api/hosts", fields)).Content.ReadFromJsonAsync<JsonElement>();
+        int id = host.GetProperty("id").GetInt32();
+        Assert.Equal(("rack-a", "rack-a.example.org", "192.0.2.1", "ttyS0,115200n8"),
+            (host.GetProperty("group").GetString(), host.GetProperty("domain").GetString(), host.GetProperty("gateway").GetString(), host.GetProperty("console").GetString()));
+        Dictionary<string, object?> other = new() { ["mac"] = NewHost()["mac"], ["hostname"] = "rack02", ["ip"] = "192.0.2.102/24", ["group"] = "rack-a", ["console"] = "none", ["gateway"] = "192.0.2.254" };
+        JsonElement own = await (await _app.Api.PostAsJsonAsync("/api/hosts", other)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(JsonValueKind.Null, own.GetProperty("console").ValueKind);
+        Assert.Equal("192.0.2.254", own.GetProperty("gateway").GetString());
+
+        // A change to the group that one member's subnet cannot take: 409 naming the host; nothing changes.
+        using HttpResponseMessage misfit = await _app.Api.PatchAsJsonAsync($"/api/groups/{groupId}", new { gateway = "198.51.100.1" });
+        Assert.Equal(HttpStatusCode.Conflict, misfit.StatusCode);
+        JsonElement misfitErrors = (await misfit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal(["host rack01: gateway"], misfitErrors.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("192.0.2.1", (await _app.Api.GetFromJsonAsync<JsonElement>("/api/groups/rack-a")).GetProperty("gateway").GetString());
+
+        using HttpResponseMessage changed = await _app.Api.PatchAsJsonAsync($"/api/groups/{groupId}", new { settings = new { timeZone = "America/New_York" }, dns = new[] { "192.0.2.54" } });
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal(2, (await changed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("hosts").GetInt32());
+        (_, string preseed) = await BuildAsync(_app, id, (string)fields["mac"]!);
+        Assert.Contains("d-i time/zone string America/New_York\n", preseed, StringComparison.Ordinal);
+        Assert.Contains("d-i netcfg/get_nameservers string 192.0.2.54\n", preseed, StringComparison.Ordinal);
+        Assert.Contains("d-i netcfg/get_domain string rack-a.example.org\n", preseed, StringComparison.Ordinal);
+        Assert.Contains("d-i pkgsel/include string curl\n", preseed, StringComparison.Ordinal);
+
+        using HttpResponseMessage inUse = await _app.Api.DeleteAsync($"/api/groups/{groupId}");
+        Assert.Equal(HttpStatusCode.Conflict, inUse.StatusCode);
+        using HttpResponseMessage taken = await _app.Api.PostAsJsonAsync("/api/groups", new { name = "RACK-A" });
+        Assert.Equal(HttpStatusCode.Conflict, taken.StatusCode);
+        using HttpResponseMessage bad = await _app.Api.PostAsJsonAsync("/api/groups", new { name = "rack b", profile = "windows" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal(["name", "profile"], (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Single((await _app.Api.GetFromJsonAsync<JsonElement>("/api/groups")).EnumerateArray());
+    }
+
     /// <summary>Puts the host in build mode and fetches its pxelinux config and preseed over HTTP.</summary>
     private static async Task<(string Config, string Preseed)> BuildAsync(InventoryAppliance app, int id, string mac)
     {

@@ -23,6 +23,10 @@ internal sealed class HostRecordConfiguration : IEntityTypeConfiguration<HostRec
         builder.Property(h => h.Step).HasMaxLength(128);
         builder.Property(h => h.Appliance).HasMaxLength(HostNames.MaxLabelLength);
         builder.ComplexProperty(h => h.Settings, InstallSettingsColumns.Configure);
+        builder.Property(h => h.GroupName).HasMaxLength(HostNames.MaxLabelLength);
+        builder.Property(h => h.Overrides).HasMaxLength(16384);
+        // A group with hosts cannot go (the service says why first; this holds when two appliances race).
+        builder.HasOne<HostGroup>().WithMany().HasForeignKey(h => h.GroupId).OnDelete(DeleteBehavior.Restrict);
         builder.Ignore(h => h.Fqdn);
         // The database enforces uniqueness too, so two appliances sharing PostgreSQL cannot race past the service's checks.
         builder.HasIndex(h => h.Mac).IsUnique();

@@ -10,6 +10,8 @@ public abstract class InventoryDbContext(DbContextOptions options) : DbContext(o
 {
     public DbSet<HostRecord> Hosts => Set<HostRecord>();
 
+    public DbSet<HostGroup> Groups => Set<HostGroup>();
+
     public DbSet<HostEvent> Events => Set<HostEvent>();
 
     public DbSet<InstallerLogLine> InstallerLog => Set<InstallerLogLine>();

@@ -113,6 +113,7 @@ public static class HostImportParser
             KernelArgs = Get("kernelArgs"),
             Notes = Get("notes"),
             Appliance = Get("appliance"),
+            Group = Get("group"),
             // One key per line within the (quoted) cell.
             SshKeys = Get("sshKeys")?.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             // Several packages are separated by spaces, as in the preseed.
@@ -158,8 +159,8 @@ public static class HostImportParser
         foreach (HostRecord host in hosts)
         {
             HostFields f = HostFields.From(host);
-            InstallSettings s = host.Settings;
-            string?[] values = [host.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), f.Mac, f.Hostname, f.Domain, f.Ip, f.Gateway, string.Join(' ', f.Dns ?? []), f.Profile, f.Console, f.KernelArgs, f.Notes, f.Appliance, string.Join('\n', f.SshKeys ?? []),
+            InstallSettings s = f.Settings ?? new();
+            string?[] values = [host.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), f.Mac, f.Hostname, f.Domain, f.Ip, f.Gateway, string.Join(' ', f.Dns ?? []), f.Profile, f.Console, f.KernelArgs, f.Notes, f.Appliance, string.Join('\n', f.SshKeys ?? []), f.Group,
                 s.Mirror, s.Proxy, s.TimeZone, s.Locale, s.Keyboard, s.Disk, s.Packages, s.WipeDisks is { } wipe ? (wipe ? "true" : "false") : null, host.State.Name()];
             text.AppendJoin(',', values.Select(v => Csv.Quote(Csv.Neutralise(v)))).Append('\n');
         }

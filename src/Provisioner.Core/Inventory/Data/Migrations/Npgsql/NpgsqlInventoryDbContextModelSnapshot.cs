@@ -126,6 +126,93 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Npgsql
                     b.ToTable("host_events", (string)null);
                 });
 
+            modelBuilder.Entity("Provisioner.Core.Inventory.HostGroup", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Console")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.PrimitiveCollection<List<string>>("Dns")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<string>("Domain")
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)");
+
+                    b.Property<string>("Gateway")
+                        .HasMaxLength(15)
+                        .HasColumnType("character varying(15)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
+
+                    b.Property<string>("Profile")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Settings", "Provisioner.Core.Inventory.HostGroup.Settings#InstallSettings", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Disk")
+                                .HasMaxLength(128)
+                                .HasColumnType("character varying(128)");
+
+                            b1.Property<string>("Keyboard")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)");
+
+                            b1.Property<string>("Locale")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)");
+
+                            b1.Property<string>("Mirror")
+                                .HasMaxLength(512)
+                                .HasColumnType("character varying(512)");
+
+                            b1.Property<string>("Packages")
+                                .HasMaxLength(4096)
+                                .HasColumnType("character varying(4096)");
+
+                            b1.Property<string>("Proxy")
+                                .HasMaxLength(512)
+                                .HasColumnType("character varying(512)");
+
+                            b1.Property<string>("TimeZone")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)");
+
+                            b1.Property<bool?>("WipeDisks")
+                                .HasColumnType("boolean");
+                        });
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("host_groups", (string)null);
+                });
+
             modelBuilder.Entity("Provisioner.Core.Inventory.HostRecord", b =>
                 {
                     b.Property<int>("Id")
@@ -164,6 +251,13 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Npgsql
                         .HasMaxLength(15)
                         .HasColumnType("character varying(15)");
 
+                    b.Property<int?>("GroupId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("GroupName")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
+
                     b.Property<string>("Hostname")
                         .IsRequired()
                         .HasMaxLength(63)
@@ -189,6 +283,10 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Npgsql
                     b.Property<string>("Notes")
                         .HasMaxLength(4096)
                         .HasColumnType("character varying(4096)");
+
+                    b.Property<string>("Overrides")
+                        .HasMaxLength(16384)
+                        .HasColumnType("character varying(16384)");
 
                     b.Property<int>("PrefixLength")
                         .HasColumnType("integer");
@@ -264,6 +362,8 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Npgsql
 
                     b.HasIndex("BuildToken")
                         .IsUnique();
+
+                    b.HasIndex("GroupId");
 
                     b.HasIndex("Hostname")
                         .IsUnique();
@@ -349,6 +449,14 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Npgsql
                         .HasForeignKey("HostId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Provisioner.Core.Inventory.HostRecord", b =>
+                {
+                    b.HasOne("Provisioner.Core.Inventory.HostGroup", null)
+                        .WithMany()
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Provisioner.Core.Inventory.InstallerLogLine", b =>

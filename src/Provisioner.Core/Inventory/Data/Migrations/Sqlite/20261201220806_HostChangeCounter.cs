@@ -12,12 +12,8 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Sqlite
     /// </summary>
     public partial class HostChangeCounter : Migration
     {
-        /// <inheritdoc />
-        protected override void Up(MigrationBuilder migrationBuilder)
-        {
-            migrationBuilder.Sql("""
-                CREATE TABLE host_changes (id INTEGER PRIMARY KEY CHECK (id = 1), count INTEGER NOT NULL, revisions INTEGER NOT NULL);
-                INSERT INTO host_changes (id, count, revisions) SELECT 1, COUNT(*), COALESCE(SUM("Revision"), 0) FROM hosts;
+        /// <summary>The triggers that keep the counter; a later migration that rebuilds <c>hosts</c> (SQLite's way of adding a foreign key) drops them and must create them again.</summary>
+        internal const string Triggers = """
                 CREATE TRIGGER hosts_counted_insert AFTER INSERT ON hosts BEGIN
                     UPDATE host_changes SET count = count + 1, revisions = revisions + NEW."Revision" WHERE id = 1;
                 END;
@@ -27,7 +23,15 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Sqlite
                 CREATE TRIGGER hosts_counted_delete AFTER DELETE ON hosts BEGIN
                     UPDATE host_changes SET count = count - 1, revisions = revisions - OLD."Revision" WHERE id = 1;
                 END;
-                """);
+                """;
+
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.Sql("""
+                CREATE TABLE host_changes (id INTEGER PRIMARY KEY CHECK (id = 1), count INTEGER NOT NULL, revisions INTEGER NOT NULL);
+                INSERT INTO host_changes (id, count, revisions) SELECT 1, COUNT(*), COALESCE(SUM("Revision"), 0) FROM hosts;
+                """ + Triggers);
         }
 
         /// <inheritdoc />

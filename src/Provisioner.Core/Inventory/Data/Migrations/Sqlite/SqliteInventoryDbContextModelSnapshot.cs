@@ -115,6 +115,91 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Sqlite
                     b.ToTable("host_events", (string)null);
                 });
 
+            modelBuilder.Entity("Provisioner.Core.Inventory.HostGroup", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Console")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Dns")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Domain")
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Gateway")
+                        .HasMaxLength(15)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Profile")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Settings", "Provisioner.Core.Inventory.HostGroup.Settings#InstallSettings", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Disk")
+                                .HasMaxLength(128)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Keyboard")
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Locale")
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Mirror")
+                                .HasMaxLength(512)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Packages")
+                                .HasMaxLength(4096)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Proxy")
+                                .HasMaxLength(512)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("TimeZone")
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<bool?>("WipeDisks")
+                                .HasColumnType("INTEGER");
+                        });
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("host_groups", (string)null);
+                });
+
             modelBuilder.Entity("Provisioner.Core.Inventory.HostRecord", b =>
                 {
                     b.Property<int>("Id")
@@ -151,6 +236,13 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Sqlite
                         .HasMaxLength(15)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("GroupId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("GroupName")
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Hostname")
                         .IsRequired()
                         .HasMaxLength(63)
@@ -175,6 +267,10 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Sqlite
 
                     b.Property<string>("Notes")
                         .HasMaxLength(4096)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Overrides")
+                        .HasMaxLength(16384)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("PrefixLength")
@@ -251,6 +347,8 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Sqlite
 
                     b.HasIndex("BuildToken")
                         .IsUnique();
+
+                    b.HasIndex("GroupId");
 
                     b.HasIndex("Hostname")
                         .IsUnique();
@@ -332,6 +430,14 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Sqlite
                         .HasForeignKey("HostId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Provisioner.Core.Inventory.HostRecord", b =>
+                {
+                    b.HasOne("Provisioner.Core.Inventory.HostGroup", null)
+                        .WithMany()
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Provisioner.Core.Inventory.InstallerLogLine", b =>
