@@ -7,7 +7,7 @@ namespace Provisioner.Web.Ui;
 /// A host's fields as the add and edit forms post them: plain strings, checked by
 /// <see cref="HostValidator"/> (through <see cref="HostService"/>), whose errors name the same fields.
 /// </summary>
-public sealed class HostForm
+public sealed class HostForm : InstallSettingsForm
 {
     public string? Mac { get; set; }
 
@@ -39,23 +39,8 @@ public sealed class HostForm
     /// <summary>The appliance the host is pinned to; empty for none.</summary>
     public string? Appliance { get; set; }
 
-    // The host's own install settings; empty: the site's (shown as the placeholder).
-    public string? Mirror { get; set; }
-
-    public string? Proxy { get; set; }
-
-    public string? TimeZone { get; set; }
-
-    public string? Locale { get; set; }
-
-    public string? Keyboard { get; set; }
-
-    public string? Disk { get; set; }
-
-    public string? Packages { get; set; }
-
-    /// <summary><c>true</c>, <c>false</c>, or empty for the site's.</summary>
-    public string? WipeDisks { get; set; }
+    /// <summary>The host's group by name; empty for none.</summary>
+    public string? Group { get; set; }
 
     public HostFields ToFields() => new()
     {
@@ -71,36 +56,21 @@ public sealed class HostForm
         Notes = string.IsNullOrWhiteSpace(Notes) ? null : Notes,
         Appliance = Blank(Appliance),
         SshKeys = (SshKeys ?? string.Empty).ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-        Settings = new InstallSettings
-        {
-            Mirror = Blank(Mirror), Proxy = Blank(Proxy), TimeZone = Blank(TimeZone), Locale = Blank(Locale), Keyboard = Blank(Keyboard),
-            Disk = Blank(Disk), Packages = Blank(Packages), WipeDisks = bool.TryParse(WipeDisks, out bool wipe) ? wipe : null,
-        },
+        Settings = ToSettings(),
+        Group = Blank(Group) ?? string.Empty,
     };
 
     public static HostForm From(HostRecord host)
     {
         HostFields fields = HostFields.From(host);
-        InstallSettings settings = host.Settings;
-        return new HostForm
+        var form = new HostForm
         {
             Mac = fields.Mac, Hostname = fields.Hostname, Domain = fields.Domain, Ip = fields.Ip, Gateway = fields.Gateway,
             Dns = string.Join(' ', fields.Dns ?? []), Profile = fields.Profile, Console = fields.Console, KernelArgs = fields.KernelArgs, Notes = fields.Notes,
-            Appliance = fields.Appliance, SshKeys = string.Join('\n', fields.SshKeys ?? []),
-            Mirror = settings.Mirror, Proxy = settings.Proxy, TimeZone = settings.TimeZone, Locale = settings.Locale, Keyboard = settings.Keyboard,
-            Disk = settings.Disk, Packages = settings.Packages, WipeDisks = settings.WipeDisks is { } wipe ? (wipe ? "true" : "false") : string.Empty,
+            Appliance = fields.Appliance, SshKeys = string.Join('\n', fields.SshKeys ?? []), Group = fields.Group,
         };
+        form.Fill(fields.Settings ?? new());
+        return form;
     }
 
-    /// <summary>The form field a validator error belongs to (errors are named as in the JSON API).</summary>
-    public static string FieldName(FieldError error) => error.Field switch
-    {
-        "kernelArgs" => nameof(KernelArgs),
-        // settings.timeZone: the form has the settings beside the other fields.
-        var f when f.StartsWith(HostValidator.SettingsPrefix, StringComparison.Ordinal) => FieldName(error with { Field = f[HostValidator.SettingsPrefix.Length..] }),
-        var f when f.Length > 0 => char.ToUpperInvariant(f[0]) + f[1..],
-        _ => string.Empty,
-    };
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -10,7 +10,7 @@ internal static class UiErrors
     {
         foreach (FieldError error in refused.Errors)
         {
-            string field = HostForm.FieldName(error);
+            string field = InstallSettingsForm.FieldName(error);
             // Errors that name no form field (a vanished host) go to the summary.
             state.AddModelError(field is "" or "Host" ? string.Empty : $"{prefix}.{field}", error.Message);
         }

@@ -236,6 +236,49 @@ public sealed partial class WebUiTests : IAsyncLifetime
         Assert.Equal(("installer: partitioning (partman-base)", 62), (json.Step, json.Progress));
     }
 
+    [Fact]
+    public async Task Groups_AddedInUi_BadValueBesideItsField_HostJoinsAndInherits_MisfitChangeNamesTheHost_UsedGroupStays()
+    {
+        IPage page = await AdminPageAsync();
+        await page.GotoAsync("/groups");
+        await page.FillAsync("#Form_Name", "rack-a");
+        await page.FillAsync("#Form_Gateway", "192.0.2.300");
+        await page.FillAsync("#Form_TimeZone", "Europe/Berlin");
+        await page.ClickAsync("button:has-text('Add group')");
+        Assert.Equal("true", await page.GetAttributeAsync("#Form_Gateway", "aria-invalid"));
+        Assert.Equal("[]", await _appliance.Api.GetStringAsync("/api/groups"));
+        await page.FillAsync("#Form_Gateway", "192.0.2.1");
+        await page.ClickAsync("button:has-text('Add group')");
+        await page.WaitForURLAsync(new Regex("/groups/[0-9]+$"));
+        string groupPage = page.Url;
+
+        // A host joins on its page, leaving its gateway and console empty: it takes the group's.
+        int id = await CreateHostAsync();
+        await page.GotoAsync($"/hosts/{id}");
+        await page.SelectOptionAsync("#Form_Group", "rack-a");
+        await page.FillAsync("#Form_Gateway", string.Empty);
+        await page.ClickAsync("button:has-text('Save')");
+        Assert.Equal("Saved.", await page.InnerTextAsync("[role=status]"));
+        System.Text.Json.JsonElement host = await _appliance.Api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/hosts/{id}");
+        Assert.Equal(("rack-a", "192.0.2.1", "Europe/Berlin"),
+            (host.GetProperty("group").GetString(), host.GetProperty("gateway").GetString(), host.GetProperty("settings").GetProperty("timeZone").GetString()));
+        Assert.Equal(string.Empty, await page.InputValueAsync("#Form_Gateway"));
+
+        // A gateway outside the member's subnet: refused, naming the host; nothing changes.
+        await page.GotoAsync(groupPage);
+        await page.FillAsync("#Form_Gateway", "198.51.100.1");
+        await page.ClickAsync("button:has-text('Save')");
+        Assert.Contains("host web01: gateway: 198.51.100.1 is outside the host's subnet", await page.InnerTextAsync("div.alert[role=alert]"), StringComparison.Ordinal);
+        Assert.Equal("192.0.2.1", (await _appliance.Api.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/groups/rack-a")).GetProperty("gateway").GetString());
+        await UiBrowser.ScreenshotAsync(page, "group-misfit");
+
+        await page.GotoAsync(groupPage);
+        await page.ClickAsync("summary:has-text('Delete')");
+        await page.ClickAsync("button:has-text('Delete rack-a')");
+        Assert.Contains("group rack-a has 1 host(s)", await page.InnerTextAsync("[role=status]"), StringComparison.Ordinal);
+        Assert.Single((await _appliance.Api.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/groups")).EnumerateArray());
+    }
+
     /// <summary>The test's boot dir has only debian12's kernel and initrd: ubuntu2004 lacks both.</summary>
     [Fact]
     public async Task Build_ProfileLackingBootFiles_HostPageWarns_DashboardHealthNamesTheFiles()
@@ -535,7 +578,8 @@ public sealed partial class WebUiTests : IAsyncLifetime
     public async Task EveryPage_NoCriticalAxeViolations_AndFitsAPhoneScreen()
     {
         int id = await CreateHostAsync();
-        string[] pages = ["/", "/hosts", $"/hosts/{id}", "/hosts/new", "/hosts/import", "/discovered", "/templates", "/keys", "/account", "/users"];
+        int group = (await (await _appliance.Api.PostAsJsonAsync("/api/groups", new { name = "rack-a", gateway = "192.0.2.1" })).Content.ReadFromJsonAsync<HostJson>())!.Id;
+        string[] pages = ["/", "/hosts", $"/hosts/{id}", "/hosts/new", "/hosts/import", "/groups", $"/groups/{group}", "/discovered", "/templates", "/keys", "/account", "/users"];
         foreach ((int width, string label) in new[] { (1280, "desktop"), (390, "phone") })
         {
             IPage page = await AdminPageAsync(width);

@@ -10,7 +10,7 @@ namespace Provisioner.Web.Pages.Hosts;
 
 /// <summary>One host: fields (edited in place), live build status and timeline, rendered config and preseed, build/cancel/delete.</summary>
 public sealed class DetailsModel(HostService hosts, BuildTracker tracker, TemplateStore templates, TemplatePreview preview, TransfersInFlight transfers, InstallerLogs logs,
-    Core.Boot.ProfileBootFiles bootFiles) : PageModel
+    Core.Boot.ProfileBootFiles bootFiles, HostGroupService groups) : PageModel
 {
     /// <summary>Installer log lines shown (and live-tailed) on the page; the download has them all.</summary>
     public const int LogTail = 200;
@@ -27,6 +27,8 @@ public sealed class DetailsModel(HostService hosts, BuildTracker tracker, Templa
     public IReadOnlyList<TransferProgress> Transfers { get; private set; } = [];
 
     public IReadOnlyList<string> Profiles => templates.List();
+
+    public IReadOnlyList<string> Groups { get; private set; } = [];
 
     /// <summary>What the host's pxelinux config and preseed look like with its profile, or the template error.</summary>
     public (string File, string Text, bool Failed)[] Rendered { get; private set; } = [];
@@ -122,6 +124,7 @@ public sealed class DetailsModel(HostService hosts, BuildTracker tracker, Templa
             return false;
         }
         Host = host;
+        Groups = await NewModel.GroupNamesAsync(groups, cancellationToken);
         Timeline = await tracker.TimelineAsync(id, cancellationToken);
         Timeline.Reverse();
         Transfers = transfers.List(id);

@@ -7,14 +7,19 @@ using Provisioner.Web.Ui;
 namespace Provisioner.Web.Pages.Hosts;
 
 /// <summary>Registers one host; a refused field is shown next to the field and nothing is saved.</summary>
-public sealed class NewModel(HostService hosts, TemplateStore templates) : PageModel
+public sealed class NewModel(HostService hosts, HostGroupService groups, TemplateStore templates) : PageModel
 {
     [BindProperty]
     public HostForm Form { get; set; } = new();
 
     public IReadOnlyList<string> Profiles => templates.List();
 
-    public void OnGet() => Form.Profile ??= Profiles.Count > 0 ? Profiles[0] : null;
+    public IReadOnlyList<string> Groups { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => Groups = await GroupNamesAsync(groups, cancellationToken);
+
+    internal static async Task<IReadOnlyList<string>> GroupNamesAsync(HostGroupService groups, CancellationToken cancellationToken) =>
+        [.. (await groups.ListAsync(cancellationToken)).Select(g => g.Group.Name)];
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
@@ -26,6 +31,7 @@ public sealed class NewModel(HostService hosts, TemplateStore templates) : PageM
         catch (InventoryException refused)
         {
             UiErrors.Show(ModelState, nameof(Form), refused);
+            Groups = await GroupNamesAsync(groups, cancellationToken);
             return Page();
         }
     }
