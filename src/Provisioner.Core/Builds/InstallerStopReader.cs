@@ -28,6 +28,8 @@ public sealed partial class InstallerStopReader
     private readonly Queue<string> _complaints = new(MaxComplaints);
     private string? _item;
     private string? _asking;
+    private readonly List<string> _substitutions = [];
+    private string _askedWith = string.Empty;
 
     /// <summary>Takes the next line; returns why the installer stopped when this line shows it, else null.</summary>
     public string? Read(string tag, string text)
@@ -38,12 +40,23 @@ public sealed partial class InstallerStopReader
             if (DebconfInput().Match(body) is { Success: true } input)
             {
                 _asking = input.Groups[1].Value;
+                // What the question's text was filled in with: for preseed/command_failed, the command and its exit code.
+                _askedWith = string.Join("; ", _substitutions);
+                _substitutions.Clear();
+                return null;
+            }
+            if (DebconfSubstitution().Match(body) is { Success: true } substitution && substitution.Groups[1].Value != "ID")
+            {
+                string value = substitution.Groups[2].Value;
+                _substitutions.Add($"{substitution.Groups[1].Value} {(value.Length <= MaxComplaintLength ? value : value[..MaxComplaintLength] + "…")}");
                 return null;
             }
             if (_asking is { } question && DebconfReply().Match(body) is { Success: true } reply)
             {
                 _asking = null;
-                return reply.Groups[1].Value == "0" ? Stopped($"waiting for an answer to {question}") : null;
+                return reply.Groups[1].Value == "0"
+                    ? Stopped($"waiting for an answer to {question}{(_askedWith.Length > 0 ? $" [{_askedWith}]" : string.Empty)}")
+                    : null;
             }
             return null;
         }
@@ -124,6 +137,10 @@ public sealed partial class InstallerStopReader
         }
         return text[at..].Trim();
     }
+
+    /// <summary>cdebconf's debug line for a SUBST: <c>Adding [CODE] -&gt; [10]</c> (<c>ID</c> lines are the preseed being loaded).</summary>
+    [GeneratedRegex(@"^Adding \[([A-Z_]{1,32})\] -> \[(.*)\]$")]
+    private static partial Regex DebconfSubstitution();
 
     [GeneratedRegex(@"^--> INPUT \S+ (\S{1,100})$")]
     private static partial Regex DebconfInput();

@@ -38,6 +38,26 @@ public sealed class InstallerStopReaderTests
             + " (anna: 2026-12-02 11:35:40 ERROR 404: Not Found.; anna: WARNING **: package retrieval failed)", stopped);
     }
 
+    /// <summary>Seen here (QEMU, Debian 12 d-i): a preseed command that exits non-zero; d-i fills its error with the command and the code.</summary>
+    [Fact]
+    public void PreseedCommandFails_StopsNamingTheCommandAndItsCode()
+    {
+        var reader = new InstallerStopReader();
+        Assert.Null(Feed(reader,
+            ("main-menu", "main-menu[201]: INFO: Menu item 'network-preseed' selected"),
+            ("debconf", "debconf: Adding [ID] -> [grub-installer/bootdev]"),
+            ("debconf", "debconf: --> INPUT high netcfg/get_domain"),
+            ("debconf", "debconf: <-- 30 question skipped"),
+            ("debconf", "debconf: Adding [COMMAND] -> [wget -q -O /dev/null http://192.0.2.2:8080/build/x/early; kill-all-dhcp; netcfg; debconf-set partman-auto/disk \"$(list-devices disk | head -n1)\"]"),
+            ("debconf", "debconf: Adding [CODE] -> [10]"),
+            ("debconf", "debconf: --> INPUT critical preseed/command_failed")));
+
+        string? stopped = reader.Read("debconf", "debconf: <-- 0 question will be asked");
+
+        Assert.Equal("installer stopped at network-preseed: waiting for an answer to preseed/command_failed"
+            + " [COMMAND wget -q -O /dev/null http://192.0.2.2:8080/build/x/early; kill-all-dhcp; netcfg; debconf-set partman-auto/disk \"$(list-devices disk | head -n1)\"; CODE 10]", stopped);
+    }
+
     [Fact]
     public void PreseededOrLowPriorityQuestion_Skipped_NotAStop()
     {

@@ -76,7 +76,8 @@ public sealed class DebianInstallerTests(Xunit.Abstractions.ITestOutputHelper ou
         await site.WaitForTimelineAsync("test01", "installer stopped at ", Limit);
         string failed = await site.ShowAsync("test01");
         Assert.Contains("\"state\": \"failed\"", failed, StringComparison.Ordinal);
-        Assert.Matches(@"syslog   failed     installer stopped at choose-mirror: waiting for an answer to mirror/", failed);
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(failed, @"syslog   failed     installer stopped at choose-mirror: waiting for an answer to mirror/"),
+            $"not stopped at choose-mirror:\n{failed}\n--- installer log, end:\n{string.Join('\n', (await NamespaceLab.CliAsync(site.Dir, "hosts", "log", "test01")).Split('\n').TakeLast(60))}");
         JsonElement alert = await webhook.AlertAsync("build.failed", TimeSpan.FromMinutes(1));
         Assert.Equal("test01", alert.GetProperty("host").GetProperty("hostname").GetString());
         Assert.StartsWith("installer stopped at choose-mirror: waiting for an answer to mirror/", alert.GetProperty("reason").GetString(), StringComparison.Ordinal);
