@@ -29,6 +29,17 @@ public sealed class HostGroupService(InventoryDatabase database, HostGroupValida
         return await Find(db.Groups.AsNoTracking(), key, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>A group by id or name with its member count (one count query, not the whole list); null when there is none.</summary>
+    public async Task<HostGroupSummary?> FindWithCountAsync(string key, CancellationToken cancellationToken)
+    {
+        await using InventoryDbContext db = database.CreateContext();
+        if (await Find(db.Groups.AsNoTracking(), key, cancellationToken).ConfigureAwait(false) is not { } group)
+        {
+            return null;
+        }
+        return new(group, await db.Hosts.CountAsync(h => h.GroupId == group.Id, cancellationToken).ConfigureAwait(false));
+    }
+
     public async Task<HostGroup> CreateAsync(HostGroupFields fields, CancellationToken cancellationToken)
     {
         DateTime now = time.GetUtcNow().UtcDateTime;

@@ -86,10 +86,7 @@ internal static class GroupsCommand
         return remove;
     }
 
-    private static async Task<HostGroupSummary> ResolveAsync(IServiceProvider services, string key, CancellationToken ct)
-    {
-        HostGroup group = await services.GetRequiredService<HostGroupService>().FindAsync(key, ct).ConfigureAwait(false)
+    private static async Task<HostGroupSummary> ResolveAsync(IServiceProvider services, string key, CancellationToken ct) =>
+        await services.GetRequiredService<HostGroupService>().FindWithCountAsync(key, ct).ConfigureAwait(false)
             ?? throw HostGroupService.NotFound($"with id or name '{key}'");
-        return (await services.GetRequiredService<HostGroupService>().ListAsync(ct).ConfigureAwait(false)).Single(s => s.Group.Id == group.Id);
-    }
 }

@@ -37,11 +37,11 @@ public static class GroupEndpoints
 
     internal static async Task<Results<Ok<HostGroupDto>, ProblemHttpResult>> Get(string key, HostGroupService service, CancellationToken ct)
     {
-        if (await service.FindAsync(key, ct).ConfigureAwait(false) is not { } group)
+        if (await service.FindWithCountAsync(key, ct).ConfigureAwait(false) is not { } found)
         {
             return TypedResults.Problem($"no group with id or name '{key}'", statusCode: 404, title: "Not found");
         }
-        return TypedResults.Ok(HostGroupDto.From(group, await CountAsync(service, group, ct).ConfigureAwait(false)));
+        return TypedResults.Ok(HostGroupDto.From(found.Group, found.Hosts));
     }
 
     internal static async Task<Created<HostGroupDto>> Create(HostGroupFields fields, HostGroupService service, CancellationToken ct)
@@ -53,7 +53,8 @@ public static class GroupEndpoints
     internal static async Task<Ok<HostGroupDto>> Update(int id, HostGroupFields fields, bool partial, HostGroupService service, CancellationToken ct)
     {
         HostGroup group = await service.UpdateAsync(id, fields, partial, ct).ConfigureAwait(false);
-        return TypedResults.Ok(HostGroupDto.From(group, await CountAsync(service, group, ct).ConfigureAwait(false)));
+        HostGroupSummary? found = await service.FindWithCountAsync(group.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
+        return TypedResults.Ok(HostGroupDto.From(group, found?.Hosts ?? 0));
     }
 
     internal static async Task<NoContent> Delete(int id, HostGroupService service, CancellationToken ct)
@@ -61,7 +62,4 @@ public static class GroupEndpoints
         await service.DeleteAsync(id, ct).ConfigureAwait(false);
         return TypedResults.NoContent();
     }
-
-    private static async Task<int> CountAsync(HostGroupService service, HostGroup group, CancellationToken ct) =>
-        (await service.ListAsync(ct).ConfigureAwait(false)).FirstOrDefault(s => s.Group.Id == group.Id)?.Hosts ?? 0;
 }

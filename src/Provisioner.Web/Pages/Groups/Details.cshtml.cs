@@ -61,7 +61,7 @@ public sealed class DetailsModel(HostGroupService groups, TemplateStore template
 
     private async Task<bool> LoadAsync(int id, CancellationToken cancellationToken)
     {
-        HostGroupSummary? found = (await groups.ListAsync(cancellationToken)).FirstOrDefault(g => g.Group.Id == id);
+        HostGroupSummary? found = await groups.FindWithCountAsync(id.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
         Group = found!;
         return found is not null;
     }

@@ -78,8 +78,9 @@ public sealed class DetailsModel(HostService hosts, BuildTracker tracker, Templa
 
     public async Task<IActionResult> OnPostBuildAsync(int id, CancellationToken cancellationToken)
     {
-        IActionResult result = await ChangeAsync(id, () => tracker.RequestBuildAsync(id, EventSources.Web, cancellationToken), "Build requested: the host installs at its next PXE boot.");
-        if (await hosts.FindAsync(id.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken) is { } host)
+        HostRecord? host = null;
+        IActionResult result = await ChangeAsync(id, async () => host = await tracker.RequestBuildAsync(id, EventSources.Web, cancellationToken), "Build requested: the host installs at its next PXE boot.");
+        if (host is not null)
         {
             IReadOnlyList<string> warnings = await bootFiles.BuildWarningsAsync(host.Profile);
             Warning = warnings.Count > 0 ? string.Join(" ", warnings.Select(w => w + ".")) : null;
