@@ -16,9 +16,12 @@ public sealed partial class HostDirectory
     /// <summary>Hosts read per query by <see cref="PreloadAsync"/>; settable for tests.</summary>
     internal int PreloadPage { get; init; } = 2_000;
 
-    /// <summary>While a preload runs: the generation at which each host was last dropped.</summary>
+    /// <summary>
+    /// The generation at which each host was last dropped since the last <see cref="Clear"/>: what a
+    /// look-up or a preload read is cached unless that host (or everything) changed since it was read.
+    /// At most one entry per host id.
+    /// </summary>
     private readonly ConcurrentDictionary<int, long> _droppedAt = new();
-    private volatile bool _preloading;
     private long _clearedAt;
 
     /// <summary>
@@ -34,44 +37,35 @@ public sealed partial class HostDirectory
         await RevalidateAsync(cancellationToken).ConfigureAwait(false);
         int after = 0;
         int loaded = 0;
-        _preloading = true;
-        try
+        while (loaded < MaxPreloaded)
         {
-            while (loaded < MaxPreloaded)
+            long readAt = Volatile.Read(ref _generation);
+            List<HostRecord> page;
+            await using (InventoryDbContext db = database.CreateContext())
             {
-                long readAt = Volatile.Read(ref _generation);
-                List<HostRecord> page;
-                await using (InventoryDbContext db = database.CreateContext())
-                {
-                    page = await db.Hosts.AsNoTracking().Where(h => h.Id > after).OrderBy(h => h.Id)
-                        .Take(Math.Min(PreloadPage, MaxPreloaded - loaded)).ToListAsync(cancellationToken).ConfigureAwait(false);
-                }
-                foreach (HostRecord host in page)
-                {
-                    Preloaded(host, readAt);
-                }
-                loaded += page.Count;
-                if (page.Count < PreloadPage)
-                {
-                    break;
-                }
-                after = page[^1].Id;
+                page = await db.Hosts.AsNoTracking().Where(h => h.Id > after).OrderBy(h => h.Id)
+                    .Take(Math.Min(PreloadPage, MaxPreloaded - loaded)).ToListAsync(cancellationToken).ConfigureAwait(false);
             }
-        }
-        finally
-        {
-            _preloading = false;
-            _droppedAt.Clear();
+            foreach (HostRecord host in page)
+            {
+                Cache(host, readAt);
+            }
+            loaded += page.Count;
+            if (page.Count < PreloadPage)
+            {
+                break;
+            }
+            after = page[^1].Id;
         }
         return loaded;
     }
 
     /// <summary>
     /// Caches a host read at generation <paramref name="readAt"/> unless it (or everything) was
-    /// dropped since. Unlike <see cref="Remember"/>, other hosts' changes do not count: a busy
-    /// appliance changes some host all the time (measured: the preload skipped most pages while builds ran).
+    /// dropped since. Other hosts' changes do not count: a busy appliance changes some host all the
+    /// time (measured: the preload skipped most pages while builds ran).
     /// </summary>
-    private void Preloaded(HostRecord host, long readAt)
+    private void Cache(HostRecord host, long readAt)
     {
         if (!Unchanged(host.Id, readAt))
         {

@@ -33,7 +33,7 @@ public static class BootConfigEndpoints
             return PlainText.NotFound($"{loader.Description}{name}: no such config\n");
         }
         // A transfer like any other: build tracking records the config as served once it went out whole.
-        HttpTransferEvents.Track(context, loader.Description + name, System.Text.Encoding.UTF8.GetByteCount(config), bus, time);
+        HttpTransferEvents.Track(context, loader.Description + name, System.Text.Encoding.UTF8.GetByteCount(config), bus, time, inFlight: false);
         return PlainText.Ok(config);
     }
 }

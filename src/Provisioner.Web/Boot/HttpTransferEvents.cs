@@ -13,7 +13,12 @@ internal static class HttpTransferEvents
 {
     private const string Protocol = "http";
 
-    public static void Track(HttpContext context, string path, long size, IEventBus bus, TimeProvider time)
+    /// <param name="inFlight">
+    /// Whether the transfer is listed while it runs (<see cref="TransferStarted"/>, for the progress a
+    /// host page shows). A rendered config of a few hundred bytes is over before anyone could see it:
+    /// only its end is published, one event instead of two on the busiest path (bench/render.sh).
+    /// </param>
+    public static void Track(HttpContext context, string path, long size, IEventBus bus, TimeProvider time, bool inFlight = true)
     {
         // Only complete GETs: HEAD and ranges are probes and resumptions, not a transfer of the file.
         if (!HttpMethods.IsGet(context.Request.Method) || context.Request.Headers.Range.Count > 0)
@@ -25,7 +30,10 @@ internal static class HttpTransferEvents
         CountingStream counted = WhenEnded(context, size, delivered => bus.Publish(delivered
             ? new TransferCompleted(time.GetUtcNow(), Protocol, peer, path, size, Stopwatch.GetElapsedTime(started))
             : new TransferFailed(time.GetUtcNow(), Protocol, peer, path, size, 0, "connection closed before the end")));
-        bus.Publish(new TransferStarted(time.GetUtcNow(), Protocol, peer, path, size) { BytesSent = () => counted.Written });
+        if (inFlight)
+        {
+            bus.Publish(new TransferStarted(time.GetUtcNow(), Protocol, peer, path, size) { BytesSent = () => counted.Written });
+        }
     }
 
     /// <summary>Counts the response body of <paramref name="size"/> bytes; <paramref name="ended"/> learns, once the response is over, whether all of it went out.</summary>

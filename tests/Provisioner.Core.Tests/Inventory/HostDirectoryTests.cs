@@ -39,6 +39,34 @@ public sealed class HostDirectoryTests
     }
 
     [Fact]
+    public async Task ChangeInThisProcess_HostAsSavedAnsweredFromMemory()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        HostRecord host = await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
+        Assert.True(MacAddress.TryParse("aa:bb:cc:dd:ee:01", out MacAddress mac));
+        // Its first look-up runs the change check, whose first run starts from an empty directory.
+        Assert.Equal(BuildState.Idle, (await inventory.Lookup.FindByMacAsync(mac, default))?.State);
+
+        // A build step (what every first fetch of a building host is) saves the host...
+        string token = (await inventory.Tracker.RequestBuildAsync(host.Id, EventSources.Api, default)).BuildToken!;
+        await DeleteAllHostsBehindTheDirectorysBackAsync(inventory);
+
+        // ...and the directory holds it as saved: no database read needed for its next request.
+        HostRecord? byMac = await inventory.Lookup.FindByMacAsync(mac, default);
+        Assert.Equal((BuildState.Pending, token), (byMac?.State, byMac?.BuildToken));
+        Assert.Equal(host.Id, (await inventory.Lookup.FindByTokenAsync(token, default))?.Id);
+    }
+
+    private static async Task DeleteAllHostsBehindTheDirectorysBackAsync(TestInventory inventory)
+    {
+        await using Microsoft.Data.Sqlite.SqliteConnection connection = new($"Data Source={Path.Join(inventory.Dir, "provisioner.db")}");
+        await connection.OpenAsync();
+        await using Microsoft.Data.Sqlite.SqliteCommand delete = connection.CreateCommand();
+        delete.CommandText = "DELETE FROM hosts";
+        Assert.True(await delete.ExecuteNonQueryAsync() > 0);
+    }
+
+    [Fact]
     public async Task PreloadAsync_SeveralPages_AnswersEveryHostFromMemory()
     {
         await using TestInventory inventory = await TestInventory.CreateAsync();
