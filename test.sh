@@ -12,6 +12,8 @@ require_dotnet
 apt_ensure pxelinux syslinux-common tftp-hpa atftp curl busybox iproute2 procps util-linux
 # ssh-keygen makes the real keys the SSH key tests read.
 apt_ensure openssh-client
+# debconf-set-selections --checkonly parses every shipped preseed as d-i would.
+apt_ensure debconf
 # libpcap: SharpPcap reads the .pcap fixtures of the capture tests with it.
 apt_ensure libpcap0.8
 # A real PXE client: QEMU's iPXE ROM booting Debian's netboot installer, with dnsmasq for DHCP, all

@@ -77,7 +77,7 @@ measure() { # label common...
   local out="$work/$label.results" t0 t1
   : > "$out"
   t0=$(date +%s%N)
-  "$bin" hosts import "$work/hosts.csv" "$@" >/dev/null
+  "$bin" hosts import "$work/hosts.csv" --init "$@" >/dev/null
   t1=$(date +%s%N)
   echo "import $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')" >> "$out"
   if [ "$label" = postgres ]; then

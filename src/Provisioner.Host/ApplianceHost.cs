@@ -66,10 +66,23 @@ internal static class ApplianceHost
         logging.Services.Configure<ConsoleFormatterOptions>(ConsoleFormatterNames.Systemd, o => o.IncludeScopes = true);
     }
 
-    /// <summary>The configuration sources of <c>serve</c> and of every other command, in precedence order.</summary>
+    /// <summary>The site's settings file, read by every command when it exists (as the systemd unit's install writes it).</summary>
+    public const string SystemConfigFile = "/etc/provisioner/appsettings.json";
+
+    /// <summary>Names another file in place of <see cref="SystemConfigFile"/> (as GIT_CONFIG_SYSTEM does for git): for tests and unusual installs.</summary>
+    public const string SystemConfigVariable = "PROVISIONER_SYSTEM_CONFIG";
+
+    /// <summary>
+    /// The configuration sources of <c>serve</c> and of every other command, in precedence order, so a
+    /// <c>provisioner hosts …</c> typed anywhere finds the inventory <c>serve</c> uses: the file beside
+    /// the binary, <see cref="SystemConfigFile"/>, ./appsettings.json, <c>--config</c>, PROVISIONER_*
+    /// variables, the command line.
+    /// </summary>
     public static IConfigurationBuilder AddSources(IConfigurationBuilder config, IReadOnlyDictionary<string, string?> overrides, string? configFile)
     {
+        string system = Environment.GetEnvironmentVariable(SystemConfigVariable) is { Length: > 0 } named ? Path.GetFullPath(named) : SystemConfigFile;
         config.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddJsonFile(system, optional: true)
             .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true);
         if (configFile is not null)
         {

@@ -34,6 +34,7 @@ public static class WebServiceCollectionExtensions
         AuthenticationBuilder authentication = services.AddAuthentication(UiRoles.Scheme)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         services.AddProvisionerUi(authentication);
+        services.AddApiDocument();
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(BearerTokenHandler.SchemeName).RequireAuthenticatedUser());
         return services;
@@ -64,6 +65,7 @@ public static class WebServiceCollectionExtensions
         api.MapBindingApi();
         api.MapTokenApi();
         api.MapKeyApi();
+        app.MapApiDocument();
         app.MapProvisionerUi();
         return app;
     }

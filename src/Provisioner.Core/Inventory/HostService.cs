@@ -113,35 +113,61 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
 
     public async Task<HostRecord> CreateAsync(HostFields fields, CancellationToken cancellationToken)
     {
-        IReadOnlyList<HostRecord> created = await AddAllAsync([fields], _ => string.Empty, [], cancellationToken).ConfigureAwait(false);
-        return created[0];
+        ImportResult created = await AddAllAsync([fields], _ => string.Empty, [], update: false, cancellationToken).ConfigureAwait(false);
+        return created.Added[0];
     }
 
     /// <summary>
     /// Adds every parsed line or none. Problems of every line (shape, fields, clashes with the
     /// inventory or with other lines) are reported together, each prefixed with its line number.
     /// </summary>
-    public Task<IReadOnlyList<HostRecord>> ImportAsync(ParsedImport parsed, CancellationToken cancellationToken) =>
-        AddAllAsync(parsed.Entries, i => ParsedImport.Label(parsed.Lines[i]), parsed.Errors, cancellationToken);
+    public async Task<IReadOnlyList<HostRecord>> ImportAsync(ParsedImport parsed, CancellationToken cancellationToken) =>
+        (await ImportAsync(parsed, update: false, cancellationToken).ConfigureAwait(false)).Added;
 
-    private async Task<IReadOnlyList<HostRecord>> AddAllAsync(IReadOnlyList<HostFields> entries, Func<int, string> label,
-        IReadOnlyList<FieldError> priorErrors, CancellationToken cancellationToken)
+    /// <summary>
+    /// As <see cref="ImportAsync(ParsedImport, CancellationToken)"/>; with <paramref name="update"/>, a line
+    /// whose MAC is a registered host changes that host instead of clashing with it: the fields the line
+    /// gives replace the host's, the others stay (an address without a prefix keeps the host's prefix).
+    /// Still all or nothing, added and changed together.
+    /// </summary>
+    public Task<ImportResult> ImportAsync(ParsedImport parsed, bool update, CancellationToken cancellationToken) =>
+        AddAllAsync(parsed.Given, i => ParsedImport.Label(parsed.Lines[i]), parsed.Errors, update, cancellationToken, parsed.WithDefaults);
+
+    /// <param name="entries">Each line's fields as given.</param>
+    /// <param name="forNewHost">What a new host gets from its line (the import's defaults added); updates take the line as given.</param>
+    private async Task<ImportResult> AddAllAsync(IReadOnlyList<HostFields> entries, Func<int, string> label,
+        IReadOnlyList<FieldError> priorErrors, bool update, CancellationToken cancellationToken, Func<HostFields, HostFields>? forNewHost = null)
     {
         DateTime now = time.GetUtcNow().UtcDateTime;
         var valid = new List<HostRecord>(entries.Count);
         var validLabels = new List<string>(entries.Count);
         var errors = new List<FieldError>(priorErrors);
         await using InventoryDbContext db = database.CreateContext();
-        Dictionary<string, HostGroup> groups = await GroupsAsync(db, entries.Select(e => e.Group), cancellationToken).ConfigureAwait(false);
+        Dictionary<string, HostRecord> existing = update ? await ByMacAsync(db, entries, cancellationToken).ConfigureAwait(false) : [];
+        Dictionary<string, HostGroup> groups = await GroupsAsync(db, entries.Select(e => forNewHost?.Invoke(e).Group ?? e.Group).Concat(existing.Values.Select(h => h.GroupName)), cancellationToken).ConfigureAwait(false);
+        var changed = new HashSet<HostRecord>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < entries.Count; i++)
         {
-            var host = new HostRecord { Mac = "", Hostname = "", Ip = "", Profile = "", State = BuildState.Idle, CreatedAt = now, UpdatedAt = now };
-            if (!TryGroup(entries[i].Group, groups, out HostGroup? group, out FieldError? unknown))
+            HostFields fields = entries[i];
+            HostRecord host;
+            if (existing.TryGetValue(CanonicalMac(fields.Mac), out HostRecord? known) && !changed.Contains(known))
+            {
+                host = known;
+                fields = fields with { Ip = fields.Ip is { } ip && !ip.Contains('/', StringComparison.Ordinal) ? $"{ip.Trim()}/{host.PrefixLength}" : fields.Ip };
+                fields = fields.Over(HostFields.From(host));
+                changed.Add(host);
+            }
+            else
+            {
+                fields = forNewHost?.Invoke(fields) ?? fields;
+                host = new HostRecord { Mac = "", Hostname = "", Ip = "", Profile = "", State = BuildState.Idle, CreatedAt = now, UpdatedAt = now };
+            }
+            if (!TryGroup(fields.Group, groups, out HostGroup? group, out FieldError? unknown))
             {
                 errors.Add(unknown with { Field = label(i) + unknown.Field });
                 continue;
             }
-            IReadOnlyList<FieldError> problems = validator.Apply(entries[i], host, group);
+            IReadOnlyList<FieldError> problems = validator.Apply(fields, host, group);
             errors.AddRange(problems.Select(e => e with { Field = label(i) + e.Field }));
             if (problems.Count == 0)
             {
@@ -155,9 +181,42 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
             throw new InventoryException(errors.Count > 0 ? InventoryErrorKind.Invalid : InventoryErrorKind.Conflict,
                 [.. errors.Concat(conflicts).OrderBy(e => LineOf(e.Field))]);
         }
-        await InsertAsync(db, valid, i => validLabels[i], cancellationToken).ConfigureAwait(false);
-        directory.Created(valid);
-        return valid;
+        List<HostRecord> updated = [.. valid.Where(changed.Contains)];
+        foreach (HostRecord host in updated)
+        {
+            host.UpdatedAt = now;
+            host.Revision++;
+        }
+        List<HostRecord> added = [.. valid.Where(h => !changed.Contains(h))];
+        var labelOf = new Dictionary<HostRecord, string>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < valid.Count; i++)
+        {
+            labelOf[valid[i]] = validLabels[i];
+        }
+        List<HostRecord> saved = [.. updated, .. added];
+        await InsertAsync(db, added, updated, i => labelOf[saved[i]], cancellationToken).ConfigureAwait(false);
+        directory.Created(added);
+        foreach (HostRecord host in updated)
+        {
+            directory.Updated(host);
+        }
+        return new ImportResult(added, updated);
+    }
+
+    private static string CanonicalMac(string? mac) => MacAddress.TryParse(mac?.Trim() ?? string.Empty, out MacAddress parsed) ? parsed.ToString() : string.Empty;
+
+    /// <summary>The registered hosts the entries' MACs name, tracked (they are about to change), by canonical MAC.</summary>
+    private static async Task<Dictionary<string, HostRecord>> ByMacAsync(InventoryDbContext db, IReadOnlyList<HostFields> entries, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, HostRecord>(StringComparer.Ordinal);
+        foreach (string[] slice in entries.Select(e => CanonicalMac(e.Mac)).Where(m => m.Length > 0).Distinct(StringComparer.Ordinal).Chunk(ConflictSlice))
+        {
+            foreach (HostRecord host in await db.Hosts.Where(h => slice.Contains(h.Mac)).ToListAsync(cancellationToken).ConfigureAwait(false))
+            {
+                found[host.Mac] = host;
+            }
+        }
+        return found;
     }
 
     private static int LineOf(string field) =>
@@ -302,10 +361,16 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
     /// forgets each chunk once it is sent: with EF Core tracking all 100,000 hosts of an import at
     /// once, the CLI peaked at 920-970 MB RSS on SQLite; this way at 710-740 MB.
     /// </summary>
-    private static Task InsertAsync(InventoryDbContext db, List<HostRecord> hosts, Func<int, string> label, CancellationToken cancellationToken) =>
-        SaveAsync(db, hosts, label, async () =>
+    /// <remarks>The <paramref name="updated"/> hosts (tracked, changed in place) are saved first, in the same transaction.</remarks>
+    private static Task InsertAsync(InventoryDbContext db, List<HostRecord> hosts, List<HostRecord> updated, Func<int, string> label, CancellationToken cancellationToken) =>
+        SaveAsync(db, [.. updated, .. hosts], label, async () =>
         {
             await using IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            if (updated.Count > 0)
+            {
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                db.ChangeTracker.Clear();
+            }
             foreach (HostRecord[] chunk in hosts.Chunk(InsertChunk))
             {
                 db.Hosts.AddRange(chunk);

@@ -11,9 +11,17 @@ public sealed class TemplatePreview(TemplateStore templates, IOptions<PreseedOpt
 {
     public const string Hidden = "********";
 
-    /// <summary>The text, or <see cref="TemplateException"/> with file and line.</summary>
+    /// <summary>
+    /// The text, or <see cref="TemplateException"/> with file and line. Without a host, a loader's
+    /// <c>default</c> file renders as it is served; every other file needs one (its variables are a
+    /// host's), so it renders for <see cref="SampleHost"/>.
+    /// </summary>
     public async ValueTask<string> RenderAsync(string file, HostRecord? host, string baseUrl)
     {
+        if (host is null && !IsServerWide(file))
+        {
+            host = SampleHost(file);
+        }
         var masked = new PreseedOptions
         {
             RootPasswordHash = string.IsNullOrEmpty(secrets.Value.RootPasswordHash) ? string.Empty : Hidden,
@@ -29,5 +37,19 @@ public sealed class TemplatePreview(TemplateStore templates, IOptions<PreseedOpt
             return await templates.RenderAsync(file, TemplateModel.ForFinish(host, urls, masked, siteKeys)).ConfigureAwait(false);
         }
         return await templates.RenderAsync(file, host is null ? TemplateModel.ForServer(urls, masked) : TemplateModel.ForHost(host, urls, masked)).ConfigureAwait(false);
+    }
+
+    /// <summary>A loader's <c>default</c> file: what a machine gets before any host is known, rendered with no host.</summary>
+    public static bool IsServerWide(string file) => !TemplateStore.IsFinish(file) && Path.GetFileNameWithoutExtension(file) == "default";
+
+    /// <summary>A host made up to show what a host's file looks like: TEST-NET addresses, the profile the file is named after.</summary>
+    public static HostRecord SampleHost(string file)
+    {
+        string name = Path.GetFileNameWithoutExtension(file);
+        return new HostRecord
+        {
+            Mac = "52:54:00:12:34:56", Hostname = "sample", Domain = "example.org", Ip = "192.0.2.10", PrefixLength = 24, Gateway = "192.0.2.1",
+            Dns = ["192.0.2.53"], Profile = name is "default" or "localboot" ? HostValidator.DefaultProfile : name, State = BuildState.Pending,
+        };
     }
 }

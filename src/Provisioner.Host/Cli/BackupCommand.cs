@@ -46,7 +46,7 @@ internal static class BackupCommand
                 Console.WriteLine($"the replaced database is kept as {kept}");
             }
             return 0;
-        }, ct));
+        }, ct, mayCreate: true));
         return command;
     }
 

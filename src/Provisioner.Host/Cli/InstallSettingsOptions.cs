@@ -15,9 +15,11 @@ internal sealed class InstallSettingsOptions
     private readonly Option<string> _packages = new("--packages") { Description = "Extra packages, separated by spaces, or none" };
     private readonly Option<bool?> _wipeDisks = new("--wipe-disks") { Description = "Remove old LVM and RAID on the disk without asking (true or false); default: the site's, else true" };
 
+    public IEnumerable<Option> All => [_mirror, _proxy, _timeZone, _locale, _keyboard, _disk, _packages, _wipeDisks];
+
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { _mirror, _proxy, _timeZone, _locale, _keyboard, _disk, _packages, _wipeDisks })
+        foreach (Option option in All)
         {
             command.Options.Add(option);
         }

@@ -22,7 +22,7 @@ public static class HostEndpoints
         hosts.MapPost("/{id:int}/build", Build);
         hosts.MapPost("/{id:int}/cancel", Cancel);
         hosts.MapGet("/{id:int}/events", Events);
-        hosts.MapGet("/{id:int}/log", Log);
+        hosts.MapGet("/{id:int}/log", Log).Produces<string>(StatusCodes.Status200OK, "text/plain");
         hosts.MapGet("/{id:int}/transfers", (int id, TransfersInFlight transfers) =>
             TypedResults.Ok(transfers.List(id).Select(t => new { t.Protocol, t.Path, t.Size, t.BytesSent, t.Percent, t.StartedAt, Peer = t.Peer.ToString() })));
         return hosts;

@@ -11,7 +11,8 @@ namespace Provisioner.Web.Api;
 /// <summary>
 /// <c>POST /api/import?format=ip2mac|csv</c> with the file as the body; fields a file does not
 /// carry come from the query (<c>prefix</c>, <c>gateway</c>, <c>dns</c>, <c>domain</c>,
-/// <c>profile</c>, <c>console</c>). <c>GET /api/export</c> gives CSV.
+/// <c>profile</c>, <c>console</c>); <c>update=true</c> changes the registered hosts a line names by
+/// MAC instead of refusing them. <c>GET /api/export</c> gives CSV.
 /// </summary>
 public static class ImportEndpoints
 {
@@ -19,20 +20,26 @@ public static class ImportEndpoints
 
     public static RouteGroupBuilder MapImportApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/import", Import);
-        api.MapGet("/export", Export);
+        api.MapPost("/import", Import).Accepts<string>("text/plain", "text/csv");
+        api.MapGet("/export", Export).Produces<string>(StatusCodes.Status200OK, "text/csv");
         return api;
     }
 
-    internal sealed record ImportResult(int Imported, IReadOnlyList<HostDto> Hosts);
+    /// <summary><c>imported</c>: hosts added; <c>updated</c>: registered hosts changed (update=true); <c>hosts</c>: both, as saved.</summary>
+    internal sealed record ImportAnswer(int Imported, int Updated, IReadOnlyList<HostDto> Hosts);
 
-    internal static async Task<Results<Ok<ImportResult>, ProblemHttpResult>> Import(HttpRequest request, HostService service, CancellationToken ct)
+    internal static async Task<Results<Ok<ImportAnswer>, ProblemHttpResult>> Import(HttpRequest request, HostService service, CancellationToken ct)
     {
         IQueryCollection q = request.Query;
         string formatText = q["format"].FirstOrDefault() ?? "ip2mac";
         if (!Enum.TryParse(formatText, ignoreCase: true, out HostImportFormat format) || int.TryParse(formatText, out _))
         {
             return TypedResults.Problem($"format '{formatText}' is not ip2mac or csv", statusCode: 400, title: "Invalid import");
+        }
+        bool update = false;
+        if (q["update"].FirstOrDefault() is { } updateText && !bool.TryParse(updateText, out update))
+        {
+            return TypedResults.Problem($"update '{updateText}' is not true or false", statusCode: 400, title: "Invalid import");
         }
         int? prefix = null;
         if (q["prefix"].FirstOrDefault() is { } prefixText)
@@ -63,8 +70,8 @@ public static class ImportEndpoints
             Profile = q["profile"].FirstOrDefault(),
             Console = q["console"].FirstOrDefault(),
         };
-        IReadOnlyList<HostRecord> hosts = await service.ImportAsync(HostImportParser.Parse(text, format, defaults, prefix), ct).ConfigureAwait(false);
-        return TypedResults.Ok(new ImportResult(hosts.Count, hosts.Select(HostDto.From).ToList()));
+        ImportResult result = await service.ImportAsync(HostImportParser.Parse(text, format, defaults, prefix), update, ct).ConfigureAwait(false);
+        return TypedResults.Ok(new ImportAnswer(result.Added.Count, result.Updated.Count, result.Added.Concat(result.Updated).Select(HostDto.From).ToList()));
     }
 
     internal static async Task<ContentHttpResult> Export(HostService service, CancellationToken ct) =>

@@ -20,4 +20,7 @@ public static class UiFormat
 
     /// <summary>The badge's CSS class: one colour per state.</summary>
     public static string Badge(BuildState state) => "badge badge-" + state.Name();
+
+    /// <summary>A build's progress bar in its state's colour: red once failed, green once done.</summary>
+    public static string Bar(BuildState state) => "bar bar-" + state.Name();
 }

@@ -54,6 +54,46 @@ public sealed class HostServiceTests
     }
 
     [Fact]
+    public async Task ImportAsync_Update_ChangesRegisteredHostsByMac_AddsNewOnes_KeepsWhatLinesLeaveOut()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        HostRecord web01 = await inventory.Hosts.CreateAsync(TestInventory.Sample(1) with { Ip = "192.0.2.11/26", Notes = "rack 4", KernelArgs = "quiet" }, default);
+        // An edited ip2mac.txt: web01 gets a new name and address (no prefix: it keeps its /26), web05 is new.
+        ParsedImport parsed = HostImportParser.Parse("192.0.2.21|AA-BB-CC-DD-EE-01|db01\n192.0.2.25|aa:bb:cc:dd:ee:05|web05\n",
+            HostImportFormat.Ip2Mac, new HostFields { Gateway = "192.0.2.1", Profile = "ubuntu2004" }, 24);
+
+        ImportResult result = await inventory.Hosts.ImportAsync(parsed, update: true, default);
+
+        HostRecord changed = Assert.Single(result.Updated);
+        Assert.Equal((web01.Id, "db01", "192.0.2.21", 26), (changed.Id, changed.Hostname, changed.Ip, changed.PrefixLength));
+        // What the line leaves out stays, and the import's defaults (for new hosts) do not touch it.
+        Assert.Equal(("rack 4", "quiet", "debian12", web01.Revision + 1), (changed.Notes, changed.KernelArgs, changed.Profile, changed.Revision));
+        HostRecord added = Assert.Single(result.Added);
+        Assert.Equal(("web05", "192.0.2.25", 24, "ubuntu2004"), (added.Hostname, added.Ip, added.PrefixLength, added.Profile));
+        Assert.Equal(["db01", "web05"], (await inventory.Hosts.ListAsync(new HostQuery(), default)).Select(h => h.Hostname));
+        Assert.Equal("db01", (await inventory.Hosts.FindAsync(web01.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), default))!.Hostname);
+    }
+
+    [Fact]
+    public async Task ImportAsync_Update_OneBadLine_ChangesNothing_WithoutUpdateExistingMacsStillRefused()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
+        await inventory.Hosts.CreateAsync(TestInventory.Sample(2), default);
+        // web01 renamed to web02's name: a clash; web03 is fine; nothing of it may land.
+        ParsedImport clash = HostImportParser.Parse("192.0.2.11|aa:bb:cc:dd:ee:01|web02\n192.0.2.13|aa:bb:cc:dd:ee:03|web03\n", HostImportFormat.Ip2Mac, new HostFields(), 24);
+
+        var ex = await Assert.ThrowsAsync<InventoryException>(() => inventory.Hosts.ImportAsync(clash, update: true, default));
+
+        Assert.Equal(["line 1: hostname"], ex.Errors.Select(e => e.Field));
+        Assert.Contains("already belongs to host web02", ex.Errors[0].Message, StringComparison.Ordinal);
+        Assert.Equal(["web01", "web02"], (await inventory.Hosts.ListAsync(new HostQuery(), default)).Select(h => h.Hostname));
+        ParsedImport same = HostImportParser.Parse("192.0.2.11|aa:bb:cc:dd:ee:01|web01\n", HostImportFormat.Ip2Mac, new HostFields(), 24);
+        var refused = await Assert.ThrowsAsync<InventoryException>(() => inventory.Hosts.ImportAsync(same, update: false, default));
+        Assert.Equal(InventoryErrorKind.Conflict, refused.Kind);
+    }
+
+    [Fact]
     public async Task ImportAsync_SeveralChunks_AddsEveryHostWithItsId()
     {
         await using TestInventory inventory = await TestInventory.CreateAsync();

@@ -63,6 +63,40 @@ public sealed class ShippedTemplateTests
         Assert.Equal(await File.ReadAllTextAsync(golden), rendered);
     }
 
+    /// <summary>Every shipped preseed, rendered for both sample hosts, parses as Debian's debconf reads it.</summary>
+    [Fact]
+    public async Task EveryShippedPreseed_SampleHosts_PassDebconfCheckonly()
+    {
+        var store = new TemplateStore(Microsoft.Extensions.Options.Options.Create(new TemplateStoreOptions { Directory = TestInventory.ShippedTemplates }), TimeProvider.System);
+        var site = new PreseedOptions
+        {
+            RootPasswordHash = "$6$salt$hash", AdminUser = "ops", AdminSudoWithoutPassword = true, AdminPasswordHash = "$6$salt$admin",
+            Defaults = new() { Mirror = "https://mirror.example.org/debian/", Proxy = "http://proxy.example.org:3128/", Packages = "vim" },
+        };
+        var checkedFiles = new List<string>();
+        foreach (string profile in store.List())
+        {
+            foreach (HostRecord host in new[] { Full(), Minimal() })
+            {
+                host.Profile = profile;
+                string preseed = await store.RenderAsync(TemplateStore.PreseedFile(profile), TemplateModel.ForHost(host, Urls, site));
+                (int exitCode, string output) = DebconfCheck.Run(preseed);
+                Assert.True(exitCode == 0, $"{profile} for {host.Hostname}: {output}");
+                checkedFiles.Add($"{profile}/{host.Hostname}");
+            }
+        }
+        Assert.Equal(["debian12/web01", "debian12/db02", "ubuntu2004/web01", "ubuntu2004/db02"], checkedFiles);
+    }
+
+    /// <summary>The check above can fail: a line d-i could not parse is refused, by its number.</summary>
+    [Fact]
+    public void DebconfCheckonly_BrokenLine_Refused()
+    {
+        (int exitCode, string output) = DebconfCheck.Run("d-i debian-installer/locale string en_US.UTF-8\nd-i netcfg/get_hostname\n");
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("parse error on line 2", output, StringComparison.Ordinal);
+    }
+
     /// <summary>One host entry boots the same OS whatever its firmware: every loader's installer line is pxelinux's.</summary>
     [Theory]
     [InlineData("debian12")]

@@ -150,7 +150,8 @@ public sealed class BackupCommandTests : IAsyncLifetime
     {
         await using TestDatabase postgres = TestDatabase.Postgres();
         ProcessResult backup = await ProcessRunner.RunAsync(ApplianceProcess.BinaryPath,
-            ["backup", Path.Join(_files.Root, "pg.backup"), "--templates", InventoryAppliance.Templates, .. postgres.Arguments(Path.Join(_files.Root, "pgdata"))], TimeSpan.FromMinutes(1), _files.Root);
+            // --init: the test's database is new, where an operator's would hold the appliance's inventory.
+            ["backup", Path.Join(_files.Root, "pg.backup"), "--init", "--templates", InventoryAppliance.Templates, .. postgres.Arguments(Path.Join(_files.Root, "pgdata"))], TimeSpan.FromMinutes(1), _files.Root);
 
         Assert.Equal(1, backup.ExitCode);
         Assert.Contains("pg_dump --format=custom", backup.StandardError, StringComparison.Ordinal);

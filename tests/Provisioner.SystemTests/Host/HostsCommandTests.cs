@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Provisioner.SystemTests.Support;
 
 namespace Provisioner.SystemTests.Host;
@@ -10,8 +11,9 @@ public sealed class HostsCommandTests : IDisposable
 
     public void Dispose() => _files.Dispose();
 
+    /// <summary>On a data dir of the test's own, which the first command creates (<c>--init</c>; it changes nothing once one exists).</summary>
     private Task<ProcessResult> RunAsync(params string[] arguments) =>
-        ProcessRunner.RunAsync(ApplianceProcess.BinaryPath, [.. arguments, "--data-dir", Path.Join(_files.Root, "data"), "--templates", InventoryAppliance.Templates], TimeSpan.FromMinutes(1), _files.Root);
+        ProcessRunner.RunAsync(ApplianceProcess.BinaryPath, [.. arguments, "--init", "--data-dir", Path.Join(_files.Root, "data"), "--templates", InventoryAppliance.Templates], TimeSpan.FromMinutes(1), _files.Root);
 
     [Fact]
     public async Task AddListShowBuildRemove_WorkOnTheDataDir()
@@ -103,6 +105,68 @@ public sealed class HostsCommandTests : IDisposable
         string[] lines = await File.ReadAllLinesAsync(csv);
         Assert.Equal("id,mac,hostname,domain,ip,gateway,dns,profile,console,kernelArgs,notes,appliance,sshKeys,group,settings.mirror,settings.proxy,settings.timeZone,settings.locale,settings.keyboard,settings.disk,settings.packages,settings.wipeDisks,state", lines[0]);
         Assert.Equal("2,aa:bb:cc:dd:ee:02,web02,,192.0.2.12/24,192.0.2.1,,debian12,,,,,,,,,,,,,,,idle", lines[2]);
+    }
+
+    [Fact]
+    public async Task Edit_BuildMany_ShowJson_ImportUpdate()
+    {
+        for (int n = 1; n <= 3; n++)
+        {
+            ProcessResult added = await RunAsync("hosts", "add", "--mac", $"52:54:00:00:00:0{n}", "--hostname", $"web0{n}", "--ip", $"192.0.2.1{n}/24", "--gateway", "192.0.2.1", "--notes", "rack 4");
+            Assert.True(added.ExitCode == 0, added.Output);
+        }
+
+        // edit: what is given changes, an empty value clears, the rest stays.
+        ProcessResult edited = await RunAsync("hosts", "edit", "web02", "--ip", "192.0.2.22/24", "--gateway", "", "--time-zone", "Europe/Berlin");
+        Assert.True(edited.ExitCode == 0, edited.Output);
+        Assert.Contains("updated host 2: web02 52:54:00:00:00:02 192.0.2.22/24", edited.StandardOutput, StringComparison.Ordinal);
+        JsonElement web02 = await ShowJsonAsync("web02");
+        Assert.Equal(JsonValueKind.Null, web02.GetProperty("host").GetProperty("gateway").ValueKind);
+        Assert.Equal("rack 4", web02.GetProperty("host").GetProperty("notes").GetString());
+        Assert.Equal("Europe/Berlin", web02.GetProperty("host").GetProperty("settings").GetProperty("timeZone").GetString());
+        ProcessResult nothing = await RunAsync("hosts", "edit", "web02");
+        Assert.Equal(1, nothing.ExitCode);
+        Assert.Contains("nothing to change", nothing.StandardError, StringComparison.Ordinal);
+        ProcessResult bad = await RunAsync("hosts", "edit", "web02", "--ip", "192.0.2.022/24");
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("provisioner: ip:", bad.StandardError, StringComparison.Ordinal);
+
+        // build of many: a typo builds none; then all three, one line each; show --json has the timeline.
+        ProcessResult typo = await RunAsync("hosts", "build", "web01", "web09", "web03");
+        Assert.Equal(3, typo.ExitCode);
+        Assert.Contains("no host with id, MAC or hostname 'web09' (nothing was changed)", typo.StandardError, StringComparison.Ordinal);
+        Assert.Equal("idle", (await ShowJsonAsync("web01")).GetProperty("host").GetProperty("state").GetString());
+        ProcessResult built = await RunAsync("hosts", "build", "web01", "2", "52-54-00-00-00-03");
+        Assert.True(built.ExitCode == 0, built.Output);
+        Assert.Equal(3, built.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        // The test's boot dir has no kernel: each build says so, and stands.
+        Assert.Contains("provisioner: warning: host web01:", built.StandardError, StringComparison.Ordinal);
+        JsonElement web03 = await ShowJsonAsync("web03");
+        Assert.Equal("pending", web03.GetProperty("host").GetProperty("state").GetString());
+        Assert.Contains("build requested", web03.GetProperty("events")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
+        ProcessResult cancelled = await RunAsync("hosts", "cancel", "web01", "web02");
+        Assert.True(cancelled.ExitCode == 0, cancelled.Output);
+        JsonElement[] listed = JsonDocument.Parse((await RunAsync("hosts", "list", "--json")).StandardOutput).RootElement.EnumerateArray().ToArray();
+        Assert.Equal(["idle", "idle", "pending"], listed.Select(h => h.GetProperty("state").GetString()));
+
+        // import --update: the edited file's lines change the hosts they name by MAC; a new MAC is added.
+        string file = Path.Join(_files.Root, "ip2mac.txt");
+        await File.WriteAllTextAsync(file, "192.0.2.31|52:54:00:00:00:01|db01\n192.0.2.34|52:54:00:00:00:04|web04\n");
+        ProcessResult refused = await RunAsync("hosts", "import", file, "--prefix", "24");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("already belongs to host web01", refused.StandardError, StringComparison.Ordinal);
+        ProcessResult updated = await RunAsync("hosts", "import", file, "--prefix", "24", "--update");
+        Assert.True(updated.ExitCode == 0, updated.Output);
+        Assert.Contains("1 host(s) added, 1 updated", updated.StandardOutput, StringComparison.Ordinal);
+        JsonElement db01 = (await ShowJsonAsync("52:54:00:00:00:01")).GetProperty("host");
+        Assert.Equal(("db01", "192.0.2.31/24", "rack 4"), (db01.GetProperty("hostname").GetString(), db01.GetProperty("ip").GetString(), db01.GetProperty("notes").GetString()));
+    }
+
+    private async Task<JsonElement> ShowJsonAsync(string host)
+    {
+        ProcessResult show = await RunAsync("hosts", "show", host, "--json");
+        Assert.True(show.ExitCode == 0, show.Output);
+        return JsonDocument.Parse(show.StandardOutput).RootElement;
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class UsersCommandTests : IDisposable
     private string DataDir => Path.Join(_files.Root, "data");
 
     private Task<ProcessResult> RunAsync(params string[] arguments) =>
-        ProcessRunner.RunAsync(ApplianceProcess.BinaryPath, [.. arguments, "--data-dir", DataDir], TimeSpan.FromMinutes(1), _files.Root);
+        ProcessRunner.RunAsync(ApplianceProcess.BinaryPath, [.. arguments, "--init", "--data-dir", DataDir], TimeSpan.FromMinutes(1), _files.Root);
 
     [Fact]
     public async Task AddListPasswd_PrintPasswordsThatSignIn_BadInputExitsNonZero()

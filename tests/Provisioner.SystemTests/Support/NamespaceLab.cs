@@ -106,10 +106,10 @@ internal sealed class NamespaceLab : IAsyncDisposable
         return client.Exec("busybox", "udhcpc", "-i", "eth0", "-n", "-q", "-t", "5", "-s", script, "-V", vendorClass);
     }
 
-    /// <summary>Runs a <c>provisioner</c> command on the data dir under <paramref name="cwd"/>, with the shipped templates; fails the test on a non-zero exit.</summary>
+    /// <summary>Runs a <c>provisioner</c> command on the data dir under <paramref name="cwd"/> (created if it is the first), with the shipped templates; fails the test on a non-zero exit.</summary>
     public static async Task<string> CliAsync(string cwd, params string[] arguments)
     {
-        ProcessResult result = await ProcessRunner.RunAsync(ApplianceProcess.BinaryPath, [.. arguments, "--data-dir", "data", "--templates", InventoryAppliance.Templates], TimeSpan.FromMinutes(1), cwd);
+        ProcessResult result = await ProcessRunner.RunAsync(ApplianceProcess.BinaryPath, [.. arguments, "--init", "--data-dir", "data", "--templates", InventoryAppliance.Templates], TimeSpan.FromMinutes(1), cwd);
         Assert.True(result.ExitCode == 0, result.Output);
         return result.StandardOutput;
     }

@@ -217,6 +217,9 @@ public sealed partial class WebUiTests : IAsyncLifetime
             await syslog.SendAsync(Encoding.UTF8.GetBytes("<14>Nov 25 02:00:02 partman: <b>disk</b> sda found"), receiver);
         }
         await host.WaitForSelectorAsync("#log >> text=partman: <b>disk</b> sda found");
+        // One line per line, each with its arrival time.
+        Assert.Matches(@"^\d\d:\d\d:\d\d main-menu\[213\]: INFO: Menu item 'partman-base' selected\n\d\d:\d\d:\d\d partman: <b>disk</b> sda found\n?$",
+            await host.InnerTextAsync("#log pre.log"));
         await host.WaitForFunctionAsync("() => document.querySelector('#build-progress').value === 62");
         Assert.Contains("installer: partitioning (partman-base)", await host.InnerTextAsync("#status"), StringComparison.Ordinal);
         await dashboard.WaitForSelectorAsync("#builds >> text=installer: partitioning (partman-base)");

@@ -65,6 +65,23 @@ public sealed class InventoryDatabase
 
     public InventoryDbContext CreateContext() => _create();
 
+    /// <summary>
+    /// Whether an inventory is there already: the SQLite file exists (a damaged or empty one is
+    /// refused by <see cref="MigrateAsync"/> with its own reason), or the PostgreSQL
+    /// database exists and has had a migration applied. <see cref="MigrateAsync"/> would create one otherwise.
+    /// </summary>
+    public async Task<bool> ExistsAsync(CancellationToken cancellationToken)
+    {
+        if (SqlitePath is not null)
+        {
+            return File.Exists(SqlitePath);
+        }
+        await using InventoryDbContext db = CreateContext();
+        var creator = db.GetService<Microsoft.EntityFrameworkCore.Storage.IRelationalDatabaseCreator>();
+        return await creator.ExistsAsync(cancellationToken).ConfigureAwait(false)
+            && (await db.Database.GetAppliedMigrationsAsync(cancellationToken).ConfigureAwait(false)).Any();
+    }
+
     /// <summary>pg_advisory_lock's key for migrations ("PROV"): appliances sharing a database migrate one at a time.</summary>
     private const long MigrationLock = 0x50524F56;
 

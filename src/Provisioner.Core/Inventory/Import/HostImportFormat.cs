@@ -10,8 +10,25 @@ public enum HostImportFormat
     Csv,
 }
 
-/// <summary>Parsed lines ready for validation, and the lines that could not even be split into fields.</summary>
-public sealed record ParsedImport(IReadOnlyList<int> Lines, IReadOnlyList<HostFields> Entries, IReadOnlyList<FieldError> Errors)
+/// <summary>
+/// Parsed lines ready for validation, and the lines that could not even be split into fields.
+/// <see cref="Given"/> is what each line says; <see cref="Entries"/> adds the import's defaults (fields
+/// and prefix length) for what a line leaves out: a new host gets those, a host an update changes only
+/// what its line says.
+/// </summary>
+public sealed record ParsedImport(IReadOnlyList<int> Lines, IReadOnlyList<HostFields> Given, IReadOnlyList<FieldError> Errors)
 {
+    public HostFields Defaults { get; init; } = new();
+
+    public int? DefaultPrefix { get; init; }
+
+    public IReadOnlyList<HostFields> Entries => [.. Given.Select(WithDefaults)];
+
+    public HostFields WithDefaults(HostFields given) =>
+        (given with { Ip = given.Ip is { } ip ? HostImportParser.WithPrefix(ip, DefaultPrefix) : null }).Over(Defaults);
+
     public static string Label(int line) => $"line {line}: ";
 }
+
+/// <summary>What an import did: the hosts it added and, with update, the registered hosts it changed.</summary>
+public sealed record ImportResult(IReadOnlyList<HostRecord> Added, IReadOnlyList<HostRecord> Updated);

@@ -16,9 +16,9 @@ public static class HostImportParser
     /// <param name="defaults">Fields for every line that does not set them.</param>
     /// <param name="defaultPrefix">Prefix length for addresses written without one (ip2mac files have none).</param>
     public static ParsedImport Parse(string text, HostImportFormat format, HostFields defaults, int? defaultPrefix) =>
-        format == HostImportFormat.Csv ? ParseCsv(text, defaults, defaultPrefix) : ParseIp2Mac(text, defaults, defaultPrefix);
+        (format == HostImportFormat.Csv ? ParseCsv(text) : ParseIp2Mac(text)) with { Defaults = defaults, DefaultPrefix = defaultPrefix };
 
-    private static ParsedImport ParseIp2Mac(string text, HostFields defaults, int? defaultPrefix)
+    private static ParsedImport ParseIp2Mac(string text)
     {
         var lines = new List<int>();
         var entries = new List<HostFields>();
@@ -44,12 +44,12 @@ public static class HostImportParser
                 continue;
             }
             lines.Add(number);
-            entries.Add(new HostFields { Ip = WithPrefix(fields[0].Trim(), defaultPrefix), Mac = fields[1].Trim(), Hostname = fields[2].Trim() }.Over(defaults));
+            entries.Add(new HostFields { Ip = fields[0].Trim(), Mac = fields[1].Trim(), Hostname = fields[2].Trim() });
         }
         return new ParsedImport(lines, entries, errors);
     }
 
-    private static ParsedImport ParseCsv(string text, HostFields defaults, int? defaultPrefix)
+    private static ParsedImport ParseCsv(string text)
     {
         var lines = new List<int>();
         var entries = new List<HostFields>();
@@ -90,13 +90,13 @@ public static class HostImportParser
                 continue;
             }
             lines.Add(row.Line);
-            HostFields entry = FromColumns(values, defaultPrefix);
-            entries.Add((entry with { Settings = entry.Settings! with { WipeDisks = wipeDisks } }).Over(defaults));
+            HostFields entry = FromColumns(values);
+            entries.Add(entry with { Settings = entry.Settings! with { WipeDisks = wipeDisks } });
         }
         return new ParsedImport(lines, entries, errors);
     }
 
-    private static HostFields FromColumns(Dictionary<string, string> values, int? defaultPrefix)
+    private static HostFields FromColumns(Dictionary<string, string> values)
     {
         string? Get(string name) => values.TryGetValue(name, out string? value) && value.Length > 0 ? value : null;
         return new HostFields
@@ -104,7 +104,7 @@ public static class HostImportParser
             Mac = Get("mac"),
             Hostname = Get("hostname"),
             Domain = Get("domain"),
-            Ip = Get("ip") is { } ip ? WithPrefix(ip, defaultPrefix) : null,
+            Ip = Get("ip"),
             Gateway = Get("gateway"),
             // Commas separate columns, so several DNS servers are separated by spaces or semicolons.
             Dns = Get("dns")?.Split([' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
@@ -148,8 +148,9 @@ public static class HostImportParser
         return true;
     }
 
-    private static string WithPrefix(string ip, int? defaultPrefix) =>
-        ip.Contains('/', StringComparison.Ordinal) || defaultPrefix is null || !Ipv4Interface.TryParseAddress(ip, out _, out _) ? ip : $"{ip}/{defaultPrefix}";
+    /// <summary><paramref name="ip"/> with <paramref name="prefix"/> appended when it has none (ip2mac files never do).</summary>
+    public static string WithPrefix(string ip, int? prefix) =>
+        ip.Contains('/', StringComparison.Ordinal) || prefix is null || !Ipv4Interface.TryParseAddress(ip, out _, out _) ? ip : $"{ip}/{prefix}";
 
     /// <summary>CSV with every host field, the format <see cref="Parse"/> reads back.</summary>
     public static string ToCsv(IEnumerable<HostRecord> hosts)

@@ -42,7 +42,12 @@ public sealed class ImportModel(HostService hosts, TemplateStore templates) : Pa
 
     public IReadOnlyList<FieldError> Errors { get; private set; } = [];
 
-    public IReadOnlyList<HostRecord> Imported { get; private set; } = [];
+    /// <summary>A line whose MAC is registered changes that host instead of being refused.</summary>
+    [BindProperty]
+    public bool Update { get; set; }
+
+    /// <summary>What the import did, once it was made.</summary>
+    public ImportResult? Result { get; private set; }
 
     public IReadOnlyList<string> Profiles => templates.List();
 
@@ -70,7 +75,7 @@ public sealed class ImportModel(HostService hosts, TemplateStore templates) : Pa
         };
         try
         {
-            Imported = await hosts.ImportAsync(HostImportParser.Parse(text, ChosenFormat(), defaults, Prefix), cancellationToken);
+            Result = await hosts.ImportAsync(HostImportParser.Parse(text, ChosenFormat(), defaults, Prefix), Update, cancellationToken);
         }
         catch (InventoryException refused)
         {
