@@ -9,9 +9,12 @@ using Provisioner.Web.Ui;
 namespace Provisioner.Web.Pages;
 
 /// <summary>Unknown machines seen PXE-booting, newest first: register one from what was seen, or dismiss it.</summary>
-public sealed class DiscoveredModel(DiscoveredMachines machines, HostService hosts, TemplateStore templates) : PageModel
+public sealed class DiscoveredModel(DiscoveredMachines machines, HostService hosts, TemplateStore templates, Core.Hosting.ListenerStatus status) : PageModel
 {
     public IReadOnlyList<DiscoveredMachine> Machines { get; private set; } = [];
+
+    /// <summary>Whether any interface is captured (<c>--interface</c>): without it, nothing can be discovered.</summary>
+    public bool Capturing => status.Listening.Keys.Any(k => k.StartsWith("capture ", StringComparison.Ordinal));
 
     public IReadOnlyList<string> Profiles => templates.List();
 

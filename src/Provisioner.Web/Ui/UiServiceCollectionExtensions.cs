@@ -53,12 +53,17 @@ internal static class UiServiceCollectionExtensions
         });
     }
 
-    /// <summary>Pages send people to the sign-in page; the event stream and fragments fetched by script get a status.</summary>
+    /// <summary>
+    /// Pages send people to the sign-in page, or a viewer to a page saying the one asked for is an
+    /// admin's (answered 403); the event stream and fragments fetched by script get a bare status.
+    /// </summary>
     private static Task Refuse(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
-        if (status == StatusCodes.Status401Unauthorized && HttpMethods.IsGet(context.Request.Method) && context.Request.Path != "/live")
+        if (HttpMethods.IsGet(context.Request.Method) && context.Request.Path != "/live")
         {
-            context.Response.Redirect(context.RedirectUri);
+            context.Response.Redirect(status == StatusCodes.Status401Unauthorized
+                ? context.RedirectUri
+                : "/forbidden?from=" + Uri.EscapeDataString(context.Request.PathBase + context.Request.Path));
             return Task.CompletedTask;
         }
         context.Response.StatusCode = status;

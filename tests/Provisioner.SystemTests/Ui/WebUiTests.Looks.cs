@@ -30,6 +30,20 @@ public sealed partial class WebUiTests
     }
 
     [Fact]
+    public async Task HostForm_SaysWhatNoGatewayOrDnsMeans_AndPlaceholdersLookUnlikeValues()
+    {
+        IPage page = await AdminPageAsync();
+        await page.GotoAsync("/hosts/new");
+        Assert.Contains("no default route", await page.InnerTextAsync("#gateway-hint"), StringComparison.Ordinal);
+        Assert.Contains("no name resolves", await page.InnerTextAsync("#dns-hint"), StringComparison.Ordinal);
+        Assert.StartsWith("gateway-hint", await page.GetAttributeAsync("#Form_Gateway", "aria-describedby"), StringComparison.Ordinal);
+        // A placeholder is grey and slanted; a value is not.
+        Assert.Equal("italic", await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('#Form_Gateway'), '::placeholder').fontStyle"));
+        await page.FillAsync("#Form_Gateway", "192.0.2.1");
+        Assert.Equal("normal", await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('#Form_Gateway')).fontStyle"));
+    }
+
+    [Fact]
     public async Task Favicon_LinkedFromEveryPage_AndServedAtTheOldAddress()
     {
         IPage page = await AdminPageAsync();

@@ -393,7 +393,12 @@ public sealed partial class WebUiTests : IAsyncLifetime
         }", id);
         Assert.Equal(403, status);
         Assert.Equal("idle", (await HostAsync(id)).State);
+        // An admin's page opened by a viewer: a page of the site saying why, answered 403.
         Assert.Equal(403, (await viewer.GotoAsync("/users"))!.Status);
+        Assert.Equal("This page is for admins", await viewer.InnerTextAsync("h1"));
+        Assert.Contains("/users changes the appliance or its users, and your account, watcher, is a viewer's", await viewer.InnerTextAsync("[role=alert]"), StringComparison.Ordinal);
+        Assert.Empty(await UiBrowser.CriticalViolationsAsync(viewer));
+        await UiBrowser.ScreenshotAsync(viewer, "viewer-forbidden");
     }
 
     /// <summary>Access taken back from the UI: removing a user ends its open session; a revoked API token gets 401.</summary>
