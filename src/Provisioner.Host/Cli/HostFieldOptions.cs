@@ -24,7 +24,8 @@ internal sealed class HostFieldOptions
     private readonly Option<string> _group = Field("--group", "The host's group: what this command leaves empty comes from it (none: an explicit 'no value' for --gateway, --domain, --console, --dns)");
     private readonly InstallSettingsOptions _settings = new();
 
-    private static Option<string> Field(string name, string description) => new(name) { Description = description };
+    /// <summary>A string option with its help text: every field-like option of the hosts commands.</summary>
+    internal static Option<string> Field(string name, string description) => new(name) { Description = description };
 
     private IEnumerable<Option> All => [_mac, _hostname, _ip, _gateway, _dns, _domain, _profile, _console, _kernelArgs, _notes, _appliance, _sshKey, _group];
 

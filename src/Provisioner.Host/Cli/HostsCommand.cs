@@ -22,8 +22,6 @@ internal static class HostsCommand
         return command;
     }
 
-    private static Option<string> Field(string name, string description) => new(name) { Description = description };
-
     private static Command Add()
     {
         var fields = new HostFieldOptions();
@@ -60,9 +58,9 @@ internal static class HostsCommand
 
     private static Command List()
     {
-        Option<string> search = Field("--search", "Part of a MAC, hostname or IP");
-        Option<string> state = Field("--state", "Only hosts in this state (idle, pending, booting, installing, installed, deployed, failed)");
-        Option<string> profile = Field("--profile", "Only hosts with this profile");
+        Option<string> search = HostFieldOptions.Field("--search", "Part of a MAC, hostname or IP");
+        Option<string> state = HostFieldOptions.Field("--state", "Only hosts in this state (idle, pending, booting, installing, installed, deployed, failed)");
+        Option<string> profile = HostFieldOptions.Field("--profile", "Only hosts with this profile");
         var json = new Option<bool>("--json") { Description = "Print JSON (the API's host objects)" };
         var list = new Command("list", "List hosts.") { search, state, profile, json };
         list.SetAction((parse, ct) => InventoryCommandContext.RunAsync(parse, async services =>

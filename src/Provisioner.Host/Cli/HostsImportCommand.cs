@@ -7,18 +7,16 @@ namespace Provisioner.Host.Cli;
 /// <summary><c>provisioner hosts import|export</c>: ip2mac.txt and CSV in, CSV out (the format import reads back).</summary>
 internal static class HostsImportCommand
 {
-    private static Option<string> Field(string name, string description) => new(name) { Description = description };
-
     public static Command Import()
     {
         var file = new Argument<FileInfo>("file") { Description = "ip2mac.txt (ip|mac|hostname) or a CSV with a header row" };
         var format = new Option<string>("--format") { Description = "ip2mac or csv. Default: csv for *.csv, else ip2mac" };
         var prefix = new Option<int?>("--prefix") { Description = "Prefix length for addresses written without one" };
-        Option<string> gateway = Field("--gateway", "Gateway for lines without one");
+        Option<string> gateway = HostFieldOptions.Field("--gateway", "Gateway for lines without one");
         var dns = new Option<string[]>("--dns") { Description = "DNS server for lines without one (repeatable)", AllowMultipleArgumentsPerToken = true };
-        Option<string> domain = Field("--domain", "Domain for lines without one");
-        Option<string> profile = Field("--profile", "Profile for lines without one");
-        Option<string> console = Field("--console", "Serial console for lines without one");
+        Option<string> domain = HostFieldOptions.Field("--domain", "Domain for lines without one");
+        Option<string> profile = HostFieldOptions.Field("--profile", "Profile for lines without one");
+        Option<string> console = HostFieldOptions.Field("--console", "Serial console for lines without one");
         var update = new Option<bool>("--update")
         {
             Description = "A line whose MAC is already registered changes that host (the fields the line gives; an empty CSV cell leaves one as it is) instead of being refused",
