@@ -40,6 +40,7 @@ public static class InventoryServiceCollectionExtensions
         services.TryAddSingleton<HostGroupValidator>();
         services.TryAddSingleton<HostGroupService>();
         services.TryAddSingleton<ApiTokens>();
+        services.TryAddSingleton<Audit.AuditTrail>();
         services.TryAddSingleton<Access.SshKeys>();
         services.AddOptions<SignInThrottleOptions>();
         services.TryAddSingleton<SignInThrottle>();

@@ -51,6 +51,7 @@ public static class WebServiceCollectionExtensions
         app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAuditActor();
         app.MapHealth();
         app.MapPrometheusMetrics();
         app.MapBootFiles();
@@ -65,6 +66,7 @@ public static class WebServiceCollectionExtensions
         api.MapBindingApi();
         api.MapTokenApi();
         api.MapKeyApi();
+        api.MapAuditApi();
         app.MapApiDocument();
         app.MapProvisionerUi();
         return app;

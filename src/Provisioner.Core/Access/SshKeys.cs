@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Provisioner.Core.Audit;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Inventory.Data;
 
@@ -58,6 +59,10 @@ public sealed class SshKeys(InventoryDatabase database, TimeProvider time)
             CreatedAt = now,
         }).ToList();
         db.SshKeys.AddRange(added);
+        foreach (SshKey key in added)
+        {
+            AuditTrail.Add(db, now, AuditActions.KeyAdded, key.Name, detail: key.Fingerprint);
+        }
         try
         {
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -89,7 +94,15 @@ public sealed class SshKeys(InventoryDatabase database, TimeProvider time)
     public async Task RemoveAsync(int id, CancellationToken cancellationToken)
     {
         await using InventoryDbContext db = database.CreateContext();
-        if (await db.SshKeys.Where(k => k.Id == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false) == 0)
+        SshKey key = await db.SshKeys.FirstOrDefaultAsync(k => k.Id == id, cancellationToken).ConfigureAwait(false)
+            ?? throw Refused(InventoryErrorKind.NotFound, "id", $"no SSH key {id}");
+        db.SshKeys.Remove(key);
+        AuditTrail.Add(db, time.GetUtcNow().UtcDateTime, AuditActions.KeyRemoved, key.Name, detail: key.Fingerprint);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateConcurrencyException)
         {
             throw Refused(InventoryErrorKind.NotFound, "id", $"no SSH key {id}");
         }

@@ -31,12 +31,12 @@ public sealed class BuildTracker(InventoryDatabase database, TimelineWriter writ
             await db.InstallerLog.Where(l => l.HostId == hostId).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
         }
         installerLog?.Restart(hostId);
-        return await WriteAsync(hostId, source, new BuildRequested(), cancellationToken).ConfigureAwait(false)
+        return await WriteAsync(hostId, source, new BuildRequested(), cancellationToken, Audit.AuditContext.Current).ConfigureAwait(false)
             ?? throw InventoryException.NotFound($"with id {hostId}");
     }
 
     public async Task<HostRecord> CancelBuildAsync(int hostId, string source, CancellationToken cancellationToken) =>
-        await WriteAsync(hostId, source, new BuildCancelled(), cancellationToken).ConfigureAwait(false)
+        await WriteAsync(hostId, source, new BuildCancelled(), cancellationToken, Audit.AuditContext.Current).ConfigureAwait(false)
             ?? throw InventoryException.NotFound($"with id {hostId}");
 
     /// <summary>
@@ -154,8 +154,9 @@ public sealed class BuildTracker(InventoryDatabase database, TimelineWriter writ
     }
 
     /// <summary>Reports a fact and waits until it is written: the host as saved, or null when there is no such host or the lifecycle refused the fact.</summary>
-    private Task<HostRecord?> WriteAsync(int hostId, string source, BuildFact fact, CancellationToken cancellationToken) =>
-        writer.WriteAsync(new BuildStep(hostId, time.GetUtcNow().UtcDateTime, source, fact)).WaitAsync(cancellationToken);
+    /// <param name="actor">For the operator's own steps: who asked (the writer runs on its own thread, outside the request's <see cref="Audit.AuditContext"/>).</param>
+    private Task<HostRecord?> WriteAsync(int hostId, string source, BuildFact fact, CancellationToken cancellationToken, Audit.Actor? actor = null) =>
+        writer.WriteAsync(new BuildStep(hostId, time.GetUtcNow().UtcDateTime, source, fact) { Actor = actor }).WaitAsync(cancellationToken);
 
     /// <summary>Waits until every step reported so far is saved.</summary>
     public Task FlushAsync() => writer.FlushAsync();

@@ -21,6 +21,9 @@ public sealed record BuildStep(int HostId, DateTime At, string Source, BuildFact
 
     /// <summary>The machine's address when the step came from a request of its own (for the log's <c>peer</c>).</summary>
     public string? Peer { get; init; }
+
+    /// <summary>Who asked, for an operator's step (build requested or cancelled): goes on the timeline and into the audit trail.</summary>
+    public Audit.Actor? Actor { get; init; }
 }
 
 /// <summary>
@@ -131,6 +134,15 @@ public sealed partial class TimelineWriter : IAsyncDisposable
             Apply(host, transition, step.At);
             var hostEvent = new HostEvent { HostId = host.Id, At = step.At, Source = step.Source, Message = BuildTracker.Truncate(transition.Message), State = transition.State, Appliance = _appliance?.Name };
             db.Events.Add(hostEvent);
+            if (step.Actor is { } actor)
+            {
+                hostEvent.Actor = actor.Display;
+                using (Audit.AuditContext.Begin(actor))
+                {
+                    Audit.AuditTrail.Add(db, step.At, step.Fact is BuildCancelled ? Audit.AuditActions.BuildCancelled : Audit.AuditActions.BuildRequested,
+                        host.Hostname, host.Id, $"profile {host.Profile}: {hostEvent.Message}");
+                }
+            }
             written.Add((step, hostEvent, host.Mac, host.Hostname));
             changed.Add(host);
             results[i] = host;

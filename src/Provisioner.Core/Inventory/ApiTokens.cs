@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Provisioner.Core.Audit;
 using Provisioner.Core.Inventory.Data;
 
 namespace Provisioner.Core.Inventory;
@@ -15,7 +16,9 @@ public sealed class ApiTokens(InventoryDatabase database, TimeProvider time)
     {
         string token = Prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         await using InventoryDbContext db = database.CreateContext();
-        db.ApiTokens.Add(new ApiToken { Name = name, Hash = Hash(token), CreatedAt = time.GetUtcNow().UtcDateTime });
+        DateTime now = time.GetUtcNow().UtcDateTime;
+        db.ApiTokens.Add(new ApiToken { Name = name, Hash = Hash(token), CreatedAt = now });
+        AuditTrail.Add(db, now, AuditActions.TokenCreated, name);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return token;
     }
@@ -44,12 +47,20 @@ public sealed class ApiTokens(InventoryDatabase database, TimeProvider time)
     public async Task RevokeAsync(int id, CancellationToken cancellationToken)
     {
         await using InventoryDbContext db = database.CreateContext();
-        int removed = await db.ApiTokens.Where(t => t.Id == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-        if (removed == 0)
+        ApiToken token = await db.ApiTokens.FirstOrDefaultAsync(t => t.Id == id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
+        db.ApiTokens.Remove(token);
+        AuditTrail.Add(db, time.GetUtcNow().UtcDateTime, AuditActions.TokenRevoked, token.Name, detail: $"id {id}");
+        try
         {
-            throw new InventoryException(InventoryErrorKind.NotFound, [new FieldError("id", $"no API token {id}")]);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw NotFound(id); // revoked meanwhile by another request or appliance
         }
     }
+
+    private static InventoryException NotFound(int id) => new(InventoryErrorKind.NotFound, [new FieldError("id", $"no API token {id}")]);
 
     private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }

@@ -19,6 +19,9 @@ public sealed class HostEvent
 
     /// <summary>The appliance that saw it (its <see cref="Hosting.ApplianceOptions.Name"/>); null for events from before names were kept.</summary>
     public string? Appliance { get; set; }
+
+    /// <summary>Who asked, for the operator's own steps (build requested, cancelled): a user, <c>token NAME</c> or <c>NAME (cli)</c>; null for what machines did.</summary>
+    public string? Actor { get; set; }
 }
 
 /// <summary>Where timeline events come from.</summary>

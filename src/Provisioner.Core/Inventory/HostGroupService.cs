@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Provisioner.Core.Audit;
 using Provisioner.Core.Inventory.Data;
 
 namespace Provisioner.Core.Inventory;
@@ -48,6 +49,7 @@ public sealed class HostGroupService(InventoryDatabase database, HostGroupValida
         await using InventoryDbContext db = database.CreateContext();
         await RefuseTakenNameAsync(db, group, cancellationToken).ConfigureAwait(false);
         db.Groups.Add(group);
+        AuditTrail.Add(db, now, AuditActions.GroupAdded, group.Name, detail: ChangeList.Values(HostGroupFields.From(group)));
         await SaveAsync(db, group, cancellationToken).ConfigureAwait(false);
         return group;
     }
@@ -57,7 +59,8 @@ public sealed class HostGroupService(InventoryDatabase database, HostGroupValida
     {
         await using InventoryDbContext db = database.CreateContext();
         HostGroup group = await db.Groups.FirstOrDefaultAsync(g => g.Id == id, cancellationToken).ConfigureAwait(false) ?? throw NotFound($"with id {id}");
-        Refuse(InventoryErrorKind.Invalid, validator.Apply(partial ? fields.Over(HostGroupFields.From(group)) : fields, group));
+        HostGroupFields before = HostGroupFields.From(group);
+        Refuse(InventoryErrorKind.Invalid, validator.Apply(partial ? fields.Over(before) : fields, group));
         await RefuseTakenNameAsync(db, group, cancellationToken).ConfigureAwait(false);
         group.UpdatedAt = time.GetUtcNow().UtcDateTime;
         List<HostRecord> members = await db.Hosts.Where(h => h.GroupId == id).ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -70,6 +73,10 @@ public sealed class HostGroupService(InventoryDatabase database, HostGroupValida
             host.Revision++;
         }
         Refuse(InventoryErrorKind.Conflict, misfits);
+        if (ChangeList.Describe(before, HostGroupFields.From(group)) is { } changes)
+        {
+            AuditTrail.Add(db, group.UpdatedAt, AuditActions.GroupChanged, group.Name, detail: $"{changes} ({members.Count} host(s))");
+        }
         await SaveAsync(db, group, cancellationToken).ConfigureAwait(false);
         foreach (HostRecord host in members)
         {
@@ -90,6 +97,7 @@ public sealed class HostGroupService(InventoryDatabase database, HostGroupValida
                 [new("group", $"group {group.Name} has {members} host(s): move them to another group, or to none, first")]);
         }
         db.Groups.Remove(group);
+        AuditTrail.Add(db, time.GetUtcNow().UtcDateTime, AuditActions.GroupRemoved, group.Name);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Provisioner.Core.Audit;
 using Provisioner.Core.Inventory.Data;
 using Provisioner.Core.Inventory.Import;
 using Provisioner.Pxe.Net;
@@ -113,7 +114,7 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
 
     public async Task<HostRecord> CreateAsync(HostFields fields, CancellationToken cancellationToken)
     {
-        ImportResult created = await AddAllAsync([fields], _ => string.Empty, [], update: false, cancellationToken).ConfigureAwait(false);
+        ImportResult created = await AddAllAsync([fields], _ => string.Empty, [], update: false, import: false, cancellationToken).ConfigureAwait(false);
         return created.Added[0];
     }
 
@@ -131,12 +132,12 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
     /// Still all or nothing, added and changed together.
     /// </summary>
     public Task<ImportResult> ImportAsync(ParsedImport parsed, bool update, CancellationToken cancellationToken) =>
-        AddAllAsync(parsed.Given, i => ParsedImport.Label(parsed.Lines[i]), parsed.Errors, update, cancellationToken, parsed.WithDefaults);
+        AddAllAsync(parsed.Given, i => ParsedImport.Label(parsed.Lines[i]), parsed.Errors, update, import: true, cancellationToken, parsed.WithDefaults);
 
     /// <param name="entries">Each line's fields as given.</param>
     /// <param name="forNewHost">What a new host gets from its line (the import's defaults added); updates take the line as given.</param>
     private async Task<ImportResult> AddAllAsync(IReadOnlyList<HostFields> entries, Func<int, string> label,
-        IReadOnlyList<FieldError> priorErrors, bool update, CancellationToken cancellationToken, Func<HostFields, HostFields>? forNewHost = null)
+        IReadOnlyList<FieldError> priorErrors, bool update, bool import, CancellationToken cancellationToken, Func<HostFields, HostFields>? forNewHost = null)
     {
         DateTime now = time.GetUtcNow().UtcDateTime;
         var valid = new List<HostRecord>(entries.Count);
@@ -146,6 +147,7 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
         Dictionary<string, HostRecord> existing = update ? await ByMacAsync(db, entries, cancellationToken).ConfigureAwait(false) : [];
         Dictionary<string, HostGroup> groups = await GroupsAsync(db, entries.Select(e => forNewHost?.Invoke(e).Group ?? e.Group).Concat(existing.Values.Select(h => h.GroupName)), cancellationToken).ConfigureAwait(false);
         var changed = new HashSet<HostRecord>(ReferenceEqualityComparer.Instance);
+        var before = new Dictionary<HostRecord, HostFields>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < entries.Count; i++)
         {
             HostFields fields = entries[i];
@@ -153,6 +155,7 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
             if (existing.TryGetValue(CanonicalMac(fields.Mac), out HostRecord? known) && !changed.Contains(known))
             {
                 host = known;
+                before[host] = HostFields.From(host);
                 fields = fields with { Ip = fields.Ip is { } ip && !ip.Contains('/', StringComparison.Ordinal) ? $"{ip.Trim()}/{host.PrefixLength}" : fields.Ip };
                 fields = fields.Over(HostFields.From(host));
                 changed.Add(host);
@@ -194,13 +197,36 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
             labelOf[valid[i]] = validLabels[i];
         }
         List<HostRecord> saved = [.. updated, .. added];
-        await InsertAsync(db, added, updated, i => labelOf[saved[i]], cancellationToken).ConfigureAwait(false);
+        await InsertAsync(db, added, updated, i => labelOf[saved[i]], () => Audit(db, now, import, added, updated, before), cancellationToken).ConfigureAwait(false);
         directory.Created(added);
         foreach (HostRecord host in updated)
         {
             directory.Updated(host);
         }
         return new ImportResult(added, updated);
+    }
+
+    /// <summary>
+    /// The audit entries of an add or import: a host added by itself names its fields; an import, one
+    /// entry for the hosts it added (named, as far as the detail holds them) and one per host it changed.
+    /// </summary>
+    private static void Audit(InventoryDbContext db, DateTime now, bool import, List<HostRecord> added, List<HostRecord> updated, Dictionary<HostRecord, HostFields> before)
+    {
+        if (!import)
+        {
+            HostRecord host = added[0];
+            AuditTrail.Add(db, now, AuditActions.HostAdded, host.Hostname, host.Id, ChangeList.Values(HostFields.From(host)));
+            return;
+        }
+        if (added.Count > 0)
+        {
+            AuditTrail.Add(db, now, AuditActions.HostsImported, $"{added.Count} host(s) added",
+                detail: "added: " + string.Join(", ", added.Take(AuditEntry.MaxDetailLength / 4).Select(h => h.Hostname)));
+        }
+        foreach (HostRecord host in updated)
+        {
+            AuditTrail.Add(db, now, AuditActions.HostChanged, host.Hostname, host.Id, "import: " + (ChangeList.Describe(before[host], HostFields.From(host)) ?? "no change"));
+        }
     }
 
     private static string CanonicalMac(string? mac) => MacAddress.TryParse(mac?.Trim() ?? string.Empty, out MacAddress parsed) ? parsed.ToString() : string.Empty;
@@ -228,7 +254,8 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
         await using InventoryDbContext db = database.CreateContext();
         HostRecord host = await db.Hosts.FirstOrDefaultAsync(h => h.Id == id, cancellationToken).ConfigureAwait(false)
             ?? throw InventoryException.NotFound($"with id {id}");
-        HostFields merged = partial ? fields.Over(HostFields.From(host)) : fields;
+        HostFields was = HostFields.From(host);
+        HostFields merged = partial ? fields.Over(was) : fields;
         Dictionary<string, HostGroup> groups = await GroupsAsync(db, [merged.Group], cancellationToken).ConfigureAwait(false);
         if (!TryGroup(merged.Group, groups, out HostGroup? group, out FieldError? unknown))
         {
@@ -246,6 +273,7 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
         }
         host.UpdatedAt = time.GetUtcNow().UtcDateTime;
         host.Revision++;
+        AuditTrail.Add(db, host.UpdatedAt, AuditActions.HostChanged, host.Hostname, host.Id, ChangeList.Describe(was, HostFields.From(host)) ?? "no change");
         await SaveAsync(db, [host], _ => string.Empty, () => db.SaveChangesAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
         directory.Updated(host);
         return host;
@@ -278,9 +306,16 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
     public async Task DeleteAsync(int id, CancellationToken cancellationToken)
     {
         await using InventoryDbContext db = database.CreateContext();
-        long revision = await db.Hosts.Where(h => h.Id == id).Select(h => h.Revision).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        var gone = await db.Hosts.Where(h => h.Id == id).Select(h => new { h.Revision, h.Hostname, h.Mac }).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        await using IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         int deleted = await db.Hosts.Where(h => h.Id == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-        directory.Deleted(id, revision);
+        if (deleted > 0 && gone is not null)
+        {
+            AuditTrail.Add(db, time.GetUtcNow().UtcDateTime, AuditActions.HostRemoved, gone.Hostname, id, "mac " + gone.Mac);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        directory.Deleted(id, gone?.Revision ?? 0);
         if (deleted == 0)
         {
             throw InventoryException.NotFound($"with id {id}");
@@ -362,7 +397,8 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
     /// once, the CLI peaked at 920-970 MB RSS on SQLite; this way at 710-740 MB.
     /// </summary>
     /// <remarks>The <paramref name="updated"/> hosts (tracked, changed in place) are saved first, in the same transaction.</remarks>
-    private static Task InsertAsync(InventoryDbContext db, List<HostRecord> hosts, List<HostRecord> updated, Func<int, string> label, CancellationToken cancellationToken) =>
+    /// <remarks><paramref name="audit"/> adds the audit entries once every host has its id; they are saved in the same transaction.</remarks>
+    private static Task InsertAsync(InventoryDbContext db, List<HostRecord> hosts, List<HostRecord> updated, Func<int, string> label, Action audit, CancellationToken cancellationToken) =>
         SaveAsync(db, [.. updated, .. hosts], label, async () =>
         {
             await using IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -377,6 +413,8 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
                 db.ChangeTracker.Clear();
             }
+            audit();
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 

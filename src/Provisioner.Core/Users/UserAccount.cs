@@ -16,6 +16,12 @@ public sealed class UserAccount
     public DateTime CreatedAt { get; set; }
 
     public DateTime PasswordChangedAt { get; set; }
+
+    /// <summary>
+    /// The password was set by someone else (the appliance's first admin, an admin adding the user or
+    /// resetting it on the CLI): the next sign-in asks for a new one. Cleared when the user sets their own.
+    /// </summary>
+    public bool MustChangePassword { get; set; }
 }
 
 /// <summary>What a user may do. Stored by name.</summary>

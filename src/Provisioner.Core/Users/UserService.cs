@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Provisioner.Core.Audit;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Inventory.Data;
 
@@ -44,7 +45,8 @@ public sealed partial class UserService(InventoryDatabase database, IOptions<Sto
         }
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         DateTime now = time.GetUtcNow().UtcDateTime;
-        db.Users.Add(new UserAccount { Name = FirstAdmin, PasswordHash = PasswordHashing.Hash(password), Role = UserRole.Admin, CreatedAt = now, PasswordChangedAt = now });
+        db.Users.Add(new UserAccount { Name = FirstAdmin, PasswordHash = PasswordHashing.Hash(password), Role = UserRole.Admin, CreatedAt = now, PasswordChangedAt = now, MustChangePassword = true });
+        AuditTrail.Add(db, now, AuditActions.UserAdded, FirstAdmin, detail: "the first admin, password in " + path);
         try
         {
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -117,8 +119,9 @@ public sealed partial class UserService(InventoryDatabase database, IOptions<Sto
             throw new InventoryException(InventoryErrorKind.Conflict, [new FieldError("name", $"user '{key}' exists already")]);
         }
         DateTime now = time.GetUtcNow().UtcDateTime;
-        var user = new UserAccount { Name = key, PasswordHash = PasswordHashing.Hash(password), Role = role, CreatedAt = now, PasswordChangedAt = now };
+        var user = new UserAccount { Name = key, PasswordHash = PasswordHashing.Hash(password), Role = role, CreatedAt = now, PasswordChangedAt = now, MustChangePassword = true };
         db.Users.Add(user);
+        AuditTrail.Add(db, now, AuditActions.UserAdded, key, detail: "role " + role.ToString().ToLowerInvariant());
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return user;
     }
@@ -133,11 +136,18 @@ public sealed partial class UserService(InventoryDatabase database, IOptions<Sto
         {
             throw new InventoryException(InventoryErrorKind.Invalid, [new FieldError("current", "the current password is not right")]);
         }
-        await SetPasswordAsync(name, replacement, cancellationToken).ConfigureAwait(false);
+        if (replacement == current)
+        {
+            throw new InventoryException(InventoryErrorKind.Invalid, [new FieldError("password", "the new password must differ from the current one")]);
+        }
+        await SetPasswordAsync(name, replacement, cancellationToken, own: true).ConfigureAwait(false);
     }
 
-    /// <summary>Sets a password without the current one: for <c>provisioner users passwd</c> on the appliance itself.</summary>
-    public async Task SetPasswordAsync(string name, string password, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sets a password without the current one: for <c>provisioner users passwd</c> on the appliance
+    /// itself. Unless <paramref name="own"/>, the user is asked for a new one at the next sign-in.
+    /// </summary>
+    public async Task SetPasswordAsync(string name, string password, CancellationToken cancellationToken, bool own = false)
     {
         List<FieldError> errors = PasswordProblems(password).ToList();
         if (errors.Count > 0)
@@ -150,6 +160,8 @@ public sealed partial class UserService(InventoryDatabase database, IOptions<Sto
             ?? throw new InventoryException(InventoryErrorKind.NotFound, [new FieldError("name", $"no user '{key}'")]);
         user.PasswordHash = PasswordHashing.Hash(password);
         user.PasswordChangedAt = time.GetUtcNow().UtcDateTime;
+        user.MustChangePassword = !own;
+        AuditTrail.Add(db, user.PasswordChangedAt, AuditActions.UserPassword, key, detail: own ? "changed by the user" : "set for the user, who must choose a new one at the next sign-in");
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         if (key == FirstAdmin)
         {
@@ -168,6 +180,7 @@ public sealed partial class UserService(InventoryDatabase database, IOptions<Sto
         UserAccount user = await FindTrackedAsync(db, name, cancellationToken).ConfigureAwait(false);
         await RefuseLosingLastAdminAsync(db, user, "removed", cancellationToken).ConfigureAwait(false);
         db.Users.Remove(user);
+        AuditTrail.Add(db, time.GetUtcNow().UtcDateTime, AuditActions.UserRemoved, user.Name, detail: "role " + user.Role.ToString().ToLowerInvariant());
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -181,6 +194,7 @@ public sealed partial class UserService(InventoryDatabase database, IOptions<Sto
             return;
         }
         await RefuseLosingLastAdminAsync(db, user, "made a viewer", cancellationToken).ConfigureAwait(false);
+        AuditTrail.Add(db, time.GetUtcNow().UtcDateTime, AuditActions.UserRole, user.Name, detail: $"{user.Role.ToString().ToLowerInvariant()} → {role.ToString().ToLowerInvariant()}");
         user.Role = role;
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
     }

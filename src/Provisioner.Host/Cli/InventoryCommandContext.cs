@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Provisioner.Core;
+using Provisioner.Core.Audit;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Inventory.Data;
 
@@ -86,7 +87,10 @@ internal static class InventoryCommandContext
             {
                 return await Fail(ConfigError, $"inventory database ({database.Description}) cannot be opened: {ex.GetBaseException().Message}").ConfigureAwait(false);
             }
-            return await action(provider).ConfigureAwait(false);
+            using (AuditContext.Begin(Actor.CommandLine()))
+            {
+                return await action(provider).ConfigureAwait(false);
+            }
         }
         catch (InventoryException refused)
         {

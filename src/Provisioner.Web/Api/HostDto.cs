@@ -24,7 +24,8 @@ public sealed record HostDto(
 }
 
 /// <summary>One timeline step, and the appliance that saw it.</summary>
-public sealed record HostEventDto(DateTime At, string Source, string State, string Message, string? Appliance)
+/// <param name="Actor">Who asked, for a build requested or cancelled by an operator: a user, <c>token NAME</c> or <c>NAME (cli)</c>.</param>
+public sealed record HostEventDto(DateTime At, string Source, string State, string Message, string? Appliance, string? Actor)
 {
-    public static HostEventDto From(HostEvent e) => new(DateTime.SpecifyKind(e.At, DateTimeKind.Utc), e.Source, e.State.Name(), e.Message, e.Appliance);
+    public static HostEventDto From(HostEvent e) => new(DateTime.SpecifyKind(e.At, DateTimeKind.Utc), e.Source, e.State.Name(), e.Message, e.Appliance, e.Actor);
 }

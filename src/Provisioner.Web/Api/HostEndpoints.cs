@@ -59,19 +59,9 @@ public static class HostEndpoints
         http.Response.Headers["X-Total-Count"] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (page.Hosts.Count > size)
         {
-            http.Response.Headers.Link = $"<{NextPage(http.Request, hosts[^1].Hostname, size)}>; rel=\"next\"";
+            http.Response.Headers.Link = PageLink.Next(http.Request, "after", hosts[^1].Hostname, size);
         }
         return TypedResults.Ok(hosts);
-    }
-
-    /// <summary>This request's URL with <c>after</c> moved on and <c>limit</c> kept, relative to the host.</summary>
-    private static string NextPage(HttpRequest request, string last, int size)
-    {
-        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(request.QueryString.Value);
-        query["after"] = last;
-        query["limit"] = size.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(request.PathBase + request.Path,
-            query.SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string?>(p.Key, v))));
     }
 
     /// <summary>By id, MAC (any spelling) or hostname.</summary>

@@ -42,6 +42,8 @@ public sealed class LoginModel(UserService users, SignInThrottle throttle, TimeP
             return Page();
         }
         await UiSessions.SignInAsync(HttpContext, user);
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
+        string next = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/";
+        // A password someone else chose (the first admin's file, an admin's): ask for the user's own first.
+        return LocalRedirect(user.MustChangePassword ? AccountModel.PromptUrl(next) : next);
     }
 }

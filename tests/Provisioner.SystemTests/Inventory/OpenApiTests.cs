@@ -23,6 +23,7 @@ public sealed class OpenApiTests : IAsyncLifetime
     /// <summary>The API as the endpoint classes map it: a route added or dropped must show here and in the document.</summary>
     private static readonly string[] Operations =
     [
+        "GET /api/audit",
         "GET /api/bindings",
         "GET /api/discovered", "POST /api/discovered/{mac}/register", "POST /api/discovered/{mac}/dismiss",
         "GET /api/export", "POST /api/import",

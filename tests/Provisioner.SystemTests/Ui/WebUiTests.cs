@@ -57,6 +57,14 @@ public sealed partial class WebUiTests : IAsyncLifetime
         return (await created.Content.ReadFromJsonAsync<HostJson>())!.Id;
     }
 
+    /// <summary>A group with a gateway, through the API; its id.</summary>
+    private async Task<string> CreateGroupAsync(string name)
+    {
+        using HttpResponseMessage created = await _appliance.Api.PostAsJsonAsync("/api/groups", new { name, gateway = "192.0.2.1" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private async Task<HostJson> HostAsync(int id) => (await _appliance.Api.GetFromJsonAsync<HostJson>($"/api/hosts/{id}"))!;
 
     private sealed record HostJson(int Id, string Hostname, string State, string? Step, int Progress);
@@ -378,12 +386,27 @@ public sealed partial class WebUiTests : IAsyncLifetime
 
         IPage viewer = await _browser.NewPageAsync(_appliance.HttpBase);
         await UiBrowser.SignInAsync(viewer, "watcher", "watching only 1");
+        string group = await CreateGroupAsync("rack-view");
+        // Viewers read values, and no page gives them a form that changes anything (search forms are GET).
+        foreach (string path in new[] { "/", "/hosts", $"/hosts/{id}", "/groups", $"/groups/{group}", "/discovered", "/keys", "/audit", "/templates" })
+        {
+            foreach (int width in new[] { 1280, 390 })
+            {
+                await viewer.SetViewportSizeAsync(width, 900);
+                await viewer.GotoAsync(path);
+                Assert.Equal(0, await viewer.Locator("main form[method=post], main button:has-text('Build'), main button:has-text('Save'), main summary:has-text('Delete')").CountAsync());
+                Assert.Equal(0, await viewer.Locator("main input[name^=Form], main textarea, main input[name=ids]").CountAsync());
+                Assert.Empty(await UiBrowser.CriticalViolationsAsync(viewer));
+                await UiBrowser.ScreenshotAsync(viewer, $"viewer{path.Replace('/', '-')}-{width}");
+            }
+        }
+        await viewer.SetViewportSizeAsync(1280, 900);
         await viewer.GotoAsync($"/hosts/{id}");
-        Assert.Equal(0, await viewer.Locator("button:has-text('Build'), button:has-text('Save'), summary:has-text('Delete')").CountAsync());
-        Assert.NotNull(await viewer.GetAttributeAsync("#Form_Hostname", "readonly"));
+        Assert.Equal("web01", await viewer.InnerTextAsync("dl.facts dt:has-text('Hostname') + dd"));
+        await viewer.GotoAsync($"/groups/{group}");
+        Assert.Equal("192.0.2.1", await viewer.InnerTextAsync("dl.facts dt:has-text('Gateway') + dd"));
         await viewer.GotoAsync("/hosts");
-        Assert.Equal(0, await viewer.Locator("input[name=ids], a:has-text('Add host')").CountAsync());
-        await UiBrowser.ScreenshotAsync(viewer, "viewer-hosts");
+        Assert.Equal(0, await viewer.Locator("a:has-text('Add host')").CountAsync());
 
         // The viewer's own valid antiforgery token (from the sign-out form): the POST is still refused.
         int status = await viewer.EvaluateAsync<int>(@"async (id) => {

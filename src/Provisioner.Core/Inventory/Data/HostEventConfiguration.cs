@@ -12,6 +12,7 @@ internal sealed class HostEventConfiguration : IEntityTypeConfiguration<HostEven
         builder.Property(e => e.Message).HasMaxLength(1024);
         builder.Property(e => e.State).HasConversion<string>().HasMaxLength(16);
         builder.Property(e => e.Appliance).HasMaxLength(HostNames.MaxLabelLength);
+        builder.Property(e => e.Actor).HasMaxLength(Audit.Actor.MaxNameLength + 8);
         builder.HasIndex(e => new { e.HostId, e.Id });
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Provisioner.Core.Audit;
 using Provisioner.Core.Builds;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Templates;
@@ -10,7 +11,7 @@ namespace Provisioner.Web.Pages.Hosts;
 
 /// <summary>One host: fields (edited in place), live build status and timeline, rendered config and preseed, build/cancel/delete.</summary>
 public sealed class DetailsModel(HostService hosts, BuildTracker tracker, TemplateStore templates, TemplatePreview preview, TransfersInFlight transfers, InstallerLogs logs,
-    Core.Boot.ProfileBootFiles bootFiles, HostGroupService groups) : PageModel
+    Core.Boot.ProfileBootFiles bootFiles, HostGroupService groups, AuditTrail audit) : PageModel
 {
     /// <summary>Installer log lines shown (and live-tailed) on the page; the download has them all.</summary>
     public const int LogTail = 200;
@@ -22,7 +23,8 @@ public sealed class DetailsModel(HostService hosts, BuildTracker tracker, Templa
 
     public HostRecord Host { get; private set; } = null!;
 
-    public List<HostEvent> Timeline { get; private set; } = [];
+    /// <summary>The build's steps and the host's changes (who made them), newest first.</summary>
+    public List<TimelineItem> Timeline { get; private set; } = [];
 
     public IReadOnlyList<TransferProgress> Transfers { get; private set; } = [];
 
@@ -126,8 +128,7 @@ public sealed class DetailsModel(HostService hosts, BuildTracker tracker, Templa
         }
         Host = host;
         Groups = await NewModel.GroupNamesAsync(groups, cancellationToken);
-        Timeline = await tracker.TimelineAsync(id, cancellationToken);
-        Timeline.Reverse();
+        Timeline = TimelineItem.Merge(await tracker.TimelineAsync(id, cancellationToken), await audit.ForHostAsync(id, cancellationToken));
         Transfers = transfers.List(id);
         Log = await logs.ReadAsync(id, LogTail, cancellationToken);
         string baseUrl = RequestClient.BaseUrl(HttpContext);
