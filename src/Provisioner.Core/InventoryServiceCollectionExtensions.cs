@@ -47,6 +47,7 @@ public static class InventoryServiceCollectionExtensions
         services.TryAddSingleton<UserService>();
         services.TryAddSingleton<TimelineWriter>();
         services.TryAddSingleton<BuildTracker>();
+        services.TryAddSingleton<BuildStages>();
         services.TryAddSingleton<HostResolver>();
         services.TryAddSingleton<InstallerLogWriter>();
         services.TryAddSingleton<InstallerLogs>();

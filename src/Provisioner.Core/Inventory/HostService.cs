@@ -82,6 +82,10 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
         {
             hosts = hosts.Where(h => h.Profile == query.Profile);
         }
+        if (GroupName(query.Group) is { } group)
+        {
+            hosts = hosts.Where(h => h.GroupName == group);
+        }
         return hosts;
     }
 

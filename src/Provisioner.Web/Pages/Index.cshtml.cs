@@ -6,10 +6,15 @@ using Provisioner.Core.Inventory;
 
 namespace Provisioner.Web.Pages;
 
-/// <summary>The dashboard: hosts by state, builds in progress, latest events, the appliance's health.</summary>
+/// <summary>The dashboard: hosts by state, builds in progress, recent builds' stages as a chart, latest events, the appliance's health.</summary>
 public sealed class IndexModel(HostService hosts, BuildTracker tracker, ListenerStatus listeners, TransfersInFlight transfers, RecentAlerts alerts,
-    Core.Boot.ProfileBootFiles bootFiles) : PageModel
+    Core.Boot.ProfileBootFiles bootFiles, BuildStages stages) : PageModel
 {
+    /// <summary>Builds drawn in the chart, newest first.</summary>
+    public const int ChartedBuilds = 20;
+
+    public Ui.BuildChart Chart { get; private set; } = Ui.BuildChart.Of([]);
+
     public IReadOnlyList<(Alert Alert, IReadOnlyList<AlertDelivery> Deliveries)> Alerts { get; private set; } = [];
 
     public const int RecentEvents = 15;
@@ -43,5 +48,6 @@ public sealed class IndexModel(HostService hosts, BuildTracker tracker, Listener
         Transfers = transfers.List();
         Alerts = alerts.List();
         MissingBootFiles = await bootFiles.MissingAsync();
+        Chart = Ui.BuildChart.Of(await stages.RecentAsync(ChartedBuilds, cancellationToken));
     }
 }

@@ -11,6 +11,16 @@ public static class UiFormat
 
     public static string Time(DateTimeOffset at) => Time(at.UtcDateTime);
 
+    /// <summary>A duration as people say it: <c>45 s</c>, <c>4 min 12 s</c>, <c>1 h 05 min</c>.</summary>
+    public static string Duration(TimeSpan span) => span switch
+    {
+        { TotalSeconds: < 60 } => $"{Math.Max(0, (int)span.TotalSeconds)} s",
+        { TotalHours: < 1, Seconds: 0 } => $"{span.Minutes} min",
+        { TotalHours: < 1 } => $"{span.Minutes} min {span.Seconds:00} s",
+        { Minutes: 0 } => $"{(int)span.TotalHours} h",
+        _ => $"{(int)span.TotalHours} h {span.Minutes:00} min",
+    };
+
     public static string Size(long bytes) => bytes switch
     {
         >= 1_000_000 => (bytes / 1e6).ToString("0.0 MB", CultureInfo.InvariantCulture),

@@ -38,6 +38,12 @@ public static class BuildLifecycle
         : host.PinnedElsewhere ? BuildingElsewhere
         : BuildingHere;
 
+    /// <summary>How the timeline's step for a build request begins (then the profile): where a build starts, for <see cref="BuildStages"/>.</summary>
+    public const string RequestedMessage = "build requested";
+
+    /// <summary>How the timeline's step for a cancel begins.</summary>
+    public const string CancelledMessage = "build cancelled";
+
     /// <summary>What <paramref name="fact"/> does to <paramref name="host"/>; null when it changes nothing and records nothing.</summary>
     public static Transition? Apply(HostBuild host, BuildFact fact)
     {
@@ -46,8 +52,8 @@ public static class BuildLifecycle
         bool mine = building && !host.PinnedElsewhere;
         return fact switch
         {
-            BuildRequested => new(BuildState.Pending, $"build requested ({host.Profile})", Progress: new(BuildProgress.Waiting, 0), Token: TokenChange.Issue),
-            BuildCancelled => new(BuildState.Idle, building ? "build cancelled" : "build cancelled (none was running)", Progress: new(null, 0), Token: TokenChange.Clear),
+            BuildRequested => new(BuildState.Pending, $"{RequestedMessage} ({host.Profile})", Progress: new(BuildProgress.Waiting, 0), Token: TokenChange.Issue),
+            BuildCancelled => new(BuildState.Idle, building ? CancelledMessage : $"{CancelledMessage} (none was running)", Progress: new(null, 0), Token: TokenChange.Clear),
             PxeDhcpSeen dhcp when mine =>
                 new(state, $"PXE DHCP seen, arch {dhcp.Architecture}", Progress: Advance(host, "PXE DHCP seen", BuildProgress.DhcpSeen)),
             ConfigTransferred config when mine =>
