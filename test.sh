@@ -28,6 +28,8 @@ apt_ensure socat
 apt_ensure ovmf grub-efi-amd64-bin syslinux-efi ipxe isc-dhcp-client
 # /metrics is read by the Prometheus project's own text-format parser.
 apt_ensure python3-prometheus-client
+# sqlite3: a system test changes the inventory under the running appliance (a table gone) to see /healthz report it
+apt_ensure sqlite3
 # The inventory tests run on SQLite and on a real PostgreSQL server.
 postgres_for_tests
 # The web UI tests: Debian's Chromium driven by Playwright, and axe-core for accessibility.

@@ -88,6 +88,10 @@ public sealed partial class WebUiTests : IAsyncLifetime
         await page.FillAsync("#Name", "admin");
         await page.FillAsync("#Password", AdminPassword);
         await page.ClickAsync("button[type=submit]");
+        // The appliance chose this password: the first sign-in asks for the admin's own, naming the file.
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account");
+        Assert.Contains("initial-admin-password", await page.InnerTextAsync(".prompt"), StringComparison.Ordinal);
+        await page.ClickAsync("#later");
         await page.WaitForURLAsync("**/hosts");
         IReadOnlyList<BrowserContextCookiesResult> cookies = await page.Context.CookiesAsync();
         BrowserContextCookiesResult session = cookies.Single(c => c.Name == "provisioner.session");
@@ -228,6 +232,13 @@ public sealed partial class WebUiTests : IAsyncLifetime
         // One line per line, each with its arrival time.
         Assert.Matches(@"^\d\d:\d\d:\d\d main-menu\[213\]: INFO: Menu item 'partman-base' selected\n\d\d:\d\d:\d\d partman: <b>disk</b> sda found\n?$",
             await host.InnerTextAsync("#log pre.log"));
+        // The log view reads at desktop and phone width.
+        foreach (int width in new[] { 390, 1280 })
+        {
+            await host.SetViewportSizeAsync(width, 900);
+            Assert.Empty(await UiBrowser.CriticalViolationsAsync(host));
+            await UiBrowser.ScreenshotAsync(host, $"log-view-{width}");
+        }
         await host.WaitForFunctionAsync("() => document.querySelector('#build-progress').value === 62");
         Assert.Contains("installer: partitioning (partman-base)", await host.InnerTextAsync("#status"), StringComparison.Ordinal);
         await dashboard.WaitForSelectorAsync("#builds >> text=installer: partitioning (partman-base)");
@@ -417,11 +428,15 @@ public sealed partial class WebUiTests : IAsyncLifetime
         Assert.Equal(403, status);
         Assert.Equal("idle", (await HostAsync(id)).State);
         // An admin's page opened by a viewer: a page of the site saying why, answered 403.
-        Assert.Equal(403, (await viewer.GotoAsync("/users"))!.Status);
-        Assert.Equal("This page is for admins", await viewer.InnerTextAsync("h1"));
-        Assert.Contains("/users changes the appliance or its users, and your account, watcher, is a viewer's", await viewer.InnerTextAsync("[role=alert]"), StringComparison.Ordinal);
-        Assert.Empty(await UiBrowser.CriticalViolationsAsync(viewer));
-        await UiBrowser.ScreenshotAsync(viewer, "viewer-forbidden");
+        foreach (int width in new[] { 390, 1280 })
+        {
+            await viewer.SetViewportSizeAsync(width, 900);
+            Assert.Equal(403, (await viewer.GotoAsync("/users"))!.Status);
+            Assert.Equal("This page is for admins", await viewer.InnerTextAsync("h1"));
+            Assert.Contains("/users changes the appliance or its users, and your account, watcher, is a viewer's", await viewer.InnerTextAsync("[role=alert]"), StringComparison.Ordinal);
+            Assert.Empty(await UiBrowser.CriticalViolationsAsync(viewer));
+            await UiBrowser.ScreenshotAsync(viewer, $"viewer-forbidden-{width}");
+        }
     }
 
     /// <summary>Access taken back from the UI: removing a user ends its open session; a revoked API token gets 401.</summary>
@@ -610,7 +625,7 @@ public sealed partial class WebUiTests : IAsyncLifetime
     {
         int id = await CreateHostAsync();
         int group = (await (await _appliance.Api.PostAsJsonAsync("/api/groups", new { name = "rack-a", gateway = "192.0.2.1" })).Content.ReadFromJsonAsync<HostJson>())!.Id;
-        string[] pages = ["/", "/hosts", $"/hosts/{id}", "/hosts/new", "/hosts/import", "/groups", $"/groups/{group}", "/discovered", "/templates", "/keys", "/account", "/users"];
+        string[] pages = ["/", "/hosts", $"/hosts/{id}", "/hosts/new", "/hosts/import", "/groups", $"/groups/{group}", "/discovered", "/templates", "/keys", "/account", "/users", "/rack", $"/rack?group=rack-a", "/audit"];
         foreach ((int width, string label) in new[] { (1280, "desktop"), (390, "phone") })
         {
             IPage page = await AdminPageAsync(width);
@@ -622,7 +637,7 @@ public sealed partial class WebUiTests : IAsyncLifetime
                 // Nothing sticks out sideways: the page scrolls only down (wide tables scroll inside their box).
                 int overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
                 Assert.True(overflow <= 0, $"{path} at {width}px is {overflow}px wider than the screen");
-                await UiBrowser.ScreenshotAsync(page, $"page-{label}{path.Replace('/', '-').TrimEnd('-')}");
+                await UiBrowser.ScreenshotAsync(page, $"page-{label}{path.Replace('/', '-').Replace('?', '-').Replace('=', '-').TrimEnd('-')}");
             }
         }
         IPage login = await _browser.NewPageAsync(_appliance.HttpBase, 390);
