@@ -9,6 +9,8 @@ require_dotnet
 # pxelinux.0 (pxelinux) and ldlinux.c32 with the other BIOS modules (syslinux-common); for UEFI
 # machines GRUB's network image (grub-efi-amd64-bin), syslinux.efi (syslinux-efi) and iPXE (ipxe).
 apt_ensure pxelinux syslinux-common grub-efi-amd64-bin syslinux-efi ipxe
+# The Debian 12 installer's kernel and initrd (debian12/linux, debian12/initrd.gz when the boot dir lacks them).
+apt_ensure debian-installer-12-netboot-amd64
 # Short GC pauses, as packaging/provisioner.service sets them (the runtime reads this only from the environment).
 export DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x400000}
 exec dotnet run --project src/Provisioner.Host -c Release -- serve "$@"

@@ -19,4 +19,15 @@ public sealed class BootFileOptions
         "/usr/lib/PXELINUX", "/usr/lib/syslinux/modules/bios", "/usr/lib/SYSLINUX.EFI/efi64", "/usr/lib/syslinux/modules/efi64",
         "/usr/lib/grub/x86_64-efi/monolithic", "/usr/lib/grub/arm64-efi/monolithic", "/usr/lib/ipxe",
     ];
+
+    /// <summary>
+    /// Where a file in one directory of the boot dir is looked for when the boot dir lacks it: a profile's
+    /// installer kernel and initrd (<c>debian12/linux</c>, <c>debian12/initrd.gz</c>) come from Debian's
+    /// netboot package (<c>debian-installer-12-netboot-amd64</c>, text installer) until files are put there.
+    /// Only a file directly in the directory is looked up (<c>debian12/linux</c>, not <c>debian12/x/linux</c>).
+    /// </summary>
+    public IDictionary<string, string> DirFallbacks { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["debian12"] = "/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64",
+    };
 }

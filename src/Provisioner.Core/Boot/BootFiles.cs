@@ -14,7 +14,8 @@ public readonly record struct BootFileLookup(BootFileStatus Status, string FullP
 
 /// <summary>
 /// Finds boot files: in the boot dir, then (for plain file names) in the system's syslinux
-/// directories. Every answer is confined to the directory it came from, symlinks included.
+/// directories, and (for a file in a profile's directory) in that profile's package directory.
+/// Every answer is confined to the directory it came from, symlinks included.
 /// </summary>
 public sealed class BootFiles(IOptions<BootFileOptions> options)
 {
@@ -27,9 +28,19 @@ public sealed class BootFiles(IOptions<BootFileOptions> options)
             return new BootFileLookup(BootFileStatus.Denied, string.Empty, refusal);
         }
         BootFileLookup lookup = FindIn(_options.BootDir, relative);
-        if (lookup.Status != BootFileStatus.NotFound || relative.Contains('/', StringComparison.Ordinal))
+        if (lookup.Status != BootFileStatus.NotFound)
         {
             return lookup;
+        }
+        int slash = relative.IndexOf('/', StringComparison.Ordinal);
+        if (slash >= 0)
+        {
+            // debian12/linux: the one level of a profile's directory, from its package when configured.
+            string rest = relative[(slash + 1)..];
+            return !rest.Contains('/', StringComparison.Ordinal) && _options.DirFallbacks.TryGetValue(relative[..slash], out string? dir)
+                && FindIn(dir, rest) is { Status: not BootFileStatus.NotFound } packaged
+                ? packaged
+                : lookup;
         }
         foreach (string fallback in _options.FallbackDirs)
         {

@@ -9,6 +9,7 @@ public sealed class BootFilesTests : IDisposable
     private readonly string _bootDir;
     private readonly string _fallbackDir;
     private readonly string _outside;
+    private readonly string _netbootDir;
 
     public BootFilesTests()
     {
@@ -21,6 +22,11 @@ public sealed class BootFilesTests : IDisposable
         File.WriteAllText(Path.Join(_bootDir, "pxelinux.cfg", "default"), "DEFAULT local");
         File.WriteAllText(Path.Join(_fallbackDir, "ldlinux.c32"), "module");
         File.WriteAllText(Path.Join(_fallbackDir, "linux"), "shadowed");
+        _netbootDir = Directory.CreateDirectory(Path.Join(_root.FullName, "netboot")).FullName;
+        File.WriteAllText(Path.Join(_netbootDir, "linux"), "netboot kernel");
+        File.WriteAllText(Path.Join(_netbootDir, "initrd.gz"), "netboot initrd");
+        Directory.CreateDirectory(Path.Join(_bootDir, "debian12"));
+        File.WriteAllText(Path.Join(_bootDir, "debian12", "initrd.gz"), "initrd in the boot dir");
     }
 
     public void Dispose() => _root.Delete(recursive: true);
@@ -30,7 +36,37 @@ public sealed class BootFilesTests : IDisposable
         var options = new BootFileOptions { BootDir = _bootDir };
         options.FallbackDirs.Clear();
         options.FallbackDirs.Add(_fallbackDir);
+        options.DirFallbacks.Clear();
+        options.DirFallbacks["debian12"] = _netbootDir;
         return new BootFiles(Options.Create(options));
+    }
+
+    [Theory]
+    [InlineData("debian12/linux", "netboot kernel")] // the boot dir lacks it: the package's
+    [InlineData("/debian12/initrd.gz", "initrd in the boot dir")] // the boot dir's wins
+    public void Find_ProfileFile_FromTheBootDirElseItsPackage(string requested, string content)
+    {
+        BootFileLookup lookup = Files().Find(requested);
+
+        Assert.Equal(BootFileStatus.Found, lookup.Status);
+        Assert.Equal(content, File.ReadAllText(lookup.FullPath));
+    }
+
+    [Theory]
+    [InlineData("debian12/missing")]
+    [InlineData("debian12/sub/linux")] // one level only
+    [InlineData("ubuntu2004/linux")] // no package for it
+    public void Find_ProfileFileNowhere_NotFound(string requested)
+    {
+        Assert.Equal(BootFileStatus.NotFound, Files().Find(requested).Status);
+    }
+
+    [Fact]
+    public void Find_PackageSymlinkOutside_Denied()
+    {
+        File.CreateSymbolicLink(Path.Join(_netbootDir, "escape"), Path.Join(_outside, "secret"));
+
+        Assert.Equal(BootFileStatus.Denied, Files().Find("debian12/escape").Status);
     }
 
     [Theory]

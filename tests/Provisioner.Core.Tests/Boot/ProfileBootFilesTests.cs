@@ -25,8 +25,9 @@ public sealed class ProfileBootFilesTests : IDisposable
         Directory.CreateDirectory(Path.Join(_bootDir, "debian12"));
         await File.WriteAllTextAsync(Path.Join(_bootDir, "debian12", "linux"), "kernel");
         var templates = new TemplateStore(Options.Create(new TemplateStoreOptions { Directory = TestInventory.ShippedTemplates }), TimeProvider.System);
-        var files = new BootFiles(Options.Create(new BootFileOptions { BootDir = _bootDir }));
-        var profiles = new ProfileBootFiles(templates, files, Options.Create(new PreseedOptions()));
+        var options = new BootFileOptions { BootDir = _bootDir };
+        options.DirFallbacks.Clear(); // the boot dir alone (a machine with the netboot package would fill debian12 in)
+        var profiles = new ProfileBootFiles(templates, new BootFiles(Options.Create(options)), Options.Create(new PreseedOptions()));
 
         IReadOnlyList<MissingBootFile> missing = await profiles.MissingAsync();
 
@@ -34,5 +35,27 @@ public sealed class ProfileBootFilesTests : IDisposable
         Assert.Equal(["profile debian12 lacks debian12/initrd.gz in the boot dir: the host will stop at its boot loader until the file is there"], await profiles.BuildWarningsAsync("debian12"));
         await File.WriteAllTextAsync(Path.Join(_bootDir, "debian12", "initrd.gz"), "initrd");
         Assert.Empty(await profiles.BuildWarningsAsync("debian12"));
+    }
+
+    [Fact]
+    public async Task MissingAsync_DebianNetbootPackageInstalled_Debian12LacksNothing()
+    {
+        string netboot = Directory.CreateDirectory(Path.Join(_bootDir, "..", Path.GetFileName(_bootDir) + "-netboot")).FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Join(netboot, "linux"), "kernel");
+            await File.WriteAllTextAsync(Path.Join(netboot, "initrd.gz"), "initrd");
+            var options = new BootFileOptions { BootDir = _bootDir };
+            options.DirFallbacks["debian12"] = netboot;
+            var templates = new TemplateStore(Options.Create(new TemplateStoreOptions { Directory = TestInventory.ShippedTemplates }), TimeProvider.System);
+            var profiles = new ProfileBootFiles(templates, new BootFiles(Options.Create(options)), Options.Create(new PreseedOptions()));
+
+            Assert.Empty(await profiles.BuildWarningsAsync("debian12"));
+            Assert.DoesNotContain(await profiles.MissingAsync(), m => m.Profile == "debian12");
+        }
+        finally
+        {
+            Directory.Delete(netboot, recursive: true);
+        }
     }
 }

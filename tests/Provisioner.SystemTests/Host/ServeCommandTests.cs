@@ -53,6 +53,28 @@ public sealed class ServeCommandTests : IDisposable
         Assert.Equal(TestFiles.Sha256(packaged), TestFiles.Sha256(local));
     }
 
+    /// <summary>The Debian 12 installer needs no hand copying: its kernel and initrd come from debian-installer-12-netboot-amd64 (test.sh and run.sh install it).</summary>
+    [Theory]
+    [InlineData("debian12/linux", "linux")]
+    [InlineData("/debian12/initrd.gz", "initrd.gz")]
+    public async Task Serve_InstallerKernelMissingFromBootDir_ServedFromTheNetbootPackage(string requested, string file)
+    {
+        string packaged = Path.Join("/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64", file);
+        string cwd = _files.Dir("site");
+        int tftp = ApplianceProcess.FreePort(SocketType.Dgram);
+        string http = $"http://127.0.0.1:{ApplianceProcess.FreePort(SocketType.Stream)}";
+        await using ApplianceProcess appliance = ApplianceProcess.Start(["serve", "--tftp", $"127.0.0.1:{tftp}", "--http", http], cwd);
+        await appliance.WaitHealthyAsync(http);
+        string viaTftp = Path.Join(cwd, "got.tftp");
+        string viaHttp = Path.Join(cwd, "got.http");
+
+        await ProcessRunner.RunCheckedAsync("curl", "-sS", "--tftp-blksize", "1468", "-o", viaTftp, $"tftp://127.0.0.1:{tftp}/{requested.TrimStart('/')}");
+        await ProcessRunner.RunCheckedAsync("curl", "-sSf", "-o", viaHttp, $"{http}/boot/{requested.TrimStart('/')}");
+
+        Assert.Equal(TestFiles.Sha256(packaged), TestFiles.Sha256(viaTftp));
+        Assert.Equal(TestFiles.Sha256(packaged), TestFiles.Sha256(viaHttp));
+    }
+
     [Fact]
     public async Task Serve_SettingsFromAppsettingsEnvironmentAndCommandLine_LaterSourceWins()
     {

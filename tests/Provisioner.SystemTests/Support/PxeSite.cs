@@ -47,9 +47,9 @@ internal sealed class PxeSite
     public static async Task<PxeSite> StartAsync(NamespaceLab lab, string dir, int taps, IEnumerable<(string Hostname, string Mac, string Ip)> hosts,
         string[] applianceArguments, string[] dhcpBoot)
     {
-        Directory.CreateDirectory(Path.Join(dir, "boot", "debian12"));
-        File.Copy(Path.Join(Installer, "linux"), Path.Join(dir, "boot", "debian12", "linux"));
-        File.Copy(Path.Join(Installer, "initrd.gz"), Path.Join(dir, "boot", "debian12", "initrd.gz"));
+        // No installer files in the boot dir: the appliance serves debian12/linux and initrd.gz from the netboot package itself.
+        Assert.True(File.Exists(Path.Join(Installer, "initrd.gz")), $"{Installer} is missing: test.sh installs debian-installer-12-netboot-amd64");
+        Directory.CreateDirectory(Path.Join(dir, "boot"));
         foreach ((string hostname, string mac, string ip) in hosts)
         {
             // No router here: the installer's first (DHCP) network setup needs these on the kernel line (shared/notes/pxe-facts.md).
