@@ -55,4 +55,11 @@ public static class AuditActions
     public static readonly IReadOnlyList<string> All =
         [HostAdded, HostChanged, HostRemoved, HostsImported, BuildRequested, BuildCancelled, GroupAdded, GroupChanged, GroupRemoved,
          UserAdded, UserRemoved, UserRole, UserPassword, TokenCreated, TokenRevoked, KeyAdded, KeyRemoved];
+
+    /// <summary>What the actions are done to (<c>host</c>, <c>build</c>, …): a filter on a kind takes every action of it.</summary>
+    public static readonly IReadOnlyList<string> Kinds = [.. All.Select(a => a[..a.IndexOf('.', StringComparison.Ordinal)]).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>Whether <paramref name="value"/> is an action or a kind (any case).</summary>
+    public static bool IsActionOrKind(string value) =>
+        All.Contains(value.ToLowerInvariant(), StringComparer.Ordinal) || Kinds.Contains(value.ToLowerInvariant(), StringComparer.Ordinal);
 }

@@ -400,8 +400,10 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
     /// forgets each chunk once it is sent: with EF Core tracking all 100,000 hosts of an import at
     /// once, the CLI peaked at 920-970 MB RSS on SQLite; this way at 710-740 MB.
     /// </summary>
-    /// <remarks>The <paramref name="updated"/> hosts (tracked, changed in place) are saved first, in the same transaction.</remarks>
-    /// <remarks><paramref name="audit"/> adds the audit entries once every host has its id; they are saved in the same transaction.</remarks>
+    /// <remarks>
+    /// The <paramref name="updated"/> hosts (tracked, changed in place) are saved first, in the same transaction;
+    /// <paramref name="audit"/> adds the audit entries once every host has its id, saved last, in it too.
+    /// </remarks>
     private static Task InsertAsync(InventoryDbContext db, List<HostRecord> hosts, List<HostRecord> updated, Func<int, string> label, Action audit, CancellationToken cancellationToken) =>
         SaveAsync(db, [.. updated, .. hosts], label, async () =>
         {

@@ -34,9 +34,9 @@ public static class AuditEndpoints
         {
             return TypedResults.Problem($"limit must be between 1 and {AuditTrail.MaxPageSize}", statusCode: 400, title: "Invalid query");
         }
-        if (!string.IsNullOrWhiteSpace(action) && !IsAction(action.Trim()))
+        if (!string.IsNullOrWhiteSpace(action) && !AuditActions.IsActionOrKind(action.Trim()))
         {
-            return TypedResults.Problem($"action '{action}' is none of: {string.Join(", ", AuditActions.All)} (or a kind: {string.Join(", ", Kinds())})",
+            return TypedResults.Problem($"action '{action}' is none of: {string.Join(", ", AuditActions.All)} (or a kind: {string.Join(", ", AuditActions.Kinds)})",
                 statusCode: 400, title: "Invalid filter");
         }
         int size = limit ?? AuditTrail.DefaultPageSize;
@@ -48,9 +48,4 @@ public static class AuditEndpoints
         }
         return TypedResults.Ok(page.Entries.Select(AuditEntryDto.From).ToList());
     }
-
-    private static IEnumerable<string> Kinds() => AuditActions.All.Select(a => a[..a.IndexOf('.', StringComparison.Ordinal)]).Distinct(StringComparer.Ordinal);
-
-    private static bool IsAction(string value) =>
-        AuditActions.All.Contains(value.ToLowerInvariant(), StringComparer.Ordinal) || Kinds().Contains(value.ToLowerInvariant(), StringComparer.Ordinal);
 }

@@ -20,12 +20,10 @@ public sealed class AuditModel(AuditTrail trail) : PageModel
     /// <summary>Where this page starts (an entry id); null for the newest.</summary>
     public long? Before { get; private set; }
 
-    public static IEnumerable<string> Kinds => AuditActions.All.Select(a => a[..a.IndexOf('.', StringComparison.Ordinal)]).Distinct(StringComparer.Ordinal);
-
     public async Task OnGetAsync(string? actor, string? action, string? target, long? before, CancellationToken cancellationToken)
     {
         Actor = actor;
-        Action = action is not null && (AuditActions.All.Contains(action) || Kinds.Contains(action)) ? action : null;
+        Action = action is not null && AuditActions.IsActionOrKind(action) ? action.ToLowerInvariant() : null;
         Target = target;
         Before = before;
         Entries = await trail.PageAsync(new AuditQuery(Actor, Action, Target), before, PageSize, cancellationToken);
