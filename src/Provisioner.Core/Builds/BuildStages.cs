@@ -71,9 +71,11 @@ public sealed class BuildStages(InventoryDatabase database, TimeProvider time)
             {
                 continue; // the host was removed since
             }
-            List<HostEvent> build = [.. byHost[request.HostId].SkipWhile(e => e.Id != request.Id).TakeWhile((e, i) => i == 0 || !IsRequestOrCancel(e))];
-            bool cancelled = byHost[request.HostId].SkipWhile(e => e.Id != request.Id).Skip(build.Count).FirstOrDefault() is { } after
-                && after.Message.StartsWith(BuildLifecycle.CancelledMessage, StringComparison.Ordinal);
+            // From the request to the next request or cancel (which ends it, and a cancel leaves it out).
+            List<HostEvent> since = [.. byHost[request.HostId].SkipWhile(e => e.Id != request.Id)];
+            int end = since.FindIndex(1, IsRequestOrCancel);
+            List<HostEvent> build = end < 0 ? since : since[..end];
+            bool cancelled = end >= 0 && since[end].Message.StartsWith(BuildLifecycle.CancelledMessage, StringComparison.Ordinal);
             if (!cancelled && Of(build, hostname, now) is { } timing)
             {
                 timings.Add(timing);
