@@ -7,6 +7,7 @@ using Provisioner.Core.Boot;
 using Provisioner.Core.Builds;
 using Provisioner.Core.Hosting;
 using Provisioner.Core.Inventory;
+using Provisioner.Core.Mirror;
 using Provisioner.Core.Network;
 using Provisioner.Core.Inventory.Data;
 using Provisioner.Core.Templates;
@@ -49,6 +50,7 @@ internal static class ApplianceSettings
     private const string Preseed = "Preseed";
     private const string Appliance = "Appliance";
     private const string Alerts = "Alerts";
+    private const string Mirror = "Mirror";
 
     /// <summary>Binds every options type the appliance's services read; <c>serve</c> and the inventory commands alike.</summary>
     public static IServiceCollection BindSettings(this IServiceCollection services, IConfiguration config)
@@ -84,6 +86,12 @@ internal static class ApplianceSettings
             .Rule(o => Setting.Positive(Key(Alerts, nameof(o.Timeout)), o.Timeout))
             .Rule(o => Setting.NotNegative(Key(Alerts, nameof(o.FirstRetryDelay)), o.FirstRetryDelay))
             .Rule(o => Setting.AtLeast(Key(Alerts, nameof(o.LogLines)), o.LogLines, 0)));
+        services.AddOptions<MirrorOptions>().Bind(config.GetSection(Mirror));
+        services.CheckAtStart<MirrorOptions>(rules => rules
+            .Rules(MirrorUpstreams.Problems)
+            .Rule(o => Setting.Positive(Key(Mirror, nameof(o.IndexMaxAge)), o.IndexMaxAge))
+            .Rule(o => Setting.Positive(Key(Mirror, nameof(o.UpstreamTimeout)), o.UpstreamTimeout))
+            .Rule(o => Setting.AtLeast(Key(Mirror, nameof(o.MaxSize)), o.MaxSize, 1L << 20)));
         services.AddOptions<TftpServerOptions>().Bind(config.GetSection(Tftp))
             .Configure(o => o.Endpoint = ParseEndpoint(config[TftpEndpoint], "TFTP", "0.0.0.0:69)") ?? o.Endpoint);
         services.CheckAtStart<TftpServerOptions>(rules => rules

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Provisioner.Core;
 using Provisioner.Web.Api;
 using Provisioner.Web.Boot;
+using Provisioner.Web.Mirror;
 using Provisioner.Web.Ui;
 
 namespace Provisioner.Web;
@@ -25,6 +26,7 @@ public static class WebServiceCollectionExtensions
     public static IServiceCollection AddProvisionerWeb(this IServiceCollection services)
     {
         services.AddProvisionerCore();
+        services.AddPackageMirror();
         services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         services.AddHostedService<HttpListenerStatus>();
         services.AddProblemDetails();
@@ -58,6 +60,7 @@ public static class WebServiceCollectionExtensions
         app.MapBootConfigs();
         app.MapPreseeds();
         app.MapCallbacks();
+        app.MapPackageMirror();
         RouteGroupBuilder api = app.MapGroup("/api").RequireAuthorization(ApiPolicy);
         api.MapHostApi();
         api.MapGroupApi();

@@ -31,6 +31,11 @@ public sealed class ApplianceMetrics
         });
         Alerts = factory.CreateCounter("provisioner_alerts_total", "Alerts raised, by event (build.failed, build.stalled, build.installed).", ["event"]);
         AlertDeliveries = factory.CreateCounter("provisioner_alert_deliveries_total", "Alert deliveries to webhooks and the command, by result (sent, failed: given up after every try).", ["result"]);
+        MirrorRequests = factory.CreateCounter("provisioner_mirror_requests_total", "Package mirror requests, by result: hit (cached, fresh), revalidated (cached, confirmed upstream), stale (cached, upstream failing), miss (fetched upstream), not_found, failed (502: upstream failing, nothing cached), refused (bad path or archive).", ["result"]);
+        MirrorBytesServed = factory.CreateCounter("provisioner_mirror_served_bytes_total", "Bytes the package mirror sent to clients.");
+        MirrorBytesFetched = factory.CreateCounter("provisioner_mirror_fetched_bytes_total", "Bytes the package mirror downloaded from its upstream archives.");
+        MirrorUpstreamErrors = factory.CreateCounter("provisioner_mirror_upstream_errors_total", "Upstream requests and downloads of the package mirror that failed, by archive.", ["upstream"]);
+        MirrorCacheBytes = factory.CreateGauge("provisioner_mirror_cache_bytes", "Bytes in the package mirror's cache.");
         Factory = factory;
     }
 
@@ -56,4 +61,14 @@ public sealed class ApplianceMetrics
     public Counter Alerts { get; }
 
     public Counter AlertDeliveries { get; }
+
+    public Counter MirrorRequests { get; }
+
+    public Counter MirrorBytesServed { get; }
+
+    public Counter MirrorBytesFetched { get; }
+
+    public Counter MirrorUpstreamErrors { get; }
+
+    public Gauge MirrorCacheBytes { get; }
 }
