@@ -11,6 +11,8 @@ require_dotnet
 apt_ensure pxelinux syslinux-common grub-efi-amd64-bin syslinux-efi ipxe
 # The Debian 12 installer's kernel and initrd (debian12/linux, debian12/initrd.gz when the boot dir lacks them).
 apt_ensure debian-installer-12-netboot-amd64
+# OS images (provisioner images build, the Images page): mmdebstrap makes the root, mksquashfs packs it.
+apt_ensure mmdebstrap squashfs-tools
 # Short GC pauses, as packaging/provisioner.service sets them (the runtime reads this only from the environment).
 export DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x400000}
 exec dotnet run --project src/Provisioner.Host -c Release -- serve "$@"

@@ -20,7 +20,8 @@ apt_ensure libpcap0.8
 # inside network namespaces the tests create.
 apt_ensure qemu-system-x86 ipxe-qemu debian-installer-12-netboot-amd64 dnsmasq-base
 # mmdebstrap makes the real Debian root the finish script (keys, admin user, first-boot unit) is checked on; wget runs the late_command.
-apt_ensure mmdebstrap wget
+# mmdebstrap and squashfs-tools also build OS images (provisioner images build).
+apt_ensure mmdebstrap wget squashfs-tools
 # socat: a test's relay from a namespace's loopback to a Unix socket the test serves (its webhook receiver).
 apt_ensure socat
 # UEFI: OVMF firmware, GRUB's and syslinux's EFI network loaders, iPXE to chainload; ISC dhclient

@@ -6,6 +6,7 @@ using Provisioner.Core.Alerts;
 using Provisioner.Core.Boot;
 using Provisioner.Core.Builds;
 using Provisioner.Core.Hosting;
+using Provisioner.Core.Images;
 using Provisioner.Core.Inventory;
 using Provisioner.Core.Mirror;
 using Provisioner.Core.Network;
@@ -51,6 +52,7 @@ internal static class ApplianceSettings
     private const string Appliance = "Appliance";
     private const string Alerts = "Alerts";
     private const string Mirror = "Mirror";
+    private const string Images = "Images";
 
     /// <summary>Binds every options type the appliance's services read; <c>serve</c> and the inventory commands alike.</summary>
     public static IServiceCollection BindSettings(this IServiceCollection services, IConfiguration config)
@@ -92,6 +94,12 @@ internal static class ApplianceSettings
             .Rule(o => Setting.Positive(Key(Mirror, nameof(o.IndexMaxAge)), o.IndexMaxAge))
             .Rule(o => Setting.Positive(Key(Mirror, nameof(o.UpstreamTimeout)), o.UpstreamTimeout))
             .Rule(o => Setting.AtLeast(Key(Mirror, nameof(o.MaxSize)), o.MaxSize, 1L << 20)));
+        services.AddOptions<ImageOptions>().Bind(config.GetSection(Images))
+            .Configure(o => o.MirrorUrl = NonEmpty(config[Key(Images, nameof(o.MirrorUrl))]) ?? OwnMirror(NonEmpty(config[Http]) ?? new ApplianceUrlOptions().Http));
+        services.CheckAtStart<ImageOptions>(rules => rules
+            .Rule(o => Setting.AtLeast(Key(Images, nameof(o.Keep)), o.Keep, 1))
+            .Rule(o => Setting.Positive(Key(Images, nameof(o.BuildTimeout)), o.BuildTimeout))
+            .Rule(o => Setting.HttpUrls(Key(Images, nameof(o.MirrorUrl)), [o.MirrorUrl])));
         services.AddOptions<TftpServerOptions>().Bind(config.GetSection(Tftp))
             .Configure(o => o.Endpoint = ParseEndpoint(config[TftpEndpoint], "TFTP", "0.0.0.0:69)") ?? o.Endpoint);
         services.CheckAtStart<TftpServerOptions>(rules => rules
@@ -146,6 +154,17 @@ internal static class ApplianceSettings
     }
 
     private static string Key(string section, string name) => $"{section}:{name}";
+
+    /// <summary>The appliance's own mirror as this machine reaches it: the HTTP listen URL, a wildcard address read as 127.0.0.1.</summary>
+    private static string OwnMirror(string listen)
+    {
+        if (!Uri.TryCreate(listen, UriKind.Absolute, out Uri? uri))
+        {
+            return listen; // HttpListenUrl refuses it before anything runs
+        }
+        string host = uri.Host is "0.0.0.0" or "[::]" or "::" or "*" or "+" or "localhost" ? "127.0.0.1" : uri.Host;
+        return $"{uri.Scheme}://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{uri.Port}/mirror";
+    }
 
     private static bool SyslogOff(IConfiguration config) => config[SyslogEndpoint]?.Trim().Equals("off", StringComparison.OrdinalIgnoreCase) == true;
 

@@ -9,6 +9,8 @@ root.Subcommands.Add(TokenCommand.Create());
 root.Subcommands.Add(KeysCommand.Create());
 root.Subcommands.Add(GroupsCommand.Create());
 root.Subcommands.Add(UsersCommand.Create());
+root.Subcommands.Add(MirrorCommand.Create());
+root.Subcommands.Add(ImagesCommand.Create());
 root.Subcommands.Add(BackupCommand.CreateBackup());
 root.Subcommands.Add(BackupCommand.CreateRestore());
 // SIGTERM and Ctrl+C belong to serve's host, which drains transfers for as long as its settings say;

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Provisioner.Core;
 using Provisioner.Web.Api;
 using Provisioner.Web.Boot;
+using Provisioner.Web.Images;
 using Provisioner.Web.Mirror;
 using Provisioner.Web.Ui;
 
@@ -27,6 +28,8 @@ public static class WebServiceCollectionExtensions
     {
         services.AddProvisionerCore();
         services.AddPackageMirror();
+        services.AddImages();
+        services.AddHostedService(sp => sp.GetRequiredService<Provisioner.Core.Images.ImageBuilds>());
         services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         services.AddHostedService<HttpListenerStatus>();
         services.AddProblemDetails();
@@ -61,6 +64,7 @@ public static class WebServiceCollectionExtensions
         app.MapPreseeds();
         app.MapCallbacks();
         app.MapPackageMirror();
+        app.MapImageFiles();
         RouteGroupBuilder api = app.MapGroup("/api").RequireAuthorization(ApiPolicy);
         api.MapHostApi();
         api.MapGroupApi();

@@ -101,6 +101,7 @@ public sealed class MirrorCache
     public void Commit(string partial, MirrorPath path, Validators validators)
     {
         string full = FullPath(path);
+        RemoveFilesInTheWay(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         long length = new FileInfo(partial).Length;
         DateTimeOffset now = _time.GetUtcNow();
@@ -205,6 +206,31 @@ public sealed class MirrorCache
             }
         }
         return (files, bytes);
+    }
+
+    /// <summary>
+    /// An archive never has a file where it has a directory; an upstream that answered a directory's
+    /// address with a page would have left one, and it would block every file below it for good.
+    /// </summary>
+    private void RemoveFilesInTheWay(MirrorPath path)
+    {
+        string[] segments = path.Path.Split('/');
+        for (int i = 1; i < segments.Length; i++)
+        {
+            var ancestor = new MirrorPath(path.Upstream, string.Join('/', segments[..i]));
+            if (File.Exists(MetaPath(ancestor)))
+            {
+                File.Delete(MetaPath(ancestor));
+            }
+            if (File.Exists(FullPath(ancestor)))
+            {
+                File.Delete(FullPath(ancestor));
+                lock (_lock)
+                {
+                    Forget(Load(), Key(ancestor));
+                }
+            }
+        }
     }
 
     private string MetaPath(MirrorPath path) => Path.Join(Root, ".meta", path.Upstream, path.Path);

@@ -33,10 +33,4 @@ public sealed class MirrorOptions
 
     /// <summary>Where apt's sources are read when <see cref="Upstreams"/> is empty: <c>sources.list</c> and <c>sources.list.d/*.list|*.sources</c>. Default <c>/etc/apt</c>.</summary>
     public string AptDir { get; set; } = "/etc/apt";
-
-    /// <summary>The upstream the shipped preseeds install from (<c>mirror.directory</c>). Default <c>debian</c>.</summary>
-    public string Archive { get; set; } = "debian";
-
-    /// <summary>The upstream the shipped preseeds take security updates from (<c>mirror.security_directory</c>). Default <c>debian-security</c>.</summary>
-    public string SecurityArchive { get; set; } = "debian-security";
 }

@@ -32,8 +32,12 @@ public sealed class MirrorStats(ApplianceMetrics metrics, TimeProvider time)
     private long _served;
     private long _fetched;
     private MirrorUpstreamError? _lastError;
+    private long _version;
 
     public long Served => Interlocked.Read(ref _served);
+
+    /// <summary>Moves with every request answered and every upstream error: the Mirror page refreshes when it does.</summary>
+    public long Version => Interlocked.Read(ref _version);
 
     public long Fetched => Interlocked.Read(ref _fetched);
 
@@ -66,6 +70,7 @@ public sealed class MirrorStats(ApplianceMetrics metrics, TimeProvider time)
     public void Answered(MirrorResult result, string path, string? reason = null)
     {
         Interlocked.Increment(ref _results[(int)result]);
+        Interlocked.Increment(ref _version);
         metrics.MirrorRequests.WithLabels(result switch
         {
             MirrorResult.NotFound => "not_found",
@@ -100,6 +105,7 @@ public sealed class MirrorStats(ApplianceMetrics metrics, TimeProvider time)
     public void UpstreamFailed(string upstream, string reason)
     {
         Volatile.Write(ref _lastError, new MirrorUpstreamError(time.GetUtcNow(), upstream, reason));
+        Interlocked.Increment(ref _version);
         metrics.MirrorUpstreamErrors.WithLabels(upstream).Inc();
     }
 

@@ -116,7 +116,7 @@ public sealed partial class PackageMirror : IDisposable
     }
 
     /// <summary>Counts bytes sent to a client.</summary>
-    public void Served(long bytes) => _stats.AddServed(bytes);
+    public void Served(int bytes) => _stats.AddServed(bytes);
 
     /// <summary>
     /// The fresh cached copy (no download), or the download to wait for: the one under way, or a new one.

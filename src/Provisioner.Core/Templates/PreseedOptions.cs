@@ -32,6 +32,16 @@ public sealed partial class PreseedOptions
     /// </summary>
     public Inventory.InstallSettings Defaults { get; set; } = new();
 
+    /// <summary>
+    /// The appliance's mirror archive (<c>/mirror/NAME</c>) that installers use when no <c>Mirror</c>
+    /// install setting names another (<c>mirror.directory</c>). Default <c>debian</c>, the name the mirror
+    /// gives an apt source ending in <c>/debian</c>.
+    /// </summary>
+    public string MirrorArchive { get; set; } = "debian";
+
+    /// <summary>The appliance's mirror archive for security updates in that case (<c>mirror.security_directory</c>). Default <c>debian-security</c>.</summary>
+    public string SecurityArchive { get; set; } = "debian-security";
+
     /// <summary>The site's settings over the built-in ones, normalised; what a host that sets nothing gets.</summary>
     /// <remarks>Worked out once, at the first render (options are bound by then); checked at start (<see cref="Inventory.InstallSettingsCheck.Problems"/>).</remarks>
     public Inventory.InstallSettings SiteSettings => _siteSettings ??= Inventory.InstallSettingsCheck.Normalise(Defaults, []).Over(Inventory.InstallSettings.BuiltIn);

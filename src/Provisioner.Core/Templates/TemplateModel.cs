@@ -37,7 +37,9 @@ public static class TemplateModel
             ["state"] = host.State.Name(),
         };
         model["console"] = Console(console);
-        model["settings"] = Settings(host.Settings.Over(secrets.SiteSettings));
+        InstallSettings settings = host.Settings.Over(secrets.SiteSettings);
+        model["settings"] = Settings(settings);
+        model["mirror"] = Mirror(settings, urls, secrets);
         model["access"] = new Dictionary<string, object?>
         {
             ["admin_user"] = secrets.AdminUser,
@@ -103,7 +105,7 @@ public static class TemplateModel
             ["mirror"] = settings.Mirror ?? string.Empty,
             ["mirror_protocol"] = mirror?.Scheme ?? string.Empty,
             ["mirror_host"] = mirror?.Authority ?? string.Empty,
-            ["mirror_directory"] = mirror is null ? string.Empty : mirror.AbsolutePath.Length > 1 ? mirror.AbsolutePath.TrimEnd('/') : mirror.AbsolutePath,
+            ["mirror_directory"] = mirror is null ? string.Empty : Directory(mirror),
             ["proxy"] = settings.Proxy is null or InstallSettings.None ? string.Empty : settings.Proxy,
             ["time_zone"] = settings.TimeZone ?? string.Empty,
             ["locale"] = settings.Locale ?? string.Empty,
@@ -115,6 +117,31 @@ public static class TemplateModel
             ["wipe_disks"] = settings.WipeDisks ?? false,
         };
     }
+
+    /// <summary>
+    /// Where the installer and the installed system take packages from: the <c>Mirror</c> install setting
+    /// when one applies (security updates then as the installer defaults), else the appliance's own mirror
+    /// at the address the host reached it on, for the archive and for security updates.
+    /// </summary>
+    private static Dictionary<string, object?> Mirror(InstallSettings settings, BuildUrls urls, PreseedOptions site)
+    {
+        bool own = settings.Mirror is null;
+        Uri archive = new(settings.Mirror ?? $"{urls.Base}/mirror/{site.MirrorArchive}");
+        Uri? security = own ? new Uri($"{urls.Base}/mirror/{site.SecurityArchive}") : null;
+        return new()
+        {
+            ["own"] = own,
+            ["url"] = archive.AbsoluteUri.TrimEnd('/'),
+            ["protocol"] = archive.Scheme,
+            ["host"] = archive.Authority,
+            ["directory"] = Directory(archive),
+            ["security_url"] = security?.AbsoluteUri.TrimEnd('/') ?? string.Empty,
+            ["security_host"] = security?.Authority ?? string.Empty,
+            ["security_directory"] = security is null ? string.Empty : Directory(security),
+        };
+    }
+
+    private static string Directory(Uri uri) => uri.AbsolutePath.Length > 1 ? uri.AbsolutePath.TrimEnd('/') : uri.AbsolutePath;
 
     private static Dictionary<string, object?> Console(SerialConsole? console) => new()
     {

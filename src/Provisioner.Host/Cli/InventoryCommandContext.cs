@@ -72,6 +72,7 @@ internal static class InventoryCommandContext
             services.AddLogging();
             services.BindSettings(config);
             services.AddInventory();
+            services.AddImages();
             await using ServiceProvider provider = services.BuildServiceProvider();
             InventoryDatabase database = provider.GetRequiredService<InventoryDatabase>();
             try

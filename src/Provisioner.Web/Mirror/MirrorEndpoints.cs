@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Provisioner.Core.Mirror;
+using Provisioner.Web.Files;
 
 namespace Provisioner.Web.Mirror;
 
@@ -37,7 +37,7 @@ public static class MirrorEndpoints
         }
         return answer.Kind switch
         {
-            MirrorAnswerKind.Cached => Cached(answer.File!, mirror, context),
+            MirrorAnswerKind.Cached => Cached(answer.File!, mirror),
             MirrorAnswerKind.Streaming => new MirrorStreamResult(answer.Download!, answer.Length, mirror),
             MirrorAnswerKind.Refused => TypedResults.Problem(answer.Reason, statusCode: StatusCodes.Status400BadRequest, title: "Path refused"),
             MirrorAnswerKind.NotFound => TypedResults.Problem(answer.Reason, statusCode: StatusCodes.Status404NotFound, title: "Not found"),
@@ -45,17 +45,7 @@ public static class MirrorEndpoints
         };
     }
 
-    private static PhysicalFileHttpResult Cached(CachedFile file, PackageMirror mirror, HttpContext context)
-    {
-        if (HttpMethods.IsGet(context.Request.Method))
-        {
-            // Counted when handed over: the length the response promised (the range, for a range request).
-            context.Response.OnCompleted(() =>
-            {
-                mirror.Served(context.Response.ContentLength ?? 0);
-                return Task.CompletedTask;
-            });
-        }
-        return TypedResults.PhysicalFile(file.FullPath, "application/octet-stream", enableRangeProcessing: true);
-    }
+    /// <summary>A cached file, counted as it is handed to the connection (the range's bytes, for a range request).</summary>
+    private static FileBody Cached(CachedFile file, PackageMirror mirror) =>
+        new(file.FullPath, "application/octet-stream", mirror.Served);
 }

@@ -19,11 +19,10 @@ internal sealed class MirrorStreamResult(MirrorDownload download, long? length, 
         {
             return;
         }
-        // Counted as handed over, so a client cut off midway counts what it was given.
-        long sent = 0;
         try
         {
-            await download.CopyToAsync(context.Response.Body, count => sent += count, context.RequestAborted);
+            // Counted as handed over, so a client cut off midway counts what it was given.
+            await download.CopyToAsync(context.Response.Body, mirror.Served, context.RequestAborted);
         }
         catch (MirrorDownloadException)
         {
@@ -32,10 +31,6 @@ internal sealed class MirrorStreamResult(MirrorDownload download, long? length, 
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client went away; the download goes on for the others and the cache.
-        }
-        finally
-        {
-            mirror.Served(sent);
         }
     }
 }

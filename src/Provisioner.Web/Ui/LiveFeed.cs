@@ -3,6 +3,8 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Provisioner.Core.Builds;
 using Provisioner.Core.Events;
+using Provisioner.Core.Images;
+using Provisioner.Core.Mirror;
 using Provisioner.Core.Network;
 
 namespace Provisioner.Web.Ui;
@@ -16,10 +18,12 @@ namespace Provisioner.Web.Ui;
 /// <item><c>transfers</c>, data the ids of the hosts whose files are on their way (comma-separated,
 /// empty for transfers of no known host): every <see cref="Tick"/> while any run, and once more
 /// when they end. A host page refreshes only when its own id is there;</item>
-/// <item><c>discovered</c>: the list of unknown machines changed.</item>
+/// <item><c>discovered</c>: the list of unknown machines changed;</item>
+/// <item><c>mirror</c>: the package mirror answered requests (its figures moved);</item>
+/// <item><c>images</c>: an image build moved on or ended (the appliance's or the CLI's).</item>
 /// </list>
 /// </summary>
-internal sealed class LiveFeed(IEventBus bus, TransfersInFlight transfers, DiscoveredMachines discovered, TimeProvider time) : BackgroundService
+internal sealed class LiveFeed(IEventBus bus, TransfersInFlight transfers, DiscoveredMachines discovered, MirrorStats mirror, ImageBuilds images, TimeProvider time) : BackgroundService
 {
     public static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
 
@@ -71,6 +75,8 @@ internal sealed class LiveFeed(IEventBus bus, TransfersInFlight transfers, Disco
     {
         using var timer = new PeriodicTimer(Tick, time);
         long seen = discovered.Version;
+        long mirrorSeen = mirror.Version;
+        long imagesSeen = images.Version;
         string? running = null;
         TimeSpan quiet = TimeSpan.Zero;
         try
@@ -91,6 +97,18 @@ internal sealed class LiveFeed(IEventBus bus, TransfersInFlight transfers, Disco
                 {
                     seen = discovered.Version;
                     Send("event: discovered\ndata: \n\n");
+                    quiet = TimeSpan.Zero;
+                }
+                if (mirror.Version != mirrorSeen)
+                {
+                    mirrorSeen = mirror.Version;
+                    Send("event: mirror\ndata: \n\n");
+                    quiet = TimeSpan.Zero;
+                }
+                if (images.Version != imagesSeen)
+                {
+                    imagesSeen = images.Version;
+                    Send("event: images\ndata: \n\n");
                     quiet = TimeSpan.Zero;
                 }
                 quiet += Tick;

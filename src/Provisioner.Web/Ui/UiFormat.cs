@@ -23,6 +23,7 @@ public static class UiFormat
 
     public static string Size(long bytes) => bytes switch
     {
+        >= 1_000_000_000 => (bytes / 1e9).ToString("0.0 GB", CultureInfo.InvariantCulture),
         >= 1_000_000 => (bytes / 1e6).ToString("0.0 MB", CultureInfo.InvariantCulture),
         >= 1_000 => (bytes / 1e3).ToString("0.0 kB", CultureInfo.InvariantCulture),
         _ => bytes.ToString("0 B", CultureInfo.InvariantCulture),

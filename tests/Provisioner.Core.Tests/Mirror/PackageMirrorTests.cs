@@ -14,7 +14,9 @@ public sealed class PackageMirrorTests : IAsyncLifetime
     private const string Deb = "pool/main/h/hello/hello_2.10-3_amd64.deb";
     private const string InRelease = "dists/bookworm/InRelease";
     private readonly string _dataDir = Directory.CreateTempSubdirectory("provisioner-mirror-").FullName;
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-12-01T10:00:00Z"));
+    // From the real time on: the kernel also moves a file's access time when it is read, and the cache's
+    // use order comes from those times after a restart.
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
     private readonly List<PackageMirror> _mirrors = [];
     private TestArchive _archive = null!;
 
@@ -188,6 +190,17 @@ public sealed class PackageMirrorTests : IAsyncLifetime
         Assert.True(File.Exists(Path.Join(_dataDir, "mirror", "debian", debs[2])));
         Assert.Equal(3L * 1024 * 1024, second.Cache.Size);
         Assert.All(debs.Select(d => _archive.Count("/debian/" + d)), n => Assert.Equal(1, n));
+    }
+
+    [Fact]
+    public async Task A_page_cached_where_a_directory_belongs_does_not_block_the_files_below_it()
+    {
+        _archive.Files["/debian/dists/bookworm"] = "<html>index of dists/bookworm</html>"u8.ToArray();
+        PackageMirror mirror = NewMirror();
+        Assert.Equal("<html>index of dists/bookworm</html>", await ReadAllAsync(mirror, "dists/bookworm"));
+        Assert.Equal("Origin: Debian\nSuite: stable\n", await ReadAllAsync(mirror, InRelease));
+        Assert.True(File.Exists(Path.Join(_dataDir, "mirror", "debian", InRelease)));
+        Assert.Equal(_archive.Files["/debian/" + InRelease].Length, mirror.Cache.Size);
     }
 
     private PackageMirror NewMirror(long maxSize = MirrorOptions.DefaultMaxSize)

@@ -21,7 +21,7 @@ public sealed class PublishedBinaryTests : NamespaceTest
             new Dictionary<string, string> { ["PUBLISH_ARTIFACTS"] = Path.Join(Files.Root, "build") });
         Assert.True(published.ExitCode == 0, published.Output);
         string binary = Path.Join(output, "provisioner");
-        Assert.Equal(["provisioner", "templates"], Directory.EnumerateFileSystemEntries(output).Select(Path.GetFileName).Where(n => n != "appsettings.json").Order(StringComparer.Ordinal));
+        Assert.Equal(["images", "provisioner", "templates"], Directory.EnumerateFileSystemEntries(output).Select(Path.GetFileName).Where(n => n != "appsettings.json").Order(StringComparer.Ordinal));
 
         // Everything the unprivileged user needs to read or write.
         foreach (string dir in new[] { Files.Root, output })

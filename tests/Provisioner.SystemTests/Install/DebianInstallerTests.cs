@@ -8,8 +8,11 @@ namespace Provisioner.SystemTests.Install;
 /// PXE-boots the real Debian 12 installer with its iPXE ROM (TCG) and must get as far as its static
 /// address, on the card it booted from although another card comes first (pxelinux's BOOTIF); an
 /// unregistered one, booted beside it, must be discovered and get the local-boot default.
-/// No archive is reachable from the test's namespaces, so the installer then stops at a question nobody
-/// will answer: the build must fail at once, in the installer's words, and say so to a webhook.
+/// The installer takes its packages from the appliance's mirror, whose only way to the archive is the
+/// test's relay (<see cref="ArchiveRelay"/>); the archive as reached here refuses every <c>.udeb</c>, so
+/// the installer finds the mirror good (its Release crosses the relay) and then stops at a question nobody
+/// will answer about the components it could not download: the build must fail at once, in the
+/// installer's words, and say so to a webhook.
 /// </summary>
 [Trait("Category", "System")]
 [Collection(VirtualMachines.Name)]
@@ -29,9 +32,15 @@ public sealed class DebianInstallerTests(Xunit.Abstractions.ITestOutputHelper ou
         string socket = Path.Join(dir, "hook.sock");
         await using WebhookReceiver webhook = await WebhookReceiver.StartAsync(socket);
         string config = Path.Join(dir, "alerts.json");
-        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new { Alerts = new { Webhooks = new[] { "http://127.0.0.1:9000/hook" } } }));
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
+        {
+            Alerts = new { Webhooks = new[] { "http://127.0.0.1:9000/hook" } },
+            Mirror = new { UpstreamProxy = "http://127.0.0.1:3128" },
+        }));
+        await using var relay = ArchiveRelay.Start(Path.Join(dir, "archive.sock"));
         PxeSite site = await PxeSite.StartAsync(Lab, dir, taps: 2, [("test01", Mac, StaticIp)], ["--config", config], [$"--dhcp-boot=pxelinux.0,,{PxeSite.ApplianceIp}"]);
         Lab.Start(site.Appliance, dir, "socat", "TCP-LISTEN:9000,bind=127.0.0.1,fork,reuseaddr", $"UNIX-CONNECT:{socket}");
+        Lab.Start(site.Appliance, dir, relay.SocatCommand(3128));
         site.StartVm(0, Mac, uefi: false, spareMac: SpareMac);
         site.StartVm(1, UnknownMac, uefi: false);
 
@@ -71,20 +80,27 @@ public sealed class DebianInstallerTests(Xunit.Abstractions.ITestOutputHelper ou
         await NamespaceLab.WaitForAsync(() => Task.FromResult(site.ApplianceLog().Contains("pxelinux.cfg/default: sent", StringComparison.Ordinal)), TimeSpan.FromMinutes(2), "pxelinux.cfg/default sent to the unknown machine");
         Assert.Contains("pxelinux.cfg/01-52-54-00-12-34-57: refused with ERROR 1", site.ApplianceLog(), StringComparison.Ordinal);
 
-        // choose-mirror cannot reach the archive and d-i shows its error at critical priority; nobody
+        // choose-mirror checks the appliance's mirror (its Release crosses the relay); the installer's
+        // components then fail to download (404) and d-i shows its error at critical priority; nobody
         // will answer it. The build fails from the installer's log (not the 30-minute stall), in its words.
         await site.WaitForTimelineAsync("test01", "installer stopped at ", Limit);
         string failed = await site.ShowAsync("test01");
+        Assert.True(relay.Count("dists/bookworm/Release") + relay.Count("dists/bookworm/InRelease") > 0, "d-i's mirror check did not reach the archive through the appliance's mirror");
         Assert.Contains("\"state\": \"failed\"", failed, StringComparison.Ordinal);
-        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(failed, @"syslog   failed     installer stopped at choose-mirror: waiting for an answer to mirror/"),
-            $"not stopped at choose-mirror:\n{failed}\n--- installer log, end:\n{string.Join('\n', (await NamespaceLab.CliAsync(site.Dir, "hosts", "log", "test01")).Split('\n').TakeLast(60))}");
+        Assert.True(failed.Contains("syslog   failed     installer stopped at download-installer: waiting for an answer to retriever/net/error", StringComparison.Ordinal),
+            $"not stopped at download-installer:\n{failed}\n--- installer log, end:\n{string.Join('\n', (await NamespaceLab.CliAsync(site.Dir, "hosts", "log", "test01")).Split('\n').TakeLast(60))}");
+        Assert.Contains("ERROR 404: Not Found", failed, StringComparison.Ordinal);
+        // The udeb d-i asked for crossed the relay and the archive refused it; the mirror passed the 404 on and cached nothing.
+        Assert.Contains(relay.Requests, r => r.Path.EndsWith(".udeb", StringComparison.Ordinal));
+        Assert.Empty(Directory.GetFiles(Path.Join(site.Dir, "data", "mirror", "debian"), "*.udeb", SearchOption.AllDirectories));
         JsonElement alert = await webhook.AlertAsync("build.failed", TimeSpan.FromMinutes(1));
         Assert.Equal("test01", alert.GetProperty("host").GetProperty("hostname").GetString());
-        Assert.StartsWith("installer stopped at choose-mirror: waiting for an answer to mirror/", alert.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("installer stopped at download-installer: waiting for an answer to retriever/net/error", alert.GetProperty("reason").GetString(), StringComparison.Ordinal);
         // For the record (not asserted: tests do not time the machine): the question's line as the appliance
         // received it, the failure, and the installer's lines around them.
         string installerLog = await NamespaceLab.CliAsync(site.Dir, "hosts", "log", "test01");
         output.WriteLine(string.Join('\n', installerLog.Split('\n').Where(l => l.Contains("mirror", StringComparison.Ordinal)).TakeLast(12)));
+        output.WriteLine(string.Join('\n', relay.Requests.Select(r => $"{r.Method} {r.Path} {r.Bytes}")));
         output.WriteLine(string.Join('\n', failed.Split('\n').Where(l => l.Contains("installer stopped", StringComparison.Ordinal))));
     }
 }

@@ -54,7 +54,8 @@ public sealed class MirrorTests : NamespaceTest
         ProcessResult again = await Sha256Async(ns, cpp.Url);
         Assert.Equal($"{cpp.Sha256}  -\n", again.StandardOutput);
         Assert.Equal(2, relay.Count(cpp.Filename));
-        Assert.True(File.Exists(Path.Join(site, "data", "mirror", "debian", cpp.Filename)));
+        // Cached once complete on disk (synced, then moved into place), which may be just after the client had its last byte.
+        await NamespaceLab.WaitForAsync(() => Task.FromResult(File.Exists(Path.Join(site, "data", "mirror", "debian", cpp.Filename))), TimeSpan.FromSeconds(30), "the refetched file in the cache");
 
         // Index files: asked for once within Mirror:IndexMaxAge.
         for (int i = 0; i < 3; i++)

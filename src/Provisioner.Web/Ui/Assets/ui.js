@@ -65,5 +65,7 @@
   events.addEventListener("transfers", (e) => {
     if (wants.includes("transfers") && (!hostId || e.data.split(",").includes(hostId))) refresh();
   });
-  events.addEventListener("discovered", () => { if (wants.includes("discovered")) refresh(); });
+  for (const name of ["discovered", "mirror", "images"]) {
+    events.addEventListener(name, () => { if (wants.includes(name)) refresh(); });
+  }
 })();

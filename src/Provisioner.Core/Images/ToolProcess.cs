@@ -1,0 +1,72 @@
+using System.Diagnostics;
+
+namespace Provisioner.Core.Images;
+
+/// <summary>What a tool run ended with: its exit code and its last lines (for the error message).</summary>
+public sealed record ToolResult(int ExitCode, IReadOnlyList<string> LastLines, string StandardOutput);
+
+/// <summary>
+/// Runs one of Debian's tools (mmdebstrap, mksquashfs, dpkg-query) with its arguments as a list, never
+/// through a shell; each output line goes to <paramref name="line"/> as it comes; cancelling kills the
+/// tool and everything it started.
+/// </summary>
+public static class ToolProcess
+{
+    private const int KeptLines = 15;
+
+    public static async Task<ToolResult> RunAsync(string tool, IEnumerable<string> arguments, Action<string>? line, CancellationToken cancel)
+    {
+        var start = new ProcessStartInfo(tool) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        // Debian's tools speak English and plain ASCII to us, whatever the operator's locale.
+        start.Environment["LC_ALL"] = "C.UTF-8";
+        var last = new Queue<string>();
+        var stdout = new System.Text.StringBuilder();
+        using var process = new Process { StartInfo = start };
+        void Keep(string text, bool isOutput)
+        {
+            lock (last)
+            {
+                last.Enqueue(text);
+                if (last.Count > KeptLines)
+                {
+                    last.Dequeue();
+                }
+                if (isOutput)
+                {
+                    stdout.AppendLine(text);
+                }
+            }
+            line?.Invoke(text);
+        }
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { Keep(e.Data, true); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Keep(e.Data, false); } };
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            return new ToolResult(127, [$"{tool} could not be started: {ex.Message} (is its Debian package installed?)"], string.Empty);
+        }
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await process.WaitForExitAsync(cancel).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        lock (last)
+        {
+            return new ToolResult(process.ExitCode, [.. last], stdout.ToString());
+        }
+    }
+}
