@@ -60,7 +60,7 @@ pid $work/nginx.pid;
 error_log $work/nginx-error.log;
 events { worker_connections 1024; }
 http {
-  log_format sent '$request_uri $body_bytes_sent';
+  log_format sent '\$request_uri \$body_bytes_sent';
   access_log $work/nginx-access.log sent; sendfile on; tcp_nopush on;
   client_body_temp_path $work/nginx-tmp; proxy_temp_path $work/nginx-tmp; fastcgi_temp_path $work/nginx-tmp;
   uwsgi_temp_path $work/nginx-tmp; scgi_temp_path $work/nginx-tmp;
@@ -117,10 +117,12 @@ echo
 
 # The cold file: every client at once, one upstream copy.
 cold_want=$(sha256sum < "$work/www/pool/cold.deb" | cut -d' ' -f1)
+cold=()
 for i in $(seq "$clients"); do
   (taskset -c 1 curl -sf "${base[after]}/mirror/bench/pool/cold.deb" | sha256sum | cut -d' ' -f1 > "$work/cold.$i") &
+  cold+=($!)
 done
-wait
+wait "${cold[@]}"
 good=$(grep -c "^$cold_want\$" "$work"/cold.* | awk -F: '{ n += $2 } END { print n }')
 upstream=$(awk '$1 == "/pool/cold.deb" { n += $2 } END { print n + 0 }' "$work/nginx-access.log")
 echo "cold file, $clients clients at once: $good of $clients got its sha256; upstream sent $upstream bytes for it ($(awk -v u="$upstream" -v s="$(stat -c %s "$work/www/pool/cold.deb")" 'BEGIN { printf "%.2f", u / s }') copies)"

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Provisioner.Core.Boot;
 using Provisioner.Core.Events;
+using Provisioner.Web.Files;
 
 namespace Provisioner.Web.Boot;
 
@@ -19,20 +20,20 @@ public static class BootFileEndpoints
         return app;
     }
 
-    internal static Results<PhysicalFileHttpResult, NotFound<string>, ProblemHttpResult> Get(string? path, BootFiles files, HttpContext context, IEventBus bus, TimeProvider time)
+    internal static IResult Get(string? path, BootFiles files, HttpContext context, IEventBus bus, TimeProvider time)
     {
         BootFileLookup lookup = files.Find(path ?? string.Empty);
         if (lookup.Status == BootFileStatus.Found)
         {
-            HttpTransferEvents.Track(context, path ?? string.Empty, new FileInfo(lookup.FullPath).Length, bus, time);
+            TransferCount? counted = HttpTransferEvents.TrackFile(context, path ?? string.Empty, new FileInfo(lookup.FullPath).Length, bus, time);
+            return new FileBody(lookup.FullPath, "application/octet-stream", counted is null ? null : counted.Add);
         }
-        else if (lookup.Status == BootFileStatus.NotFound && context.Connection.RemoteIpAddress is { } address)
+        if (lookup.Status == BootFileStatus.NotFound && context.Connection.RemoteIpAddress is { } address)
         {
             bus.Publish(new BootFileNotFound(time.GetUtcNow(), "http", new System.Net.IPEndPoint(address, context.Connection.RemotePort), path ?? string.Empty));
         }
         return lookup.Status switch
         {
-            BootFileStatus.Found => TypedResults.PhysicalFile(lookup.FullPath, "application/octet-stream", enableRangeProcessing: true),
             BootFileStatus.Denied => TypedResults.Problem(lookup.Reason, statusCode: StatusCodes.Status403Forbidden, title: "Path refused"),
             _ => TypedResults.NotFound(lookup.Reason),
         };

@@ -1,31 +1,8 @@
 namespace Provisioner.Web.Boot;
 
-/// <summary>
-/// A response body that counts the bytes written through it (the progress of HTTP downloads), and
-/// tells whether all <paramref name="expected"/> bytes were written before the client went away.
-/// </summary>
-internal sealed class CountingStream(Stream inner, long expected, CancellationToken aborted) : Stream
+/// <summary>A response body that counts the bytes written through it into <paramref name="counted"/>.</summary>
+internal sealed class CountingStream(Stream inner, TransferCount counted) : Stream
 {
-    private long _written;
-    private int _delivered;
-
-    public long Written => Volatile.Read(ref _written);
-
-    /// <summary>
-    /// Every byte was written while the connection was still open. Read when the response ends:
-    /// a client that closes the connection right after the last byte (curl, busybox wget) may
-    /// signal <c>RequestAborted</c> before then, though it had everything.
-    /// </summary>
-    public bool Delivered => Volatile.Read(ref _delivered) == 1;
-
-    private void Counted(long count)
-    {
-        if (Interlocked.Add(ref _written, count) >= expected && !aborted.IsCancellationRequested)
-        {
-            Volatile.Write(ref _delivered, 1);
-        }
-    }
-
     public override bool CanRead => false;
 
     public override bool CanSeek => false;
@@ -39,13 +16,13 @@ internal sealed class CountingStream(Stream inner, long expected, CancellationTo
     public override void Write(byte[] buffer, int offset, int count)
     {
         inner.Write(buffer, offset, count);
-        Counted(count);
+        counted.Add(count);
     }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
-        Counted(buffer.Length);
+        counted.Add(buffer.Length);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

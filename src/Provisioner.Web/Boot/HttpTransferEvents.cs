@@ -20,27 +20,45 @@ internal static class HttpTransferEvents
     /// </param>
     public static void Track(HttpContext context, string path, long size, IEventBus bus, TimeProvider time, bool inFlight = true)
     {
+        if (Count(context, path, size, bus, time, inFlight) is { } counted)
+        {
+            context.Response.Body = new CountingStream(context.Response.Body, counted);
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="Track"/>, for a body that counts itself (<see cref="Files.FileBody"/>, which writes
+    /// to the response pipe, not through a stream): what to count into, or null when this is no transfer.
+    /// </summary>
+    public static TransferCount? TrackFile(HttpContext context, string path, long size, IEventBus bus, TimeProvider time) =>
+        Count(context, path, size, bus, time, inFlight: true);
+
+    private static TransferCount? Count(HttpContext context, string path, long size, IEventBus bus, TimeProvider time, bool inFlight)
+    {
         // Only complete GETs: HEAD and ranges are probes and resumptions, not a transfer of the file.
         if (!HttpMethods.IsGet(context.Request.Method) || context.Request.Headers.Range.Count > 0)
         {
-            return;
+            return null;
         }
         var peer = new IPEndPoint(RequestClient.Address(context), context.Connection.RemotePort);
         long started = Stopwatch.GetTimestamp();
-        CountingStream counted = WhenEnded(context, size, delivered => bus.Publish(delivered
+        TransferCount counted = Ended(context, size, delivered => bus.Publish(delivered
             ? new TransferCompleted(time.GetUtcNow(), Protocol, peer, path, size, Stopwatch.GetElapsedTime(started))
             : new TransferFailed(time.GetUtcNow(), Protocol, peer, path, size, 0, "connection closed before the end")));
         if (inFlight)
         {
             bus.Publish(new TransferStarted(time.GetUtcNow(), Protocol, peer, path, size) { BytesSent = () => counted.Written });
         }
+        return counted;
     }
 
     /// <summary>Counts the response body of <paramref name="size"/> bytes; <paramref name="ended"/> learns, once the response is over, whether all of it went out.</summary>
-    public static CountingStream WhenEnded(HttpContext context, long size, Action<bool> ended)
+    public static void WhenEnded(HttpContext context, long size, Action<bool> ended) =>
+        context.Response.Body = new CountingStream(context.Response.Body, Ended(context, size, ended));
+
+    private static TransferCount Ended(HttpContext context, long size, Action<bool> ended)
     {
-        var counted = new CountingStream(context.Response.Body, size, context.RequestAborted);
-        context.Response.Body = counted;
+        var counted = new TransferCount(size, context.RequestAborted);
         context.Response.OnCompleted(() =>
         {
             ended(counted.Delivered);
