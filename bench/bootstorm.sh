@@ -71,19 +71,8 @@ taskset -c 0 dnsmasq --keep-in-foreground --port=0 --enable-tftp --tftp-root="$r
   --listen-address=127.0.0.1 --bind-interfaces --pid-file="$work/dnsmasq.pid" --log-facility="$work/dnsmasq.log" &
 dnsmasq_pid=$!
 pids+=("$dnsmasq_pid")
-mkdir -p "$work/nginx-tmp"
-cat > "$work/nginx.conf" <<CONF
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 1024; }
-http {
-  access_log off; sendfile on;
-  client_body_temp_path $work/nginx-tmp; proxy_temp_path $work/nginx-tmp; fastcgi_temp_path $work/nginx-tmp;
-  uwsgi_temp_path $work/nginx-tmp; scgi_temp_path $work/nginx-tmp;
-  server { listen 127.0.0.1:8081; location /boot/ { alias $ref/; } }
-}
-CONF
+nginx_config "  access_log off; sendfile on;
+  server { listen 127.0.0.1:8081; location /boot/ { alias $ref/; } }"
 taskset -c 0 nginx -c "$work/nginx.conf" -g 'daemon off;' &
 pids+=($!)
 sleep 1

@@ -53,20 +53,9 @@ url[mirror-hit]="${base[after]}/mirror/bench/pool/file.deb"
 url[image]="${base[after]}/images/bench/root.squashfs"
 servers=(after mirror-hit image)
 if [ -n "${BEFORE:-}" ]; then start_appliance before "$BEFORE"; servers+=(before); fi
-mkdir -p "$work/nginx-tmp"
-cat > "$work/nginx.conf" <<CONF
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 1024; }
-http {
-  log_format sent '\$request_uri \$body_bytes_sent';
+nginx_config "  log_format sent '\$request_uri \$body_bytes_sent';
   access_log $work/nginx-access.log sent; sendfile on; tcp_nopush on;
-  client_body_temp_path $work/nginx-tmp; proxy_temp_path $work/nginx-tmp; fastcgi_temp_path $work/nginx-tmp;
-  uwsgi_temp_path $work/nginx-tmp; scgi_temp_path $work/nginx-tmp;
-  server { listen 127.0.0.1:$nginx_port; root $work/www; }
-}
-CONF
+  server { listen 127.0.0.1:$nginx_port; root $work/www; }"
 taskset -c 0 nginx -c "$work/nginx.conf" -g 'daemon off;' &
 pids+=($!)
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$nginx_port/file" -o /dev/null && break; sleep 0.1; done

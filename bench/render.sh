@@ -107,20 +107,9 @@ mkdir -p "$work/www"
 cp "$work/sample-configs" "$work/www/config"
 cp "$work/sample-preseeds" "$work/www/preseed"
 nginx_port=$(free_port tcp)
-cat > "$work/nginx.conf" <<CONF
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
+nginx_config "  access_log off;
   default_type text/plain;
-  client_body_temp_path $work/nginx-tmp; proxy_temp_path $work/nginx-tmp; fastcgi_temp_path $work/nginx-tmp;
-  uwsgi_temp_path $work/nginx-tmp; scgi_temp_path $work/nginx-tmp;
-  server { listen 127.0.0.1:$nginx_port; root $work/www; }
-}
-CONF
-mkdir -p "$work/nginx-tmp"
+  server { listen 127.0.0.1:$nginx_port; root $work/www; }"
 taskset -c 0 nginx -c "$work/nginx.conf" -g 'daemon off;' &
 pids+=($!)
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$nginx_port/config" >/dev/null && break; sleep 0.1; done

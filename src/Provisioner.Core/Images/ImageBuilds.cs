@@ -68,6 +68,8 @@ public sealed class ImageBuilds(ImageBuilder builder, IOptions<ImageOptions> opt
                 }
                 finally
                 {
+                    // Whatever ended it, the caller is not left waiting.
+                    begun.TrySetResult($"the build of {name} ended before it began");
                     lock (_running)
                     {
                         _running.Remove(name);

@@ -181,7 +181,7 @@ public sealed partial class PackageMirror : IDisposable
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
         {
-            Failed(download, archive, Describe(ex, archive, "answered"));
+            Failed(download, archive, Describe(ex, archive));
             return;
         }
         using (response)
@@ -262,13 +262,13 @@ public sealed partial class PackageMirror : IDisposable
         download.Fail(reason);
     }
 
-    private string Describe(Exception ex, MirrorUpstream archive, string verb)
+    private string Describe(Exception ex, MirrorUpstream archive)
     {
         string via = string.IsNullOrEmpty(_options.UpstreamProxy) ? string.Empty : $" through proxy {_options.UpstreamProxy}";
         return ex switch
         {
             OperationCanceledException when _stopping.IsCancellationRequested => "the appliance is stopping",
-            OperationCanceledException => $"{archive.Uri.Host}{via} not {verb} within {_options.UpstreamTimeout.TotalSeconds:0} s",
+            OperationCanceledException => $"{archive.Uri.Host}{via} did not answer within {_options.UpstreamTimeout.TotalSeconds:0} s",
             HttpRequestException { InnerException: SocketException socket } => $"{archive.Uri.Host}{via} unreachable: {socket.Message}",
             _ => $"{archive.Uri.Host}{via} unreachable: {ex.Message}",
         };
