@@ -7,12 +7,16 @@ public sealed record ToolResult(int ExitCode, IReadOnlyList<string> LastLines, s
 
 /// <summary>
 /// Runs one of Debian's tools (mmdebstrap, mksquashfs, dpkg-query) with its arguments as a list, never
-/// through a shell; each output line goes to <paramref name="line"/> as it comes; cancelling kills the
-/// tool and everything it started.
+/// through a shell; each output line goes to its callback as it comes. Cancelling asks the tool to stop
+/// (SIGTERM: mmdebstrap then unmounts what it mounted in the new root and removes its temporary files),
+/// and kills it and everything it started if it has not within <see cref="StopGrace"/>.
 /// </summary>
-public static class ToolProcess
+public static partial class ToolProcess
 {
     private const int KeptLines = 15;
+    private const int SigTerm = 15;
+
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(30);
 
     public static async Task<ToolResult> RunAsync(string tool, IEnumerable<string> arguments, Action<string>? line, CancellationToken cancel)
     {
@@ -60,8 +64,17 @@ public static class ToolProcess
         }
         catch (OperationCanceledException)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            _ = Kill(process.Id, SigTerm);
+            using var grace = new CancellationTokenSource(StopGrace);
+            try
+            {
+                await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
             throw;
         }
         lock (last)
@@ -69,4 +82,7 @@ public static class ToolProcess
             return new ToolResult(process.ExitCode, [.. last], stdout.ToString());
         }
     }
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
 }
