@@ -82,8 +82,10 @@ public sealed class MetricsTests : IAsyncLifetime
         ProcessResult config = await ProcessRunner.RunCheckedAsync("curl", "-sS", $"tftp://127.0.0.1:{_app.Tftp}/pxelinux.cfg/01-52-54-00-aa-00-01");
         await ProcessRunner.RunCheckedAsync("curl", "-sS", "--tftp-blksize", "1408", "-o", "/dev/null", $"tftp://127.0.0.1:{_app.Tftp}/debian12/linux");
         await ProcessRunner.RunCheckedAsync("curl", "-sSf", "-o", "/dev/null", $"{_app.HttpBase}/boot/debian12/initrd.gz");
-        // The config's transfer moves the host to booting through the event bus, a moment after curl has it.
-        IReadOnlyList<PrometheusSample> moved = await ScrapeUntilAsync(s => s.Value("provisioner_transfers_total") >= 3 && s.Value("provisioner_hosts", ("state", "booting")) >= 1);
+        // The config's transfer moves the host to booting through the event bus, a moment after curl has it;
+        // the counters and the gauge of transfers under way are kept by two listeners on that bus.
+        IReadOnlyList<PrometheusSample> moved = await ScrapeUntilAsync(s => s.Value("provisioner_transfers_total") >= 3
+            && s.Value("provisioner_hosts", ("state", "booting")) >= 1 && s.Value("provisioner_transfers_active") == 0);
 
         (string, string) tftp = ("protocol", "tftp"), http = ("protocol", "http"), completed = ("result", "completed");
         Assert.Equal(1, moved.Value("provisioner_transfers_total", tftp, ("kind", "config"), completed));
