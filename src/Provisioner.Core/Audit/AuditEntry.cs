@@ -51,10 +51,12 @@ public static class AuditActions
     public const string TokenRevoked = "token.revoke";
     public const string KeyAdded = "key.add";
     public const string KeyRemoved = "key.remove";
+    public const string ImageBuild = "image.build";
+    public const string MirrorPurged = "mirror.purge";
 
     public static readonly IReadOnlyList<string> All =
         [HostAdded, HostChanged, HostRemoved, HostsImported, BuildRequested, BuildCancelled, GroupAdded, GroupChanged, GroupRemoved,
-         UserAdded, UserRemoved, UserRole, UserPassword, TokenCreated, TokenRevoked, KeyAdded, KeyRemoved];
+         UserAdded, UserRemoved, UserRole, UserPassword, TokenCreated, TokenRevoked, KeyAdded, KeyRemoved, ImageBuild, MirrorPurged];
 
     /// <summary>What the actions are done to (<c>host</c>, <c>build</c>, …): a filter on a kind takes every action of it.</summary>
     public static readonly IReadOnlyList<string> Kinds = [.. All.Select(a => a[..a.IndexOf('.', StringComparison.Ordinal)]).Distinct(StringComparer.Ordinal)];

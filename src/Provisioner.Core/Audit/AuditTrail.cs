@@ -20,6 +20,14 @@ public sealed class AuditTrail(InventoryDatabase database)
     public const int DefaultPageSize = 100;
     public const int MaxPageSize = 1000;
 
+    /// <summary>Records, for the running operation's actor, an action that changes nothing in the inventory (an image build asked for, the mirror's cache purged).</summary>
+    public async Task RecordAsync(DateTimeOffset at, string action, string target, string? detail, CancellationToken cancellationToken)
+    {
+        await using InventoryDbContext db = database.CreateContext();
+        Add(db, at.UtcDateTime, action, target, detail: detail);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Adds an entry for the running operation's actor to <paramref name="db"/>; saved with the caller's next SaveChanges.</summary>
     internal static AuditEntry Add(InventoryDbContext db, DateTime at, string action, string target, int? hostId = null, string? detail = null)
     {

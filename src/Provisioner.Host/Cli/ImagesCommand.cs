@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Provisioner.Core;
+using Provisioner.Core.Audit;
 using Provisioner.Core.Images;
 
 namespace Provisioner.Host.Cli;
@@ -16,6 +16,7 @@ internal static class ImagesCommand
         build.SetAction((parse, ct) => InventoryCommandContext.RunAsync(parse, async services =>
         {
             ImageBuilder builder = services.GetRequiredService<ImageBuilder>();
+            await services.GetRequiredService<AuditTrail>().RecordAsync(DateTimeOffset.UtcNow, AuditActions.ImageBuild, parse.GetValue(name)!, null, ct).ConfigureAwait(false);
             string? last = null;
             ImageBuildStatus status;
             try

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Provisioner.Core.Audit;
 using Provisioner.Core.Inventory.Data;
 using Provisioner.Core.Mirror;
 
@@ -36,6 +37,8 @@ internal static class MirrorCommand
                 return await InventoryCommandContext.Fail(InventoryCommandContext.NotFound, $"nothing cached for an archive named '{name}' in {root}").ConfigureAwait(false);
             }
             (int files, long bytes) = MirrorCache.Purge(root, name, parse.GetValue(indexOnly));
+            await services.GetRequiredService<AuditTrail>().RecordAsync(DateTimeOffset.UtcNow, AuditActions.MirrorPurged, name ?? "all archives",
+                string.Create(CultureInfo.InvariantCulture, $"{files} files, {bytes} bytes{(parse.GetValue(indexOnly) ? ", index files only" : string.Empty)}"), ct).ConfigureAwait(false);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"removed {files} files, {bytes} bytes, from {root}"));
             return 0;
         }, ct));

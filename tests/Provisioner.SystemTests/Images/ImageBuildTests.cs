@@ -74,6 +74,12 @@ public sealed class ImageBuildTests : NamespaceTest
         RelayedRequest[] secondBuild = relay.Requests.Skip(before).ToArray();
         Assert.All(secondBuild, r => Assert.True(!r.Path.Contains("/pool/", StringComparison.Ordinal) && !r.Path.Contains("/by-hash/", StringComparison.Ordinal), $"the second build fetched {r.Path} upstream"));
         await UiBrowser.ScreenshotAsync(page, "images");
+        // Who asked for each build: the command line's first, the page's second.
+        await page.GotoAsync("/audit?action=image.build");
+        IReadOnlyList<string> asked = await page.Locator("table.audit tbody tr").AllInnerTextsAsync();
+        Assert.Equal(2, asked.Count);
+        Assert.Contains("admin", asked[0], StringComparison.Ordinal);
+        Assert.Contains("(cli)", asked[1], StringComparison.Ordinal);
 
         // A build that cannot succeed: the reason, and the second version still served.
         string definition = await File.ReadAllTextAsync(Path.Join(images, "debian12.json"));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Playwright;
@@ -97,6 +98,11 @@ public sealed class MirrorUiTests : IAsyncLifetime
         Assert.Equal("removed 0 files, 0 bytes, from " + Path.Join(_appliance.DataDir, "mirror") + "\n", (await _appliance.CliAsync("mirror", "purge", "--index-only")).StandardOutput);
         Assert.Equal(3, (await _appliance.CliAsync("mirror", "purge", "ubuntu")).ExitCode);
         Assert.StartsWith("removed 1 files, 100000 bytes", (await _appliance.CliAsync("mirror", "purge", "debian")).StandardOutput, StringComparison.Ordinal);
+        // Both purges are in the audit trail, newest first, as the command line's.
+        JsonElement[] audit = (await _appliance.Api.GetFromJsonAsync<JsonElement[]>("/api/audit?action=mirror"))!;
+        Assert.Equal(["debian: 1 files, 100000 bytes", "all archives: 0 files, 0 bytes, index files only"],
+            audit.Select(e => $"{e.GetProperty("target").GetString()}: {e.GetProperty("detail").GetString()}"));
+        Assert.All(audit, e => Assert.Equal("cli", e.GetProperty("via").GetString()));
         // Purged under the running appliance, with the archive gone: a miss that says why, not a stale answer.
         Assert.Equal(HttpStatusCode.BadGateway, (await GetAsync("/mirror/debian/" + Deb)).StatusCode);
     }
