@@ -37,6 +37,11 @@ postgres_for_tests
 apt_ensure chromium
 axe_for_tests
 
+# Built OS images the deploy tests boot, kept between runs (keyed by what they are built from):
+# the first run on a machine builds one, later runs reuse it. ssh logs in to the deployed machines.
+export PROVISIONER_TEST_CACHE="${PROVISIONER_TEST_CACHE:-/var/cache/provisioner-tests}"
+mkdir -p "$PROVISIONER_TEST_CACHE"
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0

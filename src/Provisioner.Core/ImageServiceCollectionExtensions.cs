@@ -16,6 +16,7 @@ public static class ImageServiceCollectionExtensions
         services.TryAddSingleton(sp => new ImageStore(Path.Join(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDir, "images")));
         services.TryAddSingleton<ImageBuilder>();
         services.TryAddSingleton<ImageBuilds>();
+        services.TryAddSingleton<Deploy.Deployments>();
         return services;
     }
 }

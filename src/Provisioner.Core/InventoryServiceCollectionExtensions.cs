@@ -30,7 +30,7 @@ public static class InventoryServiceCollectionExtensions
         });
         services.TryAddSingleton<InventoryHealth>();
         services.TryAddSingleton<TemplateStore>();
-        services.TryAddSingleton<IProfileCatalog>(sp => sp.GetRequiredService<TemplateStore>());
+        services.TryAddSingleton<IProfileCatalog>(sp => new Deploy.ProfileCatalog(sp.GetRequiredService<TemplateStore>(), sp.GetRequiredService<IOptions<Images.ImageOptions>>()));
         services.TryAddSingleton<TemplatePreview>();
         services.AddBootFiles();
         services.TryAddSingleton<Boot.ProfileBootFiles>();

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Provisioner.Core;
 using Provisioner.Web.Api;
 using Provisioner.Web.Boot;
+using Provisioner.Web.Deploy;
 using Provisioner.Web.Images;
 using Provisioner.Web.Mirror;
 using Provisioner.Web.Ui;
@@ -63,6 +64,7 @@ public static class WebServiceCollectionExtensions
         app.MapBootConfigs();
         app.MapPreseeds();
         app.MapCallbacks();
+        app.MapDeploys();
         app.MapPackageMirror();
         app.MapImageFiles();
         RouteGroupBuilder api = app.MapGroup("/api").RequireAuthorization(ApiPolicy);

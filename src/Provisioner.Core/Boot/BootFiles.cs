@@ -15,10 +15,15 @@ public readonly record struct BootFileLookup(BootFileStatus Status, string FullP
 /// <summary>
 /// Finds boot files: in the boot dir, then (for plain file names) in the system's syslinux
 /// directories, and (for a file in a profile's directory) in that profile's package directory.
+/// Built images' boot files are under <c>images/NAME/VERSION/</c> (<see cref="ImagePrefix"/>), from
+/// the image store, so a deploy's boot config can name them over TFTP and HTTP alike.
 /// Every answer is confined to the directory it came from, symlinks included.
 /// </summary>
-public sealed class BootFiles(IOptions<BootFileOptions> options)
+public sealed class BootFiles(IOptions<BootFileOptions> options, Images.ImageStore? images = null)
 {
+    /// <summary>The boot-dir path of built images: <c>images/NAME/VERSION/FILE</c>.</summary>
+    public const string ImagePrefix = "images/";
+
     private readonly BootFileOptions _options = options.Value;
 
     public BootFileLookup Find(string requested)
@@ -31,6 +36,15 @@ public sealed class BootFiles(IOptions<BootFileOptions> options)
         if (lookup.Status != BootFileStatus.NotFound)
         {
             return lookup;
+        }
+        if (images is not null && relative.StartsWith(ImagePrefix, StringComparison.Ordinal))
+        {
+            // images/debian12/20261204T030040Z/vmlinuz: exactly a version's boot files, nothing else of the store.
+            string[] parts = relative[ImagePrefix.Length..].Split('/');
+            // A name with a leading dot is a build under way (.build-VERSION) or the store's lock: not served.
+            return parts.Length == 3 && !parts[0].StartsWith('.') && !parts[1].StartsWith('.') && parts[2] is Images.ImageManifest.KernelFile or Images.ImageManifest.InitrdFile or Images.ImageManifest.RootFile
+                ? FindIn(images.Root, relative[ImagePrefix.Length..])
+                : lookup;
         }
         int slash = relative.IndexOf('/', StringComparison.Ordinal);
         if (slash >= 0)

@@ -15,13 +15,17 @@ public sealed record MissingBootFile(string Profile, string Path)
 /// <c>LINUX</c>, <c>INITRD</c> and <c>initrd=</c>, rendered for a sample host), and which of them the
 /// boot dir lacks: a machine sent to such a profile would stop at its boot loader.
 /// </summary>
-public sealed class ProfileBootFiles(TemplateStore templates, BootFiles files, IOptions<PreseedOptions> preseed)
+public sealed class ProfileBootFiles(TemplateStore templates, BootFiles files, IOptions<PreseedOptions> preseed, Images.ImageStore? images = null)
 {
     private static readonly BuildUrls SampleUrls = new("http://192.0.2.1", "sample");
 
     /// <summary>What to tell an operator who asks for a build with <paramref name="profile"/>: one line per missing file, or none.</summary>
     public async Task<IReadOnlyList<string>> BuildWarningsAsync(string profile) =>
-        [.. (await MissingAsync(profile).ConfigureAwait(false)).Select(m => $"{m}: the host will stop at its boot loader until the file is there")];
+        Deploy.ImageProfiles.TryGetImage(profile, out string image)
+            ? images?.Current(image) is null
+                ? [$"image {image} has no built version yet (provisioner images build {image}): the host gets no boot config of its own until it has one"]
+                : []
+            : [.. (await MissingAsync(profile).ConfigureAwait(false)).Select(m => $"{m}: the host will stop at its boot loader until the file is there")];
 
     /// <summary>The missing files of <paramref name="profile"/>, or of every profile when it is null.</summary>
     public async Task<IReadOnlyList<MissingBootFile>> MissingAsync(string? profile = null)

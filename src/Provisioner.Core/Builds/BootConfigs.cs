@@ -13,7 +13,8 @@ namespace Provisioner.Core.Builds;
 /// per-MAC miss) the default. Every other name a loader tries is a miss at once. Rendering records
 /// nothing: the transfer's completion is the fact (<see cref="BuildFactRecorder"/>).
 /// </summary>
-public sealed class BootConfigs(HostDirectory hosts, TemplateStore templates, IOptions<PreseedOptions> secrets, IOptions<InstallerLogOptions>? logs = null, ApplianceIdentity? appliance = null)
+public sealed class BootConfigs(HostDirectory hosts, TemplateStore templates, IOptions<PreseedOptions> secrets, IOptions<InstallerLogOptions>? logs = null, ApplianceIdentity? appliance = null,
+    Images.ImageStore? images = null)
 {
     /// <summary>pxelinux's config directory, the TFTP path prefix its requests carry.</summary>
     public const string Directory = "pxelinux.cfg/";
@@ -61,9 +62,29 @@ public sealed class BootConfigs(HostDirectory hosts, TemplateStore templates, IO
         }
         // A host pinned to another appliance (a machine moved to this rack's segment) boots its disk here.
         bool building = BuildLifecycle.EntitlementOf(HostBuild.Of(host, appliance)).Config == BootConfigChoice.Installer && host.BuildToken is not null;
-        string file = TemplateStore.LoaderFile(loader.TemplateDir, building ? host.Profile : TemplateStore.LocalBoot);
         var urls = new BuildUrls(baseUrl, host.BuildToken) { LogPort = logs?.Value.Port };
+        if (building && Deploy.ImageProfiles.TryGetImage(host.Profile, out string image))
+        {
+            return await RenderDeployAsync(loader, host, image, urls).ConfigureAwait(false);
+        }
+        string file = TemplateStore.LoaderFile(loader.TemplateDir, building ? host.Profile : TemplateStore.LocalBoot);
         return await templates.RenderSharedAsync(file, baseUrl, () => TemplateModel.Shared(urls, secrets.Value)).ConfigureAwait(false)
             ?? await templates.RenderCachedAsync(file, host.Renders, baseUrl, () => TemplateModel.ForHost(host, urls, secrets.Value)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// An image profile's config: the loader's <c>image.liquid</c> with the image's current version,
+    /// remembered per version (a new build of the image is booted from the next config on). Without a
+    /// built version the host gets nothing of its own, as a machine whose config is missing.
+    /// </summary>
+    private async Task<string?> RenderDeployAsync(BootLoader loader, HostRecord host, string image, BuildUrls urls)
+    {
+        if (images?.Current(image) is not { } manifest)
+        {
+            return null;
+        }
+        string file = TemplateStore.LoaderFile(loader.TemplateDir, Deploy.ImageProfiles.Template);
+        return await templates.RenderCachedAsync(file, host.Renders, $"{urls.Base} {manifest.Version}",
+            () => TemplateModel.ForDeploy(host, urls, secrets.Value, manifest)).ConfigureAwait(false);
     }
 }

@@ -97,6 +97,10 @@ public sealed class BuildTracker(InventoryDatabase database, TimelineWriter writ
         // meanwhile refuses the callback there.
         await WriteAsync(hostId, Inventory.EventSources.Callback, new CallbackReceived(kind, Clean(message)), cancellationToken).ConfigureAwait(false) is not null;
 
+    /// <summary>A deploy agent's step for the host <see cref="HostWithTokenAsync"/> found; false when its build no longer takes it (cancelled: the agent stops).</summary>
+    public async Task<bool> DeployStepAsync(int hostId, string? step, int percent, CancellationToken cancellationToken) =>
+        await WriteAsync(hostId, Inventory.EventSources.Callback, new DeployStepReported(Clean(step), Math.Clamp(percent, 0, BuildProgress.Done - 1)), cancellationToken).ConfigureAwait(false) is not null;
+
     /// <summary>Fails builds that showed up and then went quiet for longer than <paramref name="timeout"/>.</summary>
     public async Task<int> FailStalledAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {

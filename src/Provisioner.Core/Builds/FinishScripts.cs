@@ -22,6 +22,10 @@ public sealed class FinishScripts(HostDirectory hosts, TemplateStore templates, 
         {
             return PreseedResult.Missing(BuildFilesByToken.NoBuild);
         }
+        if (Deploy.ImageProfiles.IsImage(host.Profile))
+        {
+            return PreseedResult.Missing($"profile {host.Profile} deploys an image: cloud-init sets it up, there is no finish script");
+        }
         string file = templates.FinishFileFor(host.Profile);
         if (!templates.HasFile(file))
         {

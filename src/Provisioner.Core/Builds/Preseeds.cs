@@ -59,6 +59,10 @@ public sealed class Preseeds(HostDirectory hosts, TemplateStore templates, IIpMa
 
     private async Task<PreseedResult> RenderAsync(HostRecord host, string profile, string baseUrl)
     {
+        if (Deploy.ImageProfiles.IsImage(profile))
+        {
+            return PreseedResult.Missing($"profile {profile} deploys an image: it has no preseed");
+        }
         string text = await templates.RenderCachedAsync(TemplateStore.PreseedFile(profile), host.Renders, baseUrl,
             () => TemplateModel.ForHost(host, new BuildUrls(baseUrl, host.BuildToken), secrets.Value)).ConfigureAwait(false);
         return new PreseedResult(text, string.Empty, host);

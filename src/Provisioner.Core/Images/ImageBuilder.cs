@@ -115,6 +115,10 @@ public sealed partial class ImageBuilder(ImageStore store, IOptions<ImageOptions
              .. definition.Packages.Count > 0 ? [$"--include={string.Join(',', definition.Packages)}"] : Array.Empty<string>(),
              "--aptopt=Acquire::Retries \"3\"", definition.Suite, root, .. sources], cancel).ConfigureAwait(false);
 
+        // The deploy agent's bootstrap: inert unless a deploy boot config names a deploy URL (see DeployFiles).
+        Deploy.DeployFiles.InstallBootstrap(root);
+        long rootBytes = TreeBytes(root);
+
         run.Step("kernel and initrd", 70, null);
         string kernel = Directory.GetFiles(Path.Join(root, "boot"), "vmlinuz-*").Order(StringComparer.Ordinal).LastOrDefault()
             ?? throw new ImageBuildException("the image has no kernel (/boot/vmlinuz-*): add linux-image-amd64 (or your architecture's) to its packages");
@@ -141,12 +145,17 @@ public sealed partial class ImageBuilder(ImageStore store, IOptions<ImageOptions
             files.Add(await DescribeAsync(Path.Join(output, file), cancel).ConfigureAwait(false));
         }
         var manifest = new ImageManifest(definition.Name, run.Version, _time.GetUtcNow(), definition.Suite, definition.Architecture,
-            definition.KernelCommandLine, files, packages);
+            definition.KernelCommandLine, files, packages, rootBytes);
         await File.WriteAllTextAsync(Path.Join(output, ImageManifest.FileName), System.Text.Json.JsonSerializer.Serialize(manifest, ImageStore.Json), cancel).ConfigureAwait(false);
         // One rename: the version appears complete, manifest and all, or not at all.
         Directory.Move(output, Path.Join(_store.Dir(definition.Name), run.Version));
         return manifest;
     }
+
+    /// <summary>What the root's regular files take (their sizes, not blocks): a deploy's disk must hold that.</summary>
+    private static long TreeBytes(string root) =>
+        new DirectoryInfo(root).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true })
+            .Sum(f => f.Length);
 
     private static async Task<ToolResult> ToolAsync(Run run, string tool, IReadOnlyList<string> arguments, CancellationToken cancel, bool quiet = false)
     {

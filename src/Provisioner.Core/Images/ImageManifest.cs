@@ -9,6 +9,7 @@ public sealed record ImagePackage(string Name, string Version);
 /// <summary>
 /// <c>manifest.json</c> of one built version, written last: a version directory without it is not an
 /// image. Root filesystem (squashfs), kernel and initrd, what went in, and the definition it came from.
+/// <paramref name="RootBytes"/>: what the root's files take once written out (0 in images built before it was recorded).
 /// </summary>
 public sealed record ImageManifest(
     string Name,
@@ -18,7 +19,8 @@ public sealed record ImageManifest(
     string Architecture,
     string KernelCommandLine,
     IReadOnlyList<ImageFile> Files,
-    IReadOnlyList<ImagePackage> Packages)
+    IReadOnlyList<ImagePackage> Packages,
+    long RootBytes = 0)
 {
     public const string FileName = "manifest.json";
     public const string RootFile = "root.squashfs";

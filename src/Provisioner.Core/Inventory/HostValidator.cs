@@ -256,7 +256,9 @@ public sealed class HostValidator(IProfileCatalog profiles)
         string profile = Blank(value)?.ToLowerInvariant() ?? DefaultProfile;
         if (!profiles.Exists(profile))
         {
-            errors.Add(new("profile", $"'{profile}' has no template templates/pxelinux/{profile}.liquid (known: {string.Join(", ", profiles.List())})"));
+            errors.Add(new("profile", Deploy.ImageProfiles.TryGetImage(profile, out string image)
+                ? $"'{profile}' names no image definition images/{image}.json, or templates/pxelinux/image.liquid is missing (known: {string.Join(", ", profiles.List())})"
+                : $"'{profile}' has no template templates/pxelinux/{profile}.liquid (known: {string.Join(", ", profiles.List())})"));
         }
         return profile;
     }

@@ -17,6 +17,9 @@ public sealed record BuildUrls(string Base, string? Token)
 
     public string Preseed => Token is null ? $"{Base}/preseed" : $"{Base}/build/{Token}/preseed";
 
+    /// <summary><c>{base}/build/{token}</c>, a deploy agent's base (plan, steps, NoCloud data); empty without a token.</summary>
+    public string Deploy => Token is null ? string.Empty : $"{Base}/build/{Token}";
+
     /// <summary><c>{base}/build/{token}/{kind}</c>; empty without a token.</summary>
     public string Callback(string kind) => Token is null ? string.Empty : $"{Base}/build/{Token}/{kind}";
 }

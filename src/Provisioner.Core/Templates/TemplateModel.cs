@@ -60,6 +60,27 @@ public static class TemplateModel
         return model;
     }
 
+    /// <summary>
+    /// For an image profile's boot configs (<c>image.liquid</c>): <see cref="ForHost"/> and the image
+    /// version to boot live and deploy, <c>image.*</c>, its files as boot-dir paths (TFTP) and its root
+    /// file system as a URL (live-boot's <c>fetch=</c>).
+    /// </summary>
+    public static Dictionary<string, object?> ForDeploy(HostRecord host, BuildUrls urls, PreseedOptions secrets, Images.ImageManifest image)
+    {
+        Dictionary<string, object?> model = ForHost(host, urls, secrets);
+        string dir = $"{Boot.BootFiles.ImagePrefix}{image.Name}/{image.Version}";
+        model["image"] = new Dictionary<string, object?>
+        {
+            ["name"] = image.Name,
+            ["version"] = image.Version,
+            ["kernel"] = $"{dir}/{Images.ImageManifest.KernelFile}",
+            ["initrd"] = $"{dir}/{Images.ImageManifest.InitrdFile}",
+            ["root_url"] = $"{urls.Boot}/{dir}/{Images.ImageManifest.RootFile}",
+            ["kernel_args"] = image.KernelCommandLine,
+        };
+        return model;
+    }
+
     /// <summary>For <c>pxelinux.cfg/default</c>: no host is known.</summary>
     public static Dictionary<string, object?> ForServer(BuildUrls urls, PreseedOptions secrets)
     {
@@ -71,6 +92,7 @@ public static class TemplateModel
         all["failed"] = urls.Callback("failed");
         all["booted"] = urls.Callback("booted");
         all["finish"] = urls.Callback("finish");
+        all["deploy"] = urls.Deploy;
         return new() { ["urls"] = all, ["secrets"] = Secrets(secrets) };
     }
 
@@ -126,8 +148,7 @@ public static class TemplateModel
     private static Dictionary<string, object?> Mirror(InstallSettings settings, BuildUrls urls, PreseedOptions site)
     {
         bool own = settings.Mirror is null;
-        Uri archive = new(settings.Mirror ?? $"{urls.Base}/mirror/{site.MirrorArchive}");
-        Uri? security = own ? new Uri($"{urls.Base}/mirror/{site.SecurityArchive}") : null;
+        (Uri archive, Uri? security) = MirrorOf(settings, urls, site);
         return new()
         {
             ["own"] = own,
@@ -140,6 +161,12 @@ public static class TemplateModel
             ["security_directory"] = security is null ? string.Empty : Directory(security),
         };
     }
+
+    /// <summary>The archive packages come from and, when it is the appliance's own mirror, the security archive beside it (see <c>mirror.*</c>).</summary>
+    public static (Uri Archive, Uri? Security) MirrorOf(InstallSettings settings, BuildUrls urls, PreseedOptions site) =>
+        settings.Mirror is { } elsewhere
+            ? (new Uri(elsewhere), null)
+            : (new Uri($"{urls.Base}/mirror/{site.MirrorArchive}"), new Uri($"{urls.Base}/mirror/{site.SecurityArchive}"));
 
     private static string Directory(Uri uri) => uri.AbsolutePath.Length > 1 ? uri.AbsolutePath.TrimEnd('/') : uri.AbsolutePath;
 

@@ -142,7 +142,7 @@ public sealed partial class TemplateStore : IProfileCatalog
     }
 
     public bool Exists(string profile) =>
-        IsProfileName(profile) && profile is not LocalBoot and not Default && File.Exists(Path.Combine(Root, PxelinuxFile(profile)));
+        IsProfileName(profile) && profile is not LocalBoot and not Default and not Deploy.ImageProfiles.Template && File.Exists(Path.Combine(Root, PxelinuxFile(profile)));
 
     public IReadOnlyList<string> List()
     {
@@ -151,7 +151,7 @@ public sealed partial class TemplateStore : IProfileCatalog
             ? Directory.EnumerateFiles(dir, "*" + Extension)
                 .Select(Path.GetFileNameWithoutExtension)
                 .OfType<string>()
-                .Where(p => IsProfileName(p) && p is not LocalBoot and not Default)
+                .Where(p => IsProfileName(p) && p is not LocalBoot and not Default and not Deploy.ImageProfiles.Template)
                 .Order(StringComparer.Ordinal).ToList()
             : [];
     }

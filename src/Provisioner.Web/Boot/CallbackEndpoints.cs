@@ -33,22 +33,9 @@ public static class CallbackEndpoints
         {
             return NoBuild;
         }
-        string? message = context.Request.Query["message"].FirstOrDefault();
-        if (message is null && context.Request.HasFormContentType)
+        if (await ReadFieldAsync(context, "message", cancellationToken).ConfigureAwait(false) is not (true, var message))
         {
-            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-            {
-                limit.MaxRequestBodySize = MaxBodyBytes;
-            }
-            try
-            {
-                IFormCollection form = await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
-                message = form["message"].FirstOrDefault();
-            }
-            catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
-            {
-                return PlainText.TooLarge($"a callback body is at most {MaxBodyBytes} bytes\n");
-            }
+            return PlainText.TooLarge($"a callback body is at most {MaxBodyBytes} bytes\n");
         }
         CallbackKind callback = Enum.Parse<CallbackKind>(kind, ignoreCase: true);
         return await tracker.CallbackAsync(hostId, callback, message, cancellationToken).ConfigureAwait(false)
@@ -56,5 +43,31 @@ public static class CallbackEndpoints
             : NoBuild;
     }
 
-    private static ContentHttpResult NoBuild => PlainText.NotFound("no build has this token\n");
+    /// <summary>
+    /// A field of a callback, from the query (<c>?message=</c>) or a form body of at most
+    /// <see cref="MaxBodyBytes"/>; false when the body is larger (the caller answers 413).
+    /// </summary>
+    internal static async Task<(bool Read, string? Value)> ReadFieldAsync(HttpContext context, string name, CancellationToken cancellationToken)
+    {
+        string? value = context.Request.Query[name].FirstOrDefault();
+        if (value is not null || !context.Request.HasFormContentType)
+        {
+            return (true, value);
+        }
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxBodyBytes;
+        }
+        try
+        {
+            IFormCollection form = await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+            return (true, form[name].FirstOrDefault());
+        }
+        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (false, null);
+        }
+    }
+
+    internal static ContentHttpResult NoBuild => PlainText.NotFound("no build has this token\n");
 }

@@ -124,4 +124,40 @@ public sealed class BootFilesTests : IDisposable
     {
         Assert.Equal(BootFileStatus.Denied, Files().Find("../outside/secret").Status);
     }
+
+    [Theory]
+    [InlineData("images/debian12/20261204T030512Z/vmlinuz", "kernel of the image")]
+    [InlineData("/images/debian12/20261204T030512Z/root.squashfs", "root of the image")]
+    public void Find_ImageVersionFile_FromTheImageStore(string requested, string content)
+    {
+        BootFileLookup lookup = WithImages().Find(requested);
+
+        Assert.Equal(BootFileStatus.Found, lookup.Status);
+        Assert.Equal(content, File.ReadAllText(lookup.FullPath));
+    }
+
+    /// <summary>Only a version's three boot files: not its manifest, not a build under way, not the store's own files.</summary>
+    [Theory]
+    [InlineData("images/debian12/20261204T030512Z/manifest.json")]
+    [InlineData("images/debian12/.build-20261204T040000Z/vmlinuz")]
+    [InlineData("images/debian12/build.log")]
+    [InlineData("images/debian12/20261204T030512Z/sub/vmlinuz")]
+    [InlineData("images/debian12/20261101T000000Z/vmlinuz")]
+    public void Find_AnythingElseOfTheImageStore_NotFound(string requested)
+    {
+        Assert.Equal(BootFileStatus.NotFound, WithImages().Find(requested).Status);
+    }
+
+    private BootFiles WithImages()
+    {
+        string store = Path.Join(_root.FullName, "images");
+        string version = Directory.CreateDirectory(Path.Join(store, "debian12", "20261204T030512Z")).FullName;
+        File.WriteAllText(Path.Join(version, "vmlinuz"), "kernel of the image");
+        File.WriteAllText(Path.Join(version, "root.squashfs"), "root of the image");
+        File.WriteAllText(Path.Join(version, "manifest.json"), "{}");
+        string building = Directory.CreateDirectory(Path.Join(store, "debian12", ".build-20261204T040000Z")).FullName;
+        File.WriteAllText(Path.Join(building, "vmlinuz"), "half built");
+        File.WriteAllText(Path.Join(store, "debian12", "build.log"), "log");
+        return new BootFiles(Options.Create(new BootFileOptions { BootDir = _bootDir }), new Provisioner.Core.Images.ImageStore(store));
+    }
 }

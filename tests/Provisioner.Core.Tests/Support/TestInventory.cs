@@ -20,14 +20,20 @@ internal sealed class TestInventory : IAsyncDisposable
         Database = InventoryDatabase.Sqlite(Path.Join(_dir, "provisioner.db"));
         Templates = new TemplateStore(Options.Create(new TemplateStoreOptions { Directory = ShippedTemplates }), Time);
         Lookup = new HostDirectory(Database, Time);
-        var validator = new HostValidator(Templates);
+        // Image profiles: a debian12 definition beside the templates, built versions in the data dir's image store.
+        string definitions = Directory.CreateDirectory(Path.Join(_dir, "definitions")).FullName;
+        File.WriteAllText(Path.Join(definitions, "debian12.json"), "{ \"suite\": \"bookworm\" }");
+        Images = new Provisioner.Core.Images.ImageStore(Path.Join(_dir, "images"));
+        var profiles = new Provisioner.Core.Deploy.ProfileCatalog(Templates, Options.Create(new Provisioner.Core.Images.ImageOptions { Directory = definitions }));
+        var validator = new HostValidator(profiles);
         Hosts = new HostService(Database, validator, Lookup, Time);
-        Groups = new HostGroupService(Database, new HostGroupValidator(Templates), validator, Lookup, Time);
+        Groups = new HostGroupService(Database, new HostGroupValidator(profiles), validator, Lookup, Time);
         Writer = new TimelineWriter(Database, Lookup, Microsoft.Extensions.Logging.Abstractions.NullLogger<TimelineWriter>.Instance);
         Tracker = new BuildTracker(Database, Writer, Time);
         Bindings = new InMemoryIpMacBindings();
         var secrets = Options.Create(new PreseedOptions { RootPasswordHash = "$6$salt$hash" });
-        Configs = new BootConfigs(Lookup, Templates, secrets);
+        Configs = new BootConfigs(Lookup, Templates, secrets, images: Images);
+        Deployments = new Provisioner.Core.Deploy.Deployments(Lookup, Images, new Provisioner.Core.Access.SshKeys(Database, Time), secrets);
         Preseeds = new Preseeds(Lookup, Templates, Bindings, secrets);
         Resolver = new HostResolver(Bindings, Lookup, Database, Time);
         Facts = new BuildFactRecorder(new EventBus(), Tracker, Resolver, Lookup, Microsoft.Extensions.Logging.Abstractions.NullLogger<BuildFactRecorder>.Instance);
@@ -60,6 +66,26 @@ internal sealed class TestInventory : IAsyncDisposable
     public BootConfigs Configs { get; }
 
     public Preseeds Preseeds { get; }
+
+    public Provisioner.Core.Images.ImageStore Images { get; }
+
+    public Provisioner.Core.Deploy.Deployments Deployments { get; }
+
+    /// <summary>A built version of debian12 in <see cref="Images"/>: a manifest and small stand-ins for its files.</summary>
+    public async Task<Provisioner.Core.Images.ImageManifest> AddImageVersionAsync(string version = "20261204T030512Z", long rootBytes = 302_000_000)
+    {
+        string dir = Directory.CreateDirectory(Path.Join(Images.Dir("debian12"), version)).FullName;
+        var files = new List<Provisioner.Core.Images.ImageFile>();
+        foreach (string name in new[] { "root.squashfs", "vmlinuz", "initrd.img" })
+        {
+            byte[] content = System.Text.Encoding.UTF8.GetBytes($"{name} of {version}");
+            await File.WriteAllBytesAsync(Path.Join(dir, name), content);
+            files.Add(new(name, content.Length, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content))));
+        }
+        var manifest = new Provisioner.Core.Images.ImageManifest("debian12", version, Time.GetUtcNow(), "bookworm", "amd64", "quiet", files, [], rootBytes);
+        await File.WriteAllTextAsync(Path.Join(dir, "manifest.json"), System.Text.Json.JsonSerializer.Serialize(manifest, Provisioner.Core.Images.ImageStore.Json));
+        return manifest;
+    }
 
     public HostResolver Resolver { get; }
 

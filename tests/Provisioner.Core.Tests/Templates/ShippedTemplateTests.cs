@@ -18,7 +18,7 @@ public sealed class ShippedTemplateTests
     {
         var cases = new TheoryData<string, string>();
         string[] loaders = ["pxelinux", "grub", "ipxe"];
-        foreach (string file in loaders.SelectMany(l => new[] { $"{l}/debian12", $"{l}/ubuntu2004", $"{l}/localboot" }).Concat(["preseed/debian12", "preseed/ubuntu2004", "finish/default"]))
+        foreach (string file in loaders.SelectMany(l => new[] { $"{l}/debian12", $"{l}/ubuntu2004", $"{l}/localboot", $"{l}/image" }).Concat(["preseed/debian12", "preseed/ubuntu2004", "finish/default"]))
         {
             cases.Add(file, "full");
             cases.Add(file, "minimal");
@@ -44,8 +44,11 @@ public sealed class ShippedTemplateTests
             Defaults = new() { Mirror = "http://mirror.example.org:8080/debian/", Proxy = "http://proxy.example.org:3128/", Packages = "vim", Locale = "de_DE.UTF-8" },
         };
         bool finish = TemplateStore.IsFinish(template);
+        bool deploy = template.EndsWith("/image", StringComparison.Ordinal);
         Dictionary<string, object?> model = sample switch
         {
+            "full" when deploy => TemplateModel.ForDeploy(Full(), Urls, admin, SampleImage),
+            "minimal" when deploy => TemplateModel.ForDeploy(Minimal(), Urls, secrets, SampleImage with { KernelCommandLine = string.Empty }),
             "full" when finish => TemplateModel.ForFinish(Full(), Urls, admin, SiteKeys),
             "minimal" when finish => TemplateModel.ForFinish(Minimal(), Urls, secrets, []),
             "full" => TemplateModel.ForHost(Full(), Urls, admin),
@@ -120,6 +123,30 @@ public sealed class ShippedTemplateTests
             Assert.Equal(pxelinux, line.Replace("BOOTIF=01-aa-bb-cc-dd-ee-01 ", string.Empty, StringComparison.Ordinal));
         }
     }
+
+    /// <summary>The image profiles' configs boot the same live system with the same deploy URL whatever the loader.</summary>
+    [Fact]
+    public async Task ImageConfigs_EveryLoader_SameKernelArguments()
+    {
+        var store = new TemplateStore(Microsoft.Extensions.Options.Options.Create(new TemplateStoreOptions { Directory = TestInventory.ShippedTemplates }), TimeProvider.System);
+        var model = TemplateModel.ForDeploy(Full(), Urls, new PreseedOptions(), SampleImage);
+        string Args(string text, string marker) => text.Split('\n').Single(l => l.TrimStart().StartsWith(marker, StringComparison.Ordinal))
+            .Split("boot=live", 2)[1].Trim();
+
+        string pxelinuxConfig = await store.RenderAsync("pxelinux/image.liquid", model);
+        Assert.Contains("\n  KERNEL images/debian12/20261204T030512Z/vmlinuz\n  INITRD images/debian12/20261204T030512Z/initrd.img\n  IPAPPEND 2\n", pxelinuxConfig, StringComparison.Ordinal);
+        string pxelinux = Args(pxelinuxConfig, "APPEND");
+        Assert.StartsWith($"fetch=http://192.0.2.1:8080/boot/images/debian12/20261204T030512Z/root.squashfs provisioner.deploy=http://192.0.2.1:8080/build/{Token} quiet", pxelinux, StringComparison.Ordinal);
+        foreach ((string loader, string marker) in new[] { ("grub", "linux "), ("ipxe", "kernel ") })
+        {
+            string line = Args(await store.RenderAsync($"{loader}/image.liquid", model), marker);
+            Assert.Contains(" BOOTIF=01-aa-bb-cc-dd-ee-01 ", line, StringComparison.Ordinal);
+            Assert.Equal(pxelinux, line.Replace("BOOTIF=01-aa-bb-cc-dd-ee-01 ", string.Empty, StringComparison.Ordinal));
+        }
+    }
+
+    private static readonly Provisioner.Core.Images.ImageManifest SampleImage = new("debian12", "20261204T030512Z", DateTimeOffset.UnixEpoch, "bookworm", "amd64", "quiet",
+        [new("root.squashfs", 258961408, new string('a', 64))], [], 302_000_000);
 
     [Fact]
     public void List_ShippedProfiles_AreDebian12AndUbuntu2004()

@@ -44,8 +44,12 @@ internal sealed class PxeSite
         StartAsync(lab, dir, taps, hosts, [], dhcpBoot);
 
     /// <param name="applianceArguments">More <c>serve</c> arguments, such as <c>--proxy-dhcp</c>.</param>
+    /// <param name="hostArguments">
+    /// What <c>hosts add</c> gets besides MAC, name, address, DNS and console; default: the debian12
+    /// installer profile with the kernel arguments a network without a router needs.
+    /// </param>
     public static async Task<PxeSite> StartAsync(NamespaceLab lab, string dir, int taps, IEnumerable<(string Hostname, string Mac, string Ip)> hosts,
-        string[] applianceArguments, string[] dhcpBoot)
+        string[] applianceArguments, string[] dhcpBoot, string[]? hostArguments = null)
     {
         // No installer files in the boot dir: the appliance serves debian12/linux and initrd.gz from the netboot package itself.
         Assert.True(File.Exists(Path.Join(Installer, "initrd.gz")), $"{Installer} is missing: test.sh installs debian-installer-12-netboot-amd64");
@@ -53,8 +57,8 @@ internal sealed class PxeSite
         foreach ((string hostname, string mac, string ip) in hosts)
         {
             // No router here: the installer's first (DHCP) network setup needs these on the kernel line (shared/notes/pxe-facts.md).
-            await NamespaceLab.CliAsync(dir, "hosts", "add", "--mac", mac, "--hostname", $"{hostname}.example.org", "--ip", $"{ip}/24",
-                "--dns", "192.0.2.1", "--console", "ttyS0,115200n8", "--kernel-args", "netcfg/no_default_route=true netcfg/get_nameservers=192.0.2.1");
+            await NamespaceLab.CliAsync(dir, ["hosts", "add", "--mac", mac, "--hostname", $"{hostname}.example.org", "--ip", $"{ip}/24",
+                "--dns", "192.0.2.1", "--console", "ttyS0,115200n8", .. hostArguments ?? ["--kernel-args", "netcfg/no_default_route=true netcfg/get_nameservers=192.0.2.1"]]);
             await NamespaceLab.CliAsync(dir, "hosts", "build", hostname);
         }
         string token = (await NamespaceLab.CliAsync(dir, "token", "create")).Trim();
@@ -77,7 +81,11 @@ internal sealed class PxeSite
     /// on a QEMU hub port that leads nowhere and with no boot ROM, so the firmware cannot boot from it:
     /// a server with several cards, where only the boot loader's BOOTIF= tells the installer which one booted.
     /// </param>
-    public void StartVm(int tap, string mac, bool uefi, string? spareMac = null)
+    /// <param name="disk">
+    /// A disk image for a virtio disk: the firmware then tries the network first and the disk next
+    /// (bootindex), as a rack's servers are set up, so the appliance decides each boot: a build, or local boot.
+    /// </param>
+    public void StartVm(int tap, string mac, bool uefi, string? spareMac = null, int memoryMiB = 1024, string? disk = null)
     {
         string serial = Path.Join(Dir, $"serial-{tap}.log");
         string[] firmware = [];
@@ -90,8 +98,25 @@ internal sealed class PxeSite
             // OVMF's own virtio-net driver and PXE, not an iPXE option ROM: the firmware a UEFI server has.
             nic = $"virtio-net-pci,netdev=n0,mac={mac},romfile=";
         }
-        _lab.Start(Site, Dir, ["qemu-system-x86_64", "-accel", "tcg", "-m", "1024", "-display", "none", "-monitor", "none",
-            "-serial", $"file:{serial}", .. firmware, .. Spare(spareMac), "-netdev", $"tap,id=n0,ifname=tap{tap},script=no,downscript=no", "-device", nic, "-boot", "n"]);
+        string[] boot = disk is null ? ["-boot", "n"]
+            : ["-drive", $"file={disk},if=none,id=d0,format=raw", "-device", "virtio-blk-pci,drive=d0,bootindex=2"];
+        if (disk is not null)
+        {
+            nic += ",bootindex=1";
+        }
+        _lab.Start(Site, Dir, ["qemu-system-x86_64", "-accel", "tcg", "-m", memoryMiB.ToString(System.Globalization.CultureInfo.InvariantCulture), "-display", "none", "-monitor", "none",
+            "-serial", $"file:{serial}", .. firmware, .. Spare(spareMac), "-netdev", $"tap,id=n0,ifname=tap{tap},script=no,downscript=no", "-device", nic, .. boot]);
+    }
+
+    /// <summary>A blank disk of <paramref name="bytes"/> for <see cref="StartVm"/>: a sparse file, taking no space until written.</summary>
+    public static string BlankDisk(string dir, string name, long bytes)
+    {
+        string path = Path.Join(dir, name);
+        using (FileStream file = File.Create(path))
+        {
+            file.SetLength(bytes);
+        }
+        return path;
     }
 
     private static string[] Spare(string? mac) =>

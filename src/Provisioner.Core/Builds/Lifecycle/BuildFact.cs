@@ -37,6 +37,9 @@ public sealed record InstallerStopped(string Reason) : BuildFact;
 /// <summary>The installer called back with the host's current build token; <paramref name="Message"/> is what it said, cleaned, or empty.</summary>
 public sealed record CallbackReceived(CallbackKind Kind, string Message) : BuildFact;
 
+/// <summary>A deploy agent reported the step it starts (<paramref name="Step"/>, cleaned) and how far along that puts the build.</summary>
+public sealed record DeployStepReported(string Step, int Percent) : BuildFact;
+
 /// <summary>The installed system did not report its first boot from disk within <paramref name="Timeout"/> of the install.</summary>
 public sealed record FirstBootMissed(TimeSpan Timeout) : BuildFact;
 

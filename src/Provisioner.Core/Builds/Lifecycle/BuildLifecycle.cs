@@ -9,7 +9,7 @@ namespace Provisioner.Core.Builds.Lifecycle;
 /// </summary>
 /// <remarks>
 /// <para>idle/installed/failed → pending (build requested, new token) → booting (its installer config
-/// went out) → installing (preseed served, an installer step or callback) → installed (<c>finished</c>)
+/// went out) → installing (preseed served, an installer step or callback, a deploy agent's step) → installed (<c>finished</c>)
 /// or failed (<c>failed</c>, the installer's log shows it stopped, its kernel or initrd is not in the boot dir, or stalled); installed → deployed
 /// (<c>booted</c>: the installed system's first boot from its disk reported) or failed (no report
 /// within the first-boot timeout). Cancel → idle from anywhere, token gone.</para>
@@ -67,8 +67,11 @@ public static class BuildLifecycle
             InstallerStepSeen step when mine => InstallerStep(host, step.Item),
             InstallerStopped stopped when mine => new(BuildState.Failed, stopped.Reason, Reason: stopped.Reason),
             CallbackReceived callback when EntitlementOf(host).Accepts(callback.Kind) => Callback(host, callback),
+            // A deploy agent reports with the build's token, as an installer's early_command does.
+            DeployStepReported step when EntitlementOf(host).Accepts(CallbackKind.Early) =>
+                new(BuildState.Installing, $"deploy: {step.Step}", Progress: Advance(host, $"deploy: {step.Step}", step.Percent)),
             BuildStalled stalled when state is BuildState.Booting or BuildState.Installing => Stalled(state, stalled.Timeout),
-            FirstBootMissed missed when state == BuildState.Installed => FirstBootFailed(missed.Timeout),
+            FirstBootMissed missed when state == BuildState.Installed => FirstBootFailed(host, missed.Timeout),
             _ => null,
         };
     }
@@ -84,16 +87,18 @@ public static class BuildLifecycle
     {
         string said = callback.Message;
         string Say(string text) => said.Length > 0 ? $"{text}: {said}" : text;
+        bool image = Deploy.ImageProfiles.IsImage(host.Profile);
+        string failure = image ? "deploy agent reported failure" : "installer reported failure";
         return callback.Kind switch
         {
             CallbackKind.Early => new(BuildState.Installing, Say("installer started (early_command)"),
                 Progress: Advance(host, "installing", BuildProgress.InstallerStarted)),
             CallbackKind.Late => new(BuildState.Installing, Say("installer finishing (late_command)"),
                 Progress: Advance(host, "finishing", BuildProgress.InstallerFinishing)),
-            CallbackKind.Finished => new(BuildState.Installed, Say("installed; boots from local disk from now on"),
-                Progress: Advance(host, "installed", BuildProgress.Done)),
+            CallbackKind.Finished => new(BuildState.Installed, Say(image ? "image written; boots from local disk from now on" : "installed; boots from local disk from now on"),
+                Progress: Advance(host, image ? "image written" : "installed", BuildProgress.Done)),
             CallbackKind.Booted => new(BuildState.Deployed, Say("first boot from disk reported"), Progress: new("deployed", BuildProgress.Done)),
-            _ => new(BuildState.Failed, Say("installer reported failure"), Reason: said.Length > 0 ? said : "installer reported failure"),
+            _ => new(BuildState.Failed, Say(failure), Reason: said.Length > 0 ? said : failure),
         };
     }
 
@@ -107,9 +112,10 @@ public static class BuildLifecycle
         return new(BuildState.Failed, reason, Reason: reason);
     }
 
-    private static Transition FirstBootFailed(TimeSpan timeout)
+    private static Transition FirstBootFailed(HostBuild host, TimeSpan timeout)
     {
-        string reason = $"installed but did not boot from disk: no first-boot report within {Duration(timeout)}";
+        string done = Deploy.ImageProfiles.IsImage(host.Profile) ? "deployed" : "installed";
+        string reason = $"{done} but did not boot from disk: no first-boot report within {Duration(timeout)}";
         return new(BuildState.Failed, reason, Reason: reason);
     }
 

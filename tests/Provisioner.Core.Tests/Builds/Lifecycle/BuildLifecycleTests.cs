@@ -26,6 +26,7 @@ public sealed class BuildLifecycleTests
         ["stalled"] = new BuildStalled(TimeSpan.FromMinutes(30)),
         ["booted"] = new CallbackReceived(CallbackKind.Booted, ""),
         ["firstboot"] = new FirstBootMissed(TimeSpan.FromMinutes(30)),
+        ["deploy"] = new DeployStepReported("writing the image", 70),
     };
 
     /// <summary>Columns in the order of <see cref="Facts"/>; "-" is refused: nothing changes, nothing is recorded.</summary>
@@ -34,14 +35,14 @@ public sealed class BuildLifecycleTests
     /// <summary>The state each fact leads to, per starting state, for a host this appliance builds.</summary>
     private static readonly Dictionary<BuildState, string[]> Here = new()
     {
-        //                               request    cancel  dhcp          config        file          missing   preseed       step          stopped   early         late          finished     failed    stalled   booted      firstboot
-        [BuildState.Idle] = [            "pending", "idle", "-",          "-",          "-",          "-",      "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-",      "-",        "-"],
-        [BuildState.Pending] = [         "pending", "idle", "pending",    "booting",    "pending",    "failed", "installing", "installing", "failed", "installing", "installing", "installed", "failed", "-",      "-",        "-"],
-        [BuildState.Booting] = [         "pending", "idle", "booting",    "booting",    "booting",    "failed", "installing", "installing", "failed", "installing", "installing", "installed", "failed", "failed", "-",        "-"],
-        [BuildState.Installing] = [      "pending", "idle", "installing", "installing", "installing", "failed", "installing", "installing", "failed", "installing", "installing", "installed", "failed", "failed", "-",        "-"],
-        [BuildState.Installed] = [       "pending", "idle", "-",          "-",          "-",          "-",      "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-",      "deployed", "failed"],
-        [BuildState.Deployed] = [        "pending", "idle", "-",          "-",          "-",          "-",      "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-",      "-",        "-"],
-        [BuildState.Failed] = [          "pending", "idle", "-",          "-",          "-",          "-",      "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-",      "-",        "-"],
+        //                               request    cancel  dhcp          config        file          missing   preseed       step          stopped   early         late          finished     failed    stalled   booted      firstboot deploy
+        [BuildState.Idle] = [            "pending", "idle", "-",          "-",          "-",          "-",      "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-",      "-",        "-", "-"],
+        [BuildState.Pending] = [         "pending", "idle", "pending",    "booting",    "pending",    "failed", "installing", "installing", "failed", "installing", "installing", "installed", "failed", "-",      "-",        "-", "installing"],
+        [BuildState.Booting] = [         "pending", "idle", "booting",    "booting",    "booting",    "failed", "installing", "installing", "failed", "installing", "installing", "installed", "failed", "failed", "-",        "-", "installing"],
+        [BuildState.Installing] = [      "pending", "idle", "installing", "installing", "installing", "failed", "installing", "installing", "failed", "installing", "installing", "installed", "failed", "failed", "-",        "-", "installing"],
+        [BuildState.Installed] = [       "pending", "idle", "-",          "-",          "-",          "-",      "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-",      "deployed", "failed", "-"],
+        [BuildState.Deployed] = [        "pending", "idle", "-",          "-",          "-",          "-",      "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-",      "-",        "-", "-"],
+        [BuildState.Failed] = [          "pending", "idle", "-",          "-",          "-",          "-",      "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-",      "-",        "-", "-"],
     };
 
     /// <summary>
@@ -50,14 +51,14 @@ public sealed class BuildLifecycleTests
     /// </summary>
     private static readonly Dictionary<BuildState, string[]> Elsewhere = new()
     {
-        //                               request    cancel  dhcp config file missing preseed       step stopped early         late          finished     failed    stalled   booted      firstboot
-        [BuildState.Idle] = [            "pending", "idle", "-", "-",   "-", "-",    "-",          "-", "-",    "-",          "-",          "-",         "-",      "-",      "-",        "-"],
-        [BuildState.Pending] = [         "pending", "idle", "-", "-",   "-", "-",    "installing", "-", "-",    "installing", "installing", "installed", "failed", "-",      "-",        "-"],
-        [BuildState.Booting] = [         "pending", "idle", "-", "-",   "-", "-",    "installing", "-", "-",    "installing", "installing", "installed", "failed", "failed", "-",        "-"],
-        [BuildState.Installing] = [      "pending", "idle", "-", "-",   "-", "-",    "installing", "-", "-",    "installing", "installing", "installed", "failed", "failed", "-",        "-"],
-        [BuildState.Installed] = [       "pending", "idle", "-", "-",   "-", "-",    "-",          "-", "-",    "-",          "-",          "-",         "-",      "-",      "deployed", "failed"],
-        [BuildState.Deployed] = [        "pending", "idle", "-", "-",   "-", "-",    "-",          "-", "-",    "-",          "-",          "-",         "-",      "-",      "-",        "-"],
-        [BuildState.Failed] = [          "pending", "idle", "-", "-",   "-", "-",    "-",          "-", "-",    "-",          "-",          "-",         "-",      "-",      "-",        "-"],
+        //                               request    cancel  dhcp config file missing preseed       step stopped early         late          finished     failed    stalled   booted      firstboot deploy
+        [BuildState.Idle] = [            "pending", "idle", "-", "-",   "-", "-",    "-",          "-", "-",    "-",          "-",          "-",         "-",      "-",      "-",        "-", "-"],
+        [BuildState.Pending] = [         "pending", "idle", "-", "-",   "-", "-",    "installing", "-", "-",    "installing", "installing", "installed", "failed", "-",      "-",        "-", "installing"],
+        [BuildState.Booting] = [         "pending", "idle", "-", "-",   "-", "-",    "installing", "-", "-",    "installing", "installing", "installed", "failed", "failed", "-",        "-", "installing"],
+        [BuildState.Installing] = [      "pending", "idle", "-", "-",   "-", "-",    "installing", "-", "-",    "installing", "installing", "installed", "failed", "failed", "-",        "-", "installing"],
+        [BuildState.Installed] = [       "pending", "idle", "-", "-",   "-", "-",    "-",          "-", "-",    "-",          "-",          "-",         "-",      "-",      "deployed", "failed", "-"],
+        [BuildState.Deployed] = [        "pending", "idle", "-", "-",   "-", "-",    "-",          "-", "-",    "-",          "-",          "-",         "-",      "-",      "-",        "-", "-"],
+        [BuildState.Failed] = [          "pending", "idle", "-", "-",   "-", "-",    "-",          "-", "-",    "-",          "-",          "-",         "-",      "-",      "-",        "-", "-"],
     };
 
     public static TheoryData<BuildState, bool, string, string> Table()
@@ -186,7 +187,29 @@ public sealed class BuildLifecycleTests
         Assert.Equal("first boot from disk reported", BuildLifecycle.Apply(installed, Facts["booted"])!.Message);
         Assert.False(BuildLifecycle.Apply(installed, Facts["booted"])!.Ends(BuildState.Installed));
         Assert.Equal("installed but did not boot from disk: no first-boot report within 30 minutes", BuildLifecycle.Apply(installed, Facts["firstboot"])!.Reason);
+        Assert.Equal("deployed but did not boot from disk: no first-boot report within 30 minutes",
+            BuildLifecycle.Apply(new HostBuild(BuildState.Installed, 100, "image:debian12"), Facts["firstboot"])!.Reason);
+        Assert.Equal("deploy: writing the image", BuildLifecycle.Apply(booting, Facts["deploy"])!.Message);
+        var deploying = new HostBuild(BuildState.Installing, 70, "image:debian12");
+        Assert.Equal("deploy agent reported failure: disk /dev/vda is 512 MiB, smaller than the 919 MiB image debian12 needs",
+            BuildLifecycle.Apply(deploying, new CallbackReceived(CallbackKind.Failed, "disk /dev/vda is 512 MiB, smaller than the 919 MiB image debian12 needs"))!.Message);
+        Assert.Equal("image written; boots from local disk from now on: image debian12 V written to /dev/vda (BIOS)",
+            BuildLifecycle.Apply(deploying, new CallbackReceived(CallbackKind.Finished, "image debian12 V written to /dev/vda (BIOS)"))!.Message);
         Assert.False(BuildLifecycle.Apply(booting, Facts["early"])!.Ends(BuildState.Booting));
+    }
+
+    /// <summary>A deploy agent's steps move the bar as the installer's do: forward only, a late one changes nothing.</summary>
+    [Fact]
+    public void DeploySteps_MoveProgressForwardOnly()
+    {
+        var host = new HostBuild(BuildState.Booting, 35, "image:debian12");
+        host = Step(host, new DeployStepReported("deploy environment up (BIOS)", 45));
+        host = Step(host, new DeployStepReported("writing the image", 70));
+        Transition late = BuildLifecycle.Apply(host, new DeployStepReported("wiping /dev/vda", 50))!;
+
+        Assert.Equal((BuildState.Installing, 70), (host.State, host.Progress));
+        Assert.Null(late.Progress);
+        Assert.Equal(new ProgressMark("deploy: writing the image", 70), BuildLifecycle.Apply(new HostBuild(BuildState.Installing, 60), new DeployStepReported("writing the image", 70))!.Progress);
     }
 
     private static HostBuild Step(HostBuild host, BuildFact fact)
