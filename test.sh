@@ -27,6 +27,8 @@ apt_ensure socat
 # UEFI: OVMF firmware, GRUB's and syslinux's EFI network loaders, iPXE to chainload; ISC dhclient
 # as the plain DHCP client ProxyDHCP must never answer.
 apt_ensure ovmf grub-efi-amd64-bin syslinux-efi ipxe isc-dhcp-client
+# The user-data of deployed hosts is checked against cloud-init's own schema (a copy from Debian 12's cloud-init).
+apt_ensure python3-jsonschema
 # /metrics is read by the Prometheus project's own text-format parser.
 apt_ensure python3-prometheus-client
 # sqlite3: a system test changes the inventory under the running appliance (a table gone) to see /healthz report it

@@ -63,7 +63,7 @@ public static class NoCloudData
     }
 
     /// <summary>
-    /// cloud-config: hostname; root and the admin user (<c>Preseed:AdminUser</c>) with the SSH keys
+    /// cloud-config (valid against cloud-init 22.4's schema, Debian 12's): hostname; root and the admin user (<c>Preseed:AdminUser</c>) with the SSH keys
     /// (the site's, then the host's own), no password log-in over SSH; apt from the appliance's mirror
     /// (or the host's <c>Mirror</c> setting); the install settings' extra packages; and the first-boot
     /// report to <paramref name="urls"/>' <c>booted</c> (phone_home, after everything else has run).
@@ -77,15 +77,18 @@ public static class NoCloudData
             ["hostname"] = host.Hostname,
             ["fqdn"] = host.Fqdn,
             ["manage_etc_hosts"] = true,
-            // Root takes the keys as given (cloud-init's default would refuse root log-ins with them).
+            // Root takes its keys as given (cloud-init's default would refuse root log-ins with them).
             ["disable_root"] = false,
             ["ssh_pwauth"] = false,
-            ["ssh_authorized_keys"] = Strings(keys),
-            // The image has no locales package (C.UTF-8 is glibc's own): cloud-init's locale-gen would fail.
-            ["locale"] = false,
+            // The image has no locales package (C.UTF-8 is glibc's own): cloud-init's locale-gen would
+            // fail. The schema wants a string; cloud-init reads "false" as off.
+            ["locale"] = "false",
             // The deploy agent installed GRUB; Debian's grub-pc debconf questions do not apply to an image.
             ["grub_dpkg"] = new JsonObject { ["enabled"] = false },
         };
+        // Root exists: cloud-init only adds its keys (and leaves its password alone, lock_passwd false).
+        // Listing users at all also keeps the image's own default user (debian) from being created.
+        var users = new JsonArray(new JsonObject { ["name"] = "root", ["lock_passwd"] = false, ["ssh_authorized_keys"] = Strings(keys) });
         if (site.AdminUser.Length > 0)
         {
             var admin = new JsonObject
@@ -105,13 +108,9 @@ public static class NoCloudData
             {
                 admin["sudo"] = "ALL=(ALL) NOPASSWD:ALL";
             }
-            config["users"] = new JsonArray(admin);
+            users.Add(admin);
         }
-        else
-        {
-            // No "default": the image's cloud-init would add its own default user (debian).
-            config["users"] = new JsonArray();
-        }
+        config["users"] = users;
         if (site.RootPasswordHash != "!")
         {
             config["chpasswd"] = new JsonObject { ["expire"] = false, ["users"] = new JsonArray(new JsonObject { ["name"] = "root", ["password"] = site.RootPasswordHash, ["type"] = "hash" }) };

@@ -226,8 +226,9 @@ class Deploy:
         return run("blkid", "--match-tag", "UUID", "--output", "value", device).strip()
 
     def fstab(self, root, esp):
+        self.root_uuid = self.uuid(root)
         lines = ["# Written by Provisioner's deploy agent: file systems by UUID.",
-                 f"UUID={self.uuid(root)} / ext4 errors=remount-ro 0 1"]
+                 f"UUID={self.root_uuid} / ext4 errors=remount-ro 0 1"]
         if esp:
             lines.append(f"UUID={self.uuid(esp)} /boot/efi vfat umask=0077 0 1")
         with open(os.path.join(TARGET, "etc/fstab"), "w") as out:
@@ -249,12 +250,24 @@ class Deploy:
             self.mount(self.esp, os.path.join(TARGET, "boot/efi"))
             before = run("efibootmgr", check=False)
             run("chroot", TARGET, "grub-install", "--target=x86_64-efi", "--efi-directory=/boot/efi", "--bootloader-id=debian", "--recheck")
-            # Also at the removable-media path, for firmware that loses its boot entries.
-            run("chroot", TARGET, "grub-install", "--target=x86_64-efi", "--efi-directory=/boot/efi", "--removable", "--no-nvram")
+            self.removable_grub()
             self.network_first(before)
         else:
             run("chroot", TARGET, "grub-install", "--target=i386-pc", "--recheck", disk)
         run("chroot", TARGET, "grub-mkconfig", "-o", "/boot/grub/grub.cfg")
+
+    def removable_grub(self):
+        """GRUB at the firmware's default path, EFI/BOOT/BOOTX64.EFI, finding the root file system by its UUID.
+        grub-install's image looks for /boot/grub on "the drive it was loaded from", which a network GRUB
+        that chainloads it (the appliance's local boot) leaves empty: it would stop at "grub rescue>".
+        The appliance's local boot chains to this path first; firmware that lost its boot entries uses it too."""
+        early = os.path.join(TARGET, "tmp/provisioner-grub-early.cfg")
+        with open(early, "w") as out:
+            out.write(f"search.fs_uuid {self.root_uuid} root\nset prefix=($root)/boot/grub\n")
+        os.makedirs(os.path.join(TARGET, "boot/efi/EFI/BOOT"), exist_ok=True)
+        run("chroot", TARGET, "grub-mkimage", "--format=x86_64-efi", "--output=/boot/efi/EFI/BOOT/BOOTX64.EFI",
+            "--config=/tmp/provisioner-grub-early.cfg", "--prefix=/boot/grub", "part_gpt", "part_msdos", "ext2", "search_fs_uuid")
+        os.remove(early)
 
     @staticmethod
     def network_first(before):

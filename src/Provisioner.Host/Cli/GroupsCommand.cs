@@ -24,7 +24,7 @@ internal static class GroupsCommand
         var domain = new Option<string>("--domain") { Description = "DNS domain of its hosts" };
         var gateway = new Option<string>("--gateway") { Description = "Default gateway (inside each host's subnet)" };
         var dns = new Option<string[]>("--dns") { Description = "DNS server (repeatable)", AllowMultipleArgumentsPerToken = true };
-        var profile = new Option<string>("--profile") { Description = "Template profile of its hosts" };
+        var profile = new Option<string>("--profile") { Description = "Profile of its hosts: an installer (debian12) or image:NAME" };
         var console = new Option<string>("--console") { Description = "Serial console like ttyS1,115200n8" };
         var settings = new InstallSettingsOptions();
         var add = new Command("add", "Add a host group.") { name, description, domain, gateway, dns, profile, console };

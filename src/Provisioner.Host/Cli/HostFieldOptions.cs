@@ -15,7 +15,7 @@ internal sealed class HostFieldOptions
     private readonly Option<string> _gateway = Field("--gateway", "Default gateway, inside the subnet");
     private readonly Option<string[]> _dns = new("--dns") { Description = "DNS server (repeatable)", AllowMultipleArgumentsPerToken = true };
     private readonly Option<string> _domain = Field("--domain", "DNS domain");
-    private readonly Option<string> _profile = Field("--profile", $"Template profile. Default {HostValidator.DefaultProfile}");
+    private readonly Option<string> _profile = Field("--profile", $"Profile: an installer (its templates, like debian12) or image:NAME to deploy a built image. Default {HostValidator.DefaultProfile}");
     private readonly Option<string> _console = Field("--console", "Serial console like ttyS1,115200n8, or none");
     private readonly Option<string> _kernelArgs = Field("--kernel-args", "Extra kernel arguments for the installer");
     private readonly Option<string> _notes = Field("--notes", "Free-form notes");

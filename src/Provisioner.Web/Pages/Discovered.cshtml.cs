@@ -9,7 +9,7 @@ using Provisioner.Web.Ui;
 namespace Provisioner.Web.Pages;
 
 /// <summary>Unknown machines seen PXE-booting, newest first: register one from what was seen, or dismiss it.</summary>
-public sealed class DiscoveredModel(DiscoveredMachines machines, HostService hosts, TemplateStore templates, Core.Hosting.ListenerStatus status) : PageModel
+public sealed class DiscoveredModel(DiscoveredMachines machines, HostService hosts, IProfileCatalog templates, Core.Hosting.ListenerStatus status) : PageModel
 {
     public IReadOnlyList<DiscoveredMachine> Machines { get; private set; } = [];
 

@@ -115,7 +115,10 @@ public sealed class DeploymentsTests
         JsonElement config = userJson.RootElement;
         Assert.Equal("web01.example.org", config.GetProperty("fqdn").GetString());
         Assert.False(config.GetProperty("disable_root").GetBoolean());
-        Assert.Equal([.. await siteKeys.LinesAsync(default), .. host.SshKeys], config.GetProperty("ssh_authorized_keys").EnumerateArray().Select(k => k.GetString()!));
+        JsonElement root = config.GetProperty("users")[0];
+        Assert.Equal(("root", false), (root.GetProperty("name").GetString(), root.GetProperty("lock_passwd").GetBoolean()));
+        Assert.Equal([.. await siteKeys.LinesAsync(default), .. host.SshKeys], root.GetProperty("ssh_authorized_keys").EnumerateArray().Select(k => k.GetString()!));
+        Assert.Equal(1, config.GetProperty("users").GetArrayLength());
         Assert.Equal($"{Base}/mirror/debian", config.GetProperty("apt").GetProperty("primary")[0].GetProperty("uri").GetString());
         Assert.Equal($"{Base}/mirror/debian-security", config.GetProperty("apt").GetProperty("security")[0].GetProperty("uri").GetString());
         Assert.Equal($"{Base}/build/{token}/booted", config.GetProperty("phone_home").GetProperty("url").GetString());

@@ -7,7 +7,7 @@ using Provisioner.Web.Ui;
 namespace Provisioner.Web.Pages.Groups;
 
 /// <summary>One group: its fields, edited in place (a change that does not fit a member is refused naming it), and delete.</summary>
-public sealed class DetailsModel(HostGroupService groups, TemplateStore templates) : PageModel
+public sealed class DetailsModel(HostGroupService groups, IProfileCatalog templates) : PageModel
 {
     [BindProperty]
     public GroupForm Form { get; set; } = new();

@@ -7,7 +7,7 @@ using Provisioner.Web.Ui;
 namespace Provisioner.Web.Pages.Groups;
 
 /// <summary>Host groups: the list with member counts, and (for admins) the form that adds one.</summary>
-public sealed class IndexModel(HostGroupService groups, TemplateStore templates) : PageModel
+public sealed class IndexModel(HostGroupService groups, IProfileCatalog templates) : PageModel
 {
     [BindProperty]
     public GroupForm Form { get; set; } = new();

@@ -10,7 +10,7 @@ using Provisioner.Web.Ui;
 namespace Provisioner.Web.Pages.Hosts;
 
 /// <summary>One host: fields (edited in place), live build status and timeline, rendered config and preseed, build/cancel/delete.</summary>
-public sealed class DetailsModel(HostService hosts, BuildTracker tracker, TemplateStore templates, TemplatePreview preview, TransfersInFlight transfers, InstallerLogs logs,
+public sealed class DetailsModel(HostService hosts, BuildTracker tracker, IProfileCatalog templates, TemplatePreview preview, TransfersInFlight transfers, InstallerLogs logs,
     Core.Boot.ProfileBootFiles bootFiles, HostGroupService groups, AuditTrail audit) : PageModel
 {
     /// <summary>Installer log lines shown (and live-tailed) on the page; the download has them all.</summary>

@@ -14,7 +14,7 @@ namespace Provisioner.Web.Pages.Hosts;
 /// </summary>
 [RequestSizeLimit(ImportEndpoints.MaxImportBytes + 64 * 1024)]
 [RequestFormLimits(MultipartBodyLengthLimit = ImportEndpoints.MaxImportBytes)]
-public sealed class ImportModel(HostService hosts, TemplateStore templates) : PageModel
+public sealed class ImportModel(HostService hosts, IProfileCatalog templates) : PageModel
 {
     [BindProperty]
     public IFormFile? Upload { get; set; }

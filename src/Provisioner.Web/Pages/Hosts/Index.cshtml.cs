@@ -7,7 +7,7 @@ using Provisioner.Core.Templates;
 namespace Provisioner.Web.Pages.Hosts;
 
 /// <summary>The host table: search, filter, sort, a page of <see cref="PageSize"/> at a time; select several and request a build for all.</summary>
-public sealed class IndexModel(HostService hosts, BuildTracker tracker, TemplateStore templates, Core.Boot.ProfileBootFiles bootFiles) : PageModel
+public sealed class IndexModel(HostService hosts, BuildTracker tracker, IProfileCatalog templates, Core.Boot.ProfileBootFiles bootFiles) : PageModel
 {
     public static readonly string[] SortKeys = ["hostname", "ip", "mac", "state", "profile", "updated"];
 

@@ -7,7 +7,7 @@ using Provisioner.Web.Ui;
 namespace Provisioner.Web.Pages.Hosts;
 
 /// <summary>Registers one host; a refused field is shown next to the field and nothing is saved.</summary>
-public sealed class NewModel(HostService hosts, HostGroupService groups, TemplateStore templates) : PageModel
+public sealed class NewModel(HostService hosts, HostGroupService groups, IProfileCatalog templates) : PageModel
 {
     [BindProperty]
     public HostForm Form { get; set; } = new();
