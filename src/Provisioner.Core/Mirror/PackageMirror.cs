@@ -130,7 +130,14 @@ public sealed partial class PackageMirror : IDisposable
         {
             if (_downloads.TryGetValue(key, out MirrorDownload? running))
             {
-                return (running, Cache.Find(file));
+                // A download stays in the table for a moment after it ended: one that succeeded has its
+                // file in the cache already (served from there), one that failed is fetched again (a
+                // client retrying at once would otherwise get the old failure).
+                if (!running.Finished.IsCompleted)
+                {
+                    return (running, Cache.Find(file));
+                }
+                _downloads.Remove(key);
             }
             CachedFile? cached = Cache.Find(file);
             if (cached is not null && (file.Immutable || _time.GetUtcNow() - cached.Checked < _options.IndexMaxAge))
@@ -155,7 +162,12 @@ public sealed partial class PackageMirror : IDisposable
         {
             lock (_downloads)
             {
-                _downloads.Remove(download.Path.ToString());
+                // Only this download: a new one may have taken its place once it failed (see Join).
+                string key = download.Path.ToString();
+                if (_downloads.TryGetValue(key, out MirrorDownload? current) && ReferenceEquals(current, download))
+                {
+                    _downloads.Remove(key);
+                }
             }
         }
     }

@@ -7,7 +7,8 @@ namespace Provisioner.Core.Templates;
 /// Renders a template for people to read (the host page, the templates page): with the build token
 /// and the secrets replaced by <see cref="Hidden"/>, and without counting as a fetch by the host.
 /// </summary>
-public sealed class TemplatePreview(TemplateStore templates, IOptions<PreseedOptions> secrets, IOptions<Builds.InstallerLogOptions>? logs = null, Access.SshKeys? keys = null)
+public sealed class TemplatePreview(TemplateStore templates, IOptions<PreseedOptions> secrets, IOptions<Builds.InstallerLogOptions>? logs = null, Access.SshKeys? keys = null,
+    Images.ImageStore? images = null)
 {
     public const string Hidden = "********";
 
@@ -36,6 +37,13 @@ public sealed class TemplatePreview(TemplateStore templates, IOptions<PreseedOpt
             List<string> siteKeys = keys is null ? [] : await keys.LinesAsync(CancellationToken.None).ConfigureAwait(false);
             return await templates.RenderAsync(file, TemplateModel.ForFinish(host, urls, masked, siteKeys)).ConfigureAwait(false);
         }
+        if (host is not null && Path.GetFileNameWithoutExtension(file) == Deploy.ImageProfiles.Template)
+        {
+            // An image profile's config: the host's image as built now, else a made-up version of it.
+            string name = Deploy.ImageProfiles.TryGetImage(host.Profile, out string image) ? image : "debian12";
+            Images.ImageManifest manifest = images?.Current(name) ?? new Images.ImageManifest(name, "VERSION", DateTimeOffset.UnixEpoch, "bookworm", "amd64", string.Empty, [], []);
+            return await templates.RenderAsync(file, TemplateModel.ForDeploy(host, urls, masked, manifest)).ConfigureAwait(false);
+        }
         return await templates.RenderAsync(file, host is null ? TemplateModel.ForServer(urls, masked) : TemplateModel.ForHost(host, urls, masked)).ConfigureAwait(false);
     }
 
@@ -49,7 +57,13 @@ public sealed class TemplatePreview(TemplateStore templates, IOptions<PreseedOpt
         return new HostRecord
         {
             Mac = "52:54:00:12:34:56", Hostname = "sample", Domain = "example.org", Ip = "192.0.2.10", PrefixLength = 24, Gateway = "192.0.2.1",
-            Dns = ["192.0.2.53"], Profile = name is "default" or "localboot" ? HostValidator.DefaultProfile : name, State = BuildState.Pending,
+            Dns = ["192.0.2.53"], State = BuildState.Pending,
+            Profile = name switch
+            {
+                "default" or "localboot" => HostValidator.DefaultProfile,
+                Deploy.ImageProfiles.Template => Deploy.ImageProfiles.For("debian12"),
+                _ => name,
+            },
         };
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Provisioner.Core.Deploy;
 using Provisioner.Core.Images;
 using Provisioner.Core.Inventory;
+using Provisioner.Core.Templates;
 using Provisioner.Core.Tests.Support;
 
 namespace Provisioner.Core.Tests.Deploy;
@@ -164,5 +165,22 @@ public sealed class DeploymentsTests
 
         Assert.Equal("host web01 runs an installer (profile debian12), not an image deploy", plan.Reason);
         Assert.Equal("profile image:debian12 deploys an image: it has no preseed", preseed.Reason);
+    }
+
+    /// <summary>The templates page and a host's page show an image profile's config: for the host's image as built, else a made-up version.</summary>
+    [Fact]
+    public async Task Preview_ImageConfig_ForSampleAndForAnImageHost()
+    {
+        (TestInventory inventory, HostRecord host) = await DeployingAsync();
+        await using TestInventory _ = inventory;
+        await inventory.AddImageVersionAsync();
+        var preview = new TemplatePreview(inventory.Templates, Microsoft.Extensions.Options.Options.Create(new PreseedOptions()), images: inventory.Images);
+
+        string sample = await preview.RenderAsync("pxelinux/image.liquid", null, Base);
+        string own = await preview.RenderAsync("pxelinux/image.liquid", host, Base);
+
+        Assert.Contains("KERNEL images/debian12/20261204T030512Z/vmlinuz", sample, StringComparison.Ordinal);
+        Assert.Contains($"provisioner.deploy={Base}/build/{TemplatePreview.Hidden}", own, StringComparison.Ordinal);
+        Assert.Contains("console=ttyS1,115200n8", own, StringComparison.Ordinal);
     }
 }

@@ -132,7 +132,10 @@ public sealed class DetailsModel(HostService hosts, BuildTracker tracker, IProfi
         Transfers = transfers.List(id);
         Log = await logs.ReadAsync(id, LogTail, cancellationToken);
         string baseUrl = RequestClient.BaseUrl(HttpContext);
-        Rendered = [await RenderAsync(TemplateStore.PxelinuxFile(host.Profile), baseUrl), await RenderAsync(TemplateStore.PreseedFile(host.Profile), baseUrl)];
+        // An image profile has one boot config for every image and no preseed (cloud-init's data is made per build).
+        Rendered = Core.Deploy.ImageProfiles.IsImage(host.Profile)
+            ? [await RenderAsync(TemplateStore.PxelinuxFile(Core.Deploy.ImageProfiles.Template), baseUrl)]
+            : [await RenderAsync(TemplateStore.PxelinuxFile(host.Profile), baseUrl), await RenderAsync(TemplateStore.PreseedFile(host.Profile), baseUrl)];
         return true;
     }
 
