@@ -65,7 +65,7 @@ public static class NoCloudData
     /// <summary>
     /// cloud-config (valid against cloud-init 22.4's schema, Debian 12's): hostname; root and the admin user (<c>Preseed:AdminUser</c>) with the SSH keys
     /// (the site's, then the host's own), no password log-in over SSH; apt from the appliance's mirror
-    /// (or the host's <c>Mirror</c> setting); the install settings' extra packages; and the first-boot
+    /// (or the host's <c>Mirror</c> setting); the install settings' time zone and extra packages; and the first-boot
     /// report to <paramref name="urls"/>' <c>booted</c> (phone_home, after everything else has run).
     /// </summary>
     public static string User(HostRecord host, BuildUrls urls, PreseedOptions site, IReadOnlyList<string> siteKeys)
@@ -132,6 +132,10 @@ public static class NoCloudData
             apt["proxy"] = proxy;
         }
         config["apt"] = apt;
+        if (settings.TimeZone is { Length: > 0 } zone)
+        {
+            config["timezone"] = zone;
+        }
         if (settings.Packages is { } packages and not InstallSettings.None)
         {
             config["package_update"] = true;

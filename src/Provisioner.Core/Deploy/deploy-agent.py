@@ -4,7 +4,8 @@
 # command line names a deploy URL (provisioner.deploy=). It runs in the image's live environment,
 # booted from the network into RAM, and writes the same image to the host's disk:
 #
-#   plan -> check the disk -> wipe -> partition (GPT) -> download and check -> write -> fstab
+#   plan -> check the disk -> wipe -> partition (GPT) -> image checked (the booted copy, else downloaded)
+#   -> write -> fstab
 #   -> boot loader (GRUB for the firmware it booted with) -> cloud-init NoCloud seed -> finished -> reboot
 #
 # Every step is reported before it starts; a 404 there means the build was cancelled or replaced, and
@@ -23,6 +24,8 @@ import urllib.parse
 import urllib.request
 
 TARGET = "/mnt/target"
+# Where live-boot keeps the root file system it fetched (fetch=URL): ramfs, named as the URL's last segment.
+LIVE_MEDIUM = "/run/live/medium/live"
 MIB = 1024 * 1024
 
 
@@ -97,6 +100,7 @@ class Deploy:
         self.plan = None
         self.uefi = os.path.isdir("/sys/firmware/efi")
         self.mounts = []
+        self.downloaded = False
 
     def step(self, name, percent):
         log(f"[{percent:3d}%] {name}")
@@ -112,8 +116,7 @@ class Deploy:
         self.wipe(disk)
         self.step(f"partitioning {disk} (GPT, {firmware})", 55)
         esp, root = self.partition(disk)
-        self.step(f"downloading image {self.plan['image']['name']} {self.plan['image']['version']}", 60)
-        image = self.download()
+        image = self.image()
         self.step("writing the image", 70)
         self.write(image)
         self.step("writing fstab", 80)
@@ -195,6 +198,30 @@ class Deploy:
         self.mounts = []
         run("sync")
 
+    def image(self):
+        """The squashfs to write: the one this environment booted from when it is the plan's (same size and
+        sha256; the deploy image is the deploy environment), else downloaded. Either way checked."""
+        image = self.plan["image"]
+        name = f"{image['name']} {image['version']}"
+        booted = os.path.join(LIVE_MEDIUM, os.path.basename(urllib.parse.urlparse(image["url"]).path))
+        if os.path.isfile(booted) and os.path.getsize(booted) == int(image["size"]):
+            self.step(f"checking image {name} (the copy this environment booted from)", 60)
+            if self.sha256(booted) == image["sha256"]:
+                self.downloaded = False
+                return booted
+            log(f"{booted} is not the plan's image (sha256 differs): downloading it")
+        self.step(f"downloading image {name}", 62)
+        self.downloaded = True
+        return self.download()
+
+    @staticmethod
+    def sha256(path):
+        digest = hashlib.sha256()
+        with open(path, "rb") as f:
+            while chunk := f.read(4 * MIB):
+                digest.update(chunk)
+        return digest.hexdigest()
+
     def download(self):
         image = self.plan["image"]
         path = os.path.join(TARGET, ".provisioner-image.squashfs")
@@ -216,7 +243,8 @@ class Deploy:
 
     def write(self, image):
         run("unsquashfs", "-no-progress", "-force", "-dest", TARGET, image)
-        os.remove(image)
+        if self.downloaded:
+            os.remove(image)
         kernels = [f for f in os.listdir(os.path.join(TARGET, "boot")) if f.startswith("vmlinuz-")]
         if not os.path.exists(os.path.join(TARGET, "etc/os-release")) or not kernels:
             raise Failure("the written image has no /etc/os-release or no kernel in /boot")

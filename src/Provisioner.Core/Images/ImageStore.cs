@@ -23,33 +23,39 @@ public sealed class ImageStore(string root)
     public string LogFile(string name) => Path.Join(Dir(name), "build.log");
 
     /// <summary>Every good version of <paramref name="name"/>, newest first.</summary>
-    public IReadOnlyList<ImageManifest> Versions(string name)
+    public IReadOnlyList<ImageManifest> Versions(string name) => [.. Read(name)];
+
+    /// <summary>The version served: the newest good one, or null. Reads manifests only until it finds one (boot configs ask for it per request).</summary>
+    public ImageManifest? Current(string name) => Read(name).FirstOrDefault();
+
+    private IEnumerable<ImageManifest> Read(string name)
     {
         string dir = Dir(name);
         if (!Directory.Exists(dir))
         {
-            return [];
+            yield break;
         }
-        var found = new List<ImageManifest>();
         foreach (string version in Directory.GetDirectories(dir).Select(Path.GetFileName).Where(v => !v!.StartsWith('.')).OrderDescending(StringComparer.Ordinal)!)
         {
-            try
+            if (TryReadManifest(Path.Join(dir, version, ImageManifest.FileName)) is { } manifest)
             {
-                if (JsonSerializer.Deserialize<ImageManifest>(File.ReadAllText(Path.Join(dir, version, ImageManifest.FileName)), Json) is { } manifest)
-                {
-                    found.Add(manifest);
-                }
-            }
-            catch (Exception ex) when (ex is IOException or JsonException)
-            {
-                // No manifest (a build that stopped before its end), or a damaged one: not an image.
+                yield return manifest;
             }
         }
-        return found;
     }
 
-    /// <summary>The version served: the newest good one, or null.</summary>
-    public ImageManifest? Current(string name) => Versions(name) is [var newest, ..] ? newest : null;
+    private static ImageManifest? TryReadManifest(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ImageManifest>(File.ReadAllText(path), Json);
+        }
+        catch (Exception ex) when (ex is IOException or JsonException)
+        {
+            // No manifest (a build that stopped before its end), or a damaged one: not an image.
+            return null;
+        }
+    }
 
     /// <summary>The latest build's status; a running one whose process is gone is <see cref="ImageBuildState.Interrupted"/>.</summary>
     public ImageBuildStatus? Status(string name)

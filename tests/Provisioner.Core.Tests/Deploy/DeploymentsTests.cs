@@ -123,6 +123,7 @@ public sealed class DeploymentsTests
         Assert.Equal($"{Base}/mirror/debian", config.GetProperty("apt").GetProperty("primary")[0].GetProperty("uri").GetString());
         Assert.Equal($"{Base}/mirror/debian-security", config.GetProperty("apt").GetProperty("security")[0].GetProperty("uri").GetString());
         Assert.Equal($"{Base}/build/{token}/booted", config.GetProperty("phone_home").GetProperty("url").GetString());
+        Assert.Equal("Etc/UTC", config.GetProperty("timezone").GetString()); // the built-in default: none set for the host or site
 
         // A new build is a new instance to cloud-init: everything is applied again.
         HostRecord again = await inventory.Tracker.RequestBuildAsync(host.Id, EventSources.Api, default);

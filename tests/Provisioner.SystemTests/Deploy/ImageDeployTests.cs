@@ -13,8 +13,9 @@ namespace Provisioner.SystemTests.Deploy;
 /// boots Debian, cloud-init applies the host's NoCloud data and reports the first boot: deployed. The
 /// test then logs in over SSH from the appliance's namespace with a key it generated and registered, at
 /// each host's static address. Beside them a third VM's disk is too small for the image: its build fails
-/// in the agent's words, a webhook gets the alert, and nothing answers SSH there. Then the BIOS host is built again: the agent wipes
-/// its disk and deploys again. All three boot the same image version (<see cref="TestImages"/>).
+/// in the agent's words, a webhook gets the alert, and nothing answers SSH there. The UEFI host's first
+/// build is cancelled while the agent writes; built again and reset, it deploys. Then the BIOS host is
+/// built again: the agent wipes its disk and deploys again. All three boot the same image version (<see cref="TestImages"/>).
 /// </summary>
 [Trait("Category", "System")]
 [Collection(VirtualMachines.Name)]
@@ -39,7 +40,7 @@ public sealed class ImageDeployTests(Xunit.Abstractions.ITestOutputHelper output
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new { Alerts = new { Webhooks = new[] { "http://127.0.0.1:9000/hook" } } }));
         PxeSite site = await PxeSite.StartAsync(Lab, dir, taps: 3, [Bios, Uefi, Small], ["--config", config],
             ["--dhcp-match=set:efi64,option:client-arch,7", $"--dhcp-boot=tag:efi64,grubnetx64.efi,,{PxeSite.ApplianceIp}", $"--dhcp-boot=tag:!efi64,pxelinux.0,,{PxeSite.ApplianceIp}"],
-            hostArguments: ["--profile", "image:debian12", "--ssh-key", publicKey]);
+            hostArguments: ["--profile", "image:debian12", "--ssh-key", publicKey, "--time-zone", "Europe/Berlin"]);
         Lab.Start(site.Appliance, dir, "socat", "TCP-LISTEN:9000,bind=127.0.0.1,fork,reuseaddr", $"UNIX-CONNECT:{socket}");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         site.StartVm(0, Bios.Mac, uefi: false, memoryMiB: 2048, disk: PxeSite.BlankDisk(dir, "bios.raw", 6L << 30));
@@ -53,6 +54,25 @@ public sealed class ImageDeployTests(Xunit.Abstractions.ITestOutputHelper output
         JsonElement alert = await webhook.AlertAsync("build.failed", TimeSpan.FromMinutes(1));
         Assert.Equal(Small.Hostname, alert.GetProperty("host").GetProperty("hostname").GetString());
         Assert.StartsWith("disk /dev/vda is 512 MiB, smaller than the", alert.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        ProcessResult refused = await SshAsync(site, privateKey, Small.Ip, "true", TimeSpan.FromMinutes(1));
+        Assert.NotEqual(0, refused.ExitCode);
+        await site.VmAsync(2, "stop"); // done with it: its CPU goes to the others
+
+        // Cancelled while the agent writes the image (the VM frozen meanwhile, so the agent is at that
+        // step however fast this machine is): it stops at its next report, touches nothing more and does
+        // not reboot. Built again and reset, it deploys from the start.
+        await site.WaitForTimelineAsync(Uefi.Hostname, "deploy: writing the image", Limit);
+        await site.VmAsync(1, "stop");
+        await NamespaceLab.CliAsync(dir, "hosts", "cancel", Uefi.Hostname);
+        await site.VmAsync(1, "cont");
+        await NamespaceLab.WaitForAsync(() => Task.FromResult(Serial(dir, 1).Contains("provisioner-deploy: stopped: ", StringComparison.Ordinal)),
+            Limit, "the UEFI host's agent stopping after the cancel");
+        Assert.Contains("provisioner-deploy: stopped: the appliance has no build for this deploy any more (before: writing fstab)", Serial(dir, 1), StringComparison.Ordinal);
+        string cancelled = await Timeline(site, Uefi.Hostname);
+        Assert.DoesNotContain("image written", cancelled, StringComparison.Ordinal);
+        Assert.DoesNotContain("deploy: writing fstab", cancelled, StringComparison.Ordinal);
+        await NamespaceLab.CliAsync(dir, "hosts", "build", Uefi.Hostname);
+        await site.VmAsync(1, "system_reset");
 
         await site.WaitForTimelineAsync(Bios.Hostname, "first boot from disk reported", Limit);
         output.WriteLine($"BIOS deployed after {clock.Elapsed}");
@@ -64,7 +84,7 @@ public sealed class ImageDeployTests(Xunit.Abstractions.ITestOutputHelper output
             "deploy: deploy environment up (BIOS), plan for bios01.example.org",
             "deploy: wiping /dev/vda",
             "deploy: partitioning /dev/vda (GPT, BIOS)",
-            $"deploy: downloading image debian12 {version}",
+            $"deploy: checking image debian12 {version} (the copy this environment booted from)",
             "deploy: writing the image",
             "deploy: writing fstab",
             "deploy: installing GRUB (BIOS)",
@@ -92,8 +112,6 @@ public sealed class ImageDeployTests(Xunit.Abstractions.ITestOutputHelper output
             $"image written; boots from local disk from now on: image debian12 {version} written to /dev/vda (UEFI)",
             "first boot from disk reported");
         await AssertDeployedAsync(site, privateKey, Uefi);
-        ProcessResult refused = await SshAsync(site, privateKey, Small.Ip, "true", TimeSpan.FromMinutes(1));
-        Assert.NotEqual(0, refused.ExitCode);
 
         await WaitForCountAsync(site, Bios.Hostname, "first boot from disk reported", 2);
         string after = (await SshAsync(site, privateKey, Bios.Ip, "test ! -e /root/before-redeploy && cat /var/lib/cloud/data/instance-id")).StandardOutput;
@@ -103,17 +121,18 @@ public sealed class ImageDeployTests(Xunit.Abstractions.ITestOutputHelper output
         output.WriteLine($"redeployed after {clock.Elapsed}");
     }
 
-    /// <summary>The host as registered: its name, its static address, the serial console on its kernel line, cloud-init done, apt on the appliance's mirror.</summary>
+    /// <summary>The host as registered: its name, its static address, the serial console on its kernel line, its time zone, cloud-init done, apt on the appliance's mirror.</summary>
     private async Task AssertDeployedAsync(PxeSite site, string privateKey, (string Hostname, string Mac, string Ip) host)
     {
         ProcessResult result = await SshAsync(site, privateKey, host.Ip,
-            "hostname; ip -4 -o addr show; cat /proc/cmdline; cat /etc/apt/sources.list; cloud-init status --wait --long; grep -E 'WARNING|ERROR|Traceback' /var/log/cloud-init.log | tail -n 30; true");
+            "hostname; ip -4 -o addr show; cat /proc/cmdline; cat /etc/timezone; cat /etc/apt/sources.list; cloud-init status --wait --long; grep -E 'WARNING|ERROR|Traceback' /var/log/cloud-init.log | tail -n 30; true");
         string said = result.StandardOutput;
         output.WriteLine($"--- {host.Hostname}:\n{said}");
         Assert.True(result.ExitCode == 0, $"ssh root@{host.Ip} failed ({result.ExitCode}):\n{result.Output}");
         Assert.StartsWith($"{host.Hostname}\n", said, StringComparison.Ordinal);
         Assert.Contains($"inet {host.Ip}/24", said, StringComparison.Ordinal);
         Assert.Contains("console=ttyS0,115200n8", said, StringComparison.Ordinal);
+        Assert.Contains("\nEurope/Berlin\n", said, StringComparison.Ordinal);
         Assert.Contains("status: done", said, StringComparison.Ordinal);
         Assert.DoesNotContain("Invalid cloud-config", said, StringComparison.Ordinal);
         Assert.Contains($"deb {PxeSite.HttpBase}/mirror/debian bookworm main", said, StringComparison.Ordinal);

@@ -105,8 +105,13 @@ internal sealed class PxeSite
             nic += ",bootindex=1";
         }
         _lab.Start(Site, Dir, ["qemu-system-x86_64", "-accel", "tcg", "-m", memoryMiB.ToString(System.Globalization.CultureInfo.InvariantCulture), "-display", "none", "-monitor", "none",
-            "-serial", $"file:{serial}", .. firmware, .. Spare(spareMac), "-netdev", $"tap,id=n0,ifname=tap{tap},script=no,downscript=no", "-device", nic, .. boot]);
+            "-serial", $"file:{serial}", .. QemuMonitor.Arguments(Qmp(tap)), .. firmware, .. Spare(spareMac), "-netdev", $"tap,id=n0,ifname=tap{tap},script=no,downscript=no", "-device", nic, .. boot]);
     }
+
+    /// <summary>Presses a button of the VM on <paramref name="tap"/> (<see cref="QemuMonitor"/>): <c>stop</c>, <c>cont</c>, <c>system_reset</c>.</summary>
+    public Task VmAsync(int tap, string command) => QemuMonitor.ExecuteAsync(Qmp(tap), command);
+
+    private string Qmp(int tap) => Path.Join(Dir, $"qmp-{tap}.sock");
 
     /// <summary>A blank disk of <paramref name="bytes"/> for <see cref="StartVm"/>: a sparse file, taking no space until written.</summary>
     public static string BlankDisk(string dir, string name, long bytes)
