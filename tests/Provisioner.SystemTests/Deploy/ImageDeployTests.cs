@@ -14,7 +14,7 @@ namespace Provisioner.SystemTests.Deploy;
 /// test then logs in over SSH from the appliance's namespace with a key it generated and registered, at
 /// each host's static address. Beside them a third VM's disk is too small for the image: its build fails
 /// in the agent's words, a webhook gets the alert, and nothing answers SSH there. The UEFI host's first
-/// build is cancelled while the agent writes; built again and reset, it deploys. Then the BIOS host is
+/// build is cancelled once its agent is up; built again and reset, it deploys. Then the BIOS host is
 /// built again: the agent wipes its disk and deploys again. All three boot the same image version (<see cref="TestImages"/>).
 /// </summary>
 [Trait("Category", "System")]
@@ -47,6 +47,23 @@ public sealed class ImageDeployTests(Xunit.Abstractions.ITestOutputHelper output
         site.StartVm(1, Uefi.Mac, uefi: true, memoryMiB: 2048, disk: PxeSite.BlankDisk(dir, "uefi.raw", 6L << 30));
         site.StartVm(2, Small.Mac, uefi: false, memoryMiB: 2048, disk: PxeSite.BlankDisk(dir, "small.raw", 512L << 20));
 
+        // Cancelled once its agent is up (the VM frozen from the moment the test sees that until the
+        // cancel is in, so however fast this machine is the agent is still deploying): it stops at its
+        // next report, touches nothing more and does not reboot. Built again and reset, it deploys from the start.
+        await site.WaitForTimelineAsync(Uefi.Hostname, "deploy: deploy environment up (UEFI)", Limit);
+        await site.VmAsync(1, "stop");
+        await NamespaceLab.CliAsync(dir, "hosts", "cancel", Uefi.Hostname);
+        await site.VmAsync(1, "cont");
+        const string Stopped = "provisioner-deploy: stopped: the appliance has no build for this deploy any more (before: ";
+        await NamespaceLab.WaitForAsync(() => Task.FromResult(Serial(dir, 1).Contains(Stopped, StringComparison.Ordinal)), Limit, "the UEFI host's agent stopping after the cancel");
+        string refusedStep = Serial(dir, 1).Split(Stopped)[1].Split(')')[0];
+        string cancelled = await Timeline(site, Uefi.Hostname);
+        Assert.Contains("build cancelled", cancelled, StringComparison.Ordinal);
+        Assert.DoesNotContain($"deploy: {refusedStep}", cancelled, StringComparison.Ordinal);
+        Assert.DoesNotContain("image written", cancelled, StringComparison.Ordinal);
+        await NamespaceLab.CliAsync(dir, "hosts", "build", Uefi.Hostname);
+        await site.VmAsync(1, "system_reset");
+
         // The disk too small: the agent says so before touching it, the build fails with its words.
         await site.WaitForTimelineAsync(Small.Hostname, "deploy agent reported failure: disk /dev/vda is 512 MiB, smaller than the", Limit);
         Assert.Contains("\"state\": \"failed\"", await site.ShowAsync(Small.Hostname), StringComparison.Ordinal);
@@ -57,22 +74,6 @@ public sealed class ImageDeployTests(Xunit.Abstractions.ITestOutputHelper output
         ProcessResult refused = await SshAsync(site, privateKey, Small.Ip, "true", TimeSpan.FromMinutes(1));
         Assert.NotEqual(0, refused.ExitCode);
         await site.VmAsync(2, "stop"); // done with it: its CPU goes to the others
-
-        // Cancelled while the agent writes the image (the VM frozen meanwhile, so the agent is at that
-        // step however fast this machine is): it stops at its next report, touches nothing more and does
-        // not reboot. Built again and reset, it deploys from the start.
-        await site.WaitForTimelineAsync(Uefi.Hostname, "deploy: writing the image", Limit);
-        await site.VmAsync(1, "stop");
-        await NamespaceLab.CliAsync(dir, "hosts", "cancel", Uefi.Hostname);
-        await site.VmAsync(1, "cont");
-        await NamespaceLab.WaitForAsync(() => Task.FromResult(Serial(dir, 1).Contains("provisioner-deploy: stopped: ", StringComparison.Ordinal)),
-            Limit, "the UEFI host's agent stopping after the cancel");
-        Assert.Contains("provisioner-deploy: stopped: the appliance has no build for this deploy any more (before: writing fstab)", Serial(dir, 1), StringComparison.Ordinal);
-        string cancelled = await Timeline(site, Uefi.Hostname);
-        Assert.DoesNotContain("image written", cancelled, StringComparison.Ordinal);
-        Assert.DoesNotContain("deploy: writing fstab", cancelled, StringComparison.Ordinal);
-        await NamespaceLab.CliAsync(dir, "hosts", "build", Uefi.Hostname);
-        await site.VmAsync(1, "system_reset");
 
         await site.WaitForTimelineAsync(Bios.Hostname, "first boot from disk reported", Limit);
         output.WriteLine($"BIOS deployed after {clock.Elapsed}");
@@ -112,6 +113,7 @@ public sealed class ImageDeployTests(Xunit.Abstractions.ITestOutputHelper output
             $"image written; boots from local disk from now on: image debian12 {version} written to /dev/vda (UEFI)",
             "first boot from disk reported");
         await AssertDeployedAsync(site, privateKey, Uefi);
+        await site.VmAsync(1, "stop"); // its CPU to the BIOS host's redeploy
 
         await WaitForCountAsync(site, Bios.Hostname, "first boot from disk reported", 2);
         string after = (await SshAsync(site, privateKey, Bios.Ip, "test ! -e /root/before-redeploy && cat /var/lib/cloud/data/instance-id")).StandardOutput;
