@@ -2,7 +2,8 @@
 # Image deploys from power-on to deployed, under TCG on this machine, by stage, read from each host's
 # build timeline: firmware and loader until the boot config, the deploy environment (image kernel,
 # initrd and root over the network) until the agent is up, the agent until the image is written, the
-# reboot until local boot is served, first boot until cloud-init reports. Scenarios (default all three):
+# reboot until the disk's GRUB loads the kernel (from the serial console: the timeline has no event for
+# local boot), first boot until cloud-init reports. Scenarios (default all three):
 #   1          one BIOS VM; then the same host built again and reset: the second deploy, with every
 #              upstream request the appliance's mirror made for it (first boot installs a package)
 #   4          two BIOS and two UEFI VMs at once

@@ -41,7 +41,8 @@ foreach (string scenario in scenarios)
         site.StartVm(i, vms[i].Mac, vms[i].Uefi, memoryMiB: 2048, disk: PxeSite.BlankDisk(dir, $"disk{i}.raw", 6L << 30));
     }
     // The timeline has no event for the local boot that follows the reboot: the serial console says
-    // when a kernel starts ("Linux version"), sampled every second.
+    // when the disk's GRUB loads its kernel ("Loading Linux", which no network loader prints here),
+    // sampled every second.
     KernelStarts[] kernels = [.. Enumerable.Range(0, count).Select(i => new KernelStarts(Path.Join(dir, $"serial-{i}.log")))];
     foreach (KernelStarts k in kernels)
     {
@@ -53,7 +54,7 @@ foreach (string scenario in scenarios)
         await InstallerAsync(site, vms[0].Hostname, powerOn);
         continue;
     }
-    Console.WriteLine("| VM | firmware + loader → boot config | → deploy environment up | → image written | → disk's kernel starts | → reported (deployed) | power-on → deployed |");
+    Console.WriteLine("| VM | firmware + loader → boot config | → deploy environment up | → image written | → disk's GRUB loads the kernel | → reported (deployed) | power-on → deployed |");
     Console.WriteLine("|---|---|---|---|---|---|---|");
     foreach (var vm in vms)
     {
@@ -77,7 +78,7 @@ foreach (string scenario in scenarios)
     await site.VmAsync(0, "system_reset");
     await NamespaceLab.WaitForAsync(async () => (await EventsAsync(site, vms[0].Hostname, reset)).Any(e => e.Message == "first boot from disk reported"), limit, "the second deploy");
     Console.WriteLine("\nSecond deploy of the same host (reset at 0):\n");
-    Console.WriteLine("| VM | firmware + loader → boot config | → deploy environment up | → image written | → disk's kernel starts | → reported (deployed) | reset → deployed |");
+    Console.WriteLine("| VM | firmware + loader → boot config | → deploy environment up | → image written | → disk's GRUB loads the kernel | → reported (deployed) | reset → deployed |");
     Console.WriteLine("|---|---|---|---|---|---|---|");
     Console.WriteLine(Row($"{vms[0].Hostname} (BIOS)", await EventsAsync(site, vms[0].Hostname, reset), reset, kernels[0]));
     RelayedRequest[] second = relay.Requests.Skip(before).ToArray();
@@ -140,7 +141,7 @@ static async Task InstallerAsync(PxeSite site, string hostname, DateTime powerOn
     }
 }
 
-/// <summary>When kernels started on a VM's serial console: the times its count of "Linux version" went up.</summary>
+/// <summary>When the disk's GRUB loaded a kernel, on a VM's serial console: the times its count of "Loading Linux" went up.</summary>
 internal sealed class KernelStarts(string serial)
 {
     private readonly List<DateTime> _starts = [];
@@ -149,7 +150,7 @@ internal sealed class KernelStarts(string serial)
     {
         while (Directory.Exists(Path.GetDirectoryName(serial)))
         {
-            int seen = File.Exists(serial) ? File.ReadAllText(serial).Split("Linux version").Length - 1 : 0;
+            int seen = File.Exists(serial) ? File.ReadAllText(serial).Split("Loading Linux ").Length - 1 : 0;
             lock (_starts)
             {
                 while (_starts.Count < seen)

@@ -347,7 +347,9 @@ def main():
         log(f"FAILED: {reason}")
         deploy.unmount()
         try:
-            report(f"{deploy.base}/failed", {"message": reason[:900]}, tries=5)
+            # Keep trying for about as long as the appliance waits before calling the build stalled: when
+            # the failure was the appliance being away, its return still gets the agent's own words.
+            report(f"{deploy.base}/failed", {"message": reason[:900]}, tries=120)
         except Failure as unreachable:
             log(str(unreachable))
         log("left in the deploy environment; nothing was rebooted")

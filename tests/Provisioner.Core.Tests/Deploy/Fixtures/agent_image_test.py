@@ -7,6 +7,7 @@ import hashlib
 import http.server
 import importlib.util
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -148,6 +149,22 @@ class ImageStep(unittest.TestCase):
         with self.assertRaises(agent.Cancelled):
             self.deploy.image()
         self.assertEqual([], Appliance.gets)
+
+    def test_an_appliance_that_does_not_answer_is_a_failure_in_words(self):
+        closed = socket.socket()
+        closed.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{closed.getsockname()[1]}/build/TOKEN/plan"
+        closed.close()
+        naps = []
+        agent.time.sleep, sleep = naps.append, agent.time.sleep
+        try:
+            with self.assertRaises(agent.Failure) as failed:
+                agent.fetch(url)
+        finally:
+            agent.time.sleep = sleep
+        self.assertIn(f"the appliance was unreachable at {url}: ", str(failed.exception))
+        self.assertEqual(10, len(naps), "it tries ten times, waiting longer each time")
+        self.assertEqual(15, max(naps))
 
     def test_an_image_without_a_kernel_is_refused_after_writing(self):
         tree = os.path.join(self.dir.name, "empty")
