@@ -54,9 +54,8 @@ public sealed class ImageDeployTests(Xunit.Abstractions.ITestOutputHelper output
         await site.VmAsync(1, "stop");
         await NamespaceLab.CliAsync(dir, "hosts", "cancel", Uefi.Hostname);
         await site.VmAsync(1, "cont");
-        const string Stopped = "provisioner-deploy: stopped: the appliance has no build for this deploy any more (before: ";
-        await NamespaceLab.WaitForAsync(() => Task.FromResult(Serial(dir, 1).Contains(Stopped, StringComparison.Ordinal)), Limit, "the UEFI host's agent stopping after the cancel");
-        string refusedStep = Serial(dir, 1).Split(Stopped)[1].Split(')')[0];
+        await NamespaceLab.WaitForAsync(() => Task.FromResult(StoppedBefore(Serial(dir, 1)) is not null), Limit, "the UEFI host's agent stopping after the cancel");
+        string refusedStep = StoppedBefore(Serial(dir, 1))!;
         string cancelled = await Timeline(site, Uefi.Hostname);
         Assert.Contains("build cancelled", cancelled, StringComparison.Ordinal);
         Assert.DoesNotContain($"deploy: {refusedStep}", cancelled, StringComparison.Ordinal);
@@ -156,6 +155,20 @@ public sealed class ImageDeployTests(Xunit.Abstractions.ITestOutputHelper output
             return timeline.Split(text).Length - 1 >= count || timeline.Contains("\"state\": \"failed\"", StringComparison.Ordinal);
         }, Limit, $"{count}× '{text}' on {hostname}'s timeline");
         Assert.DoesNotContain("\"state\": \"failed\"", await site.ShowAsync(hostname), StringComparison.Ordinal);
+    }
+
+    /// <summary>The step the agent did not start because the build was gone, once its whole console line is there; else null.</summary>
+    private static string? StoppedBefore(string serial)
+    {
+        const string Stopped = "provisioner-deploy: stopped: the appliance has no build for this deploy any more (before: ";
+        int at = serial.IndexOf(Stopped, StringComparison.Ordinal);
+        int end = at < 0 ? -1 : serial.IndexOf('\n', at);
+        if (end < 0)
+        {
+            return null;
+        }
+        string rest = serial[(at + Stopped.Length)..end].TrimEnd('\r');
+        return rest.EndsWith(')') ? rest[..^1] : null; // step names have parentheses of their own: only the last one closes
     }
 
     private static string Serial(string dir, int tap) => File.ReadAllText(Path.Join(dir, $"serial-{tap}.log"));
