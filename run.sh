@@ -13,6 +13,8 @@ apt_ensure pxelinux syslinux-common grub-efi-amd64-bin syslinux-efi ipxe
 apt_ensure debian-installer-12-netboot-amd64
 # OS images (provisioner images build, the Images page): mmdebstrap makes the root, mksquashfs packs it.
 apt_ensure mmdebstrap squashfs-tools
+# Power control of hosts with an IPMI BMC (provisioner hosts bmc/power): ipmitool speaks IPMI over LAN.
+apt_ensure ipmitool
 # Short GC pauses, as packaging/provisioner.service sets them (the runtime reads this only from the environment).
 export DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x400000}
 exec dotnet run --project src/Provisioner.Host -c Release -- serve "$@"

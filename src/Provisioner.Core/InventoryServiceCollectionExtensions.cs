@@ -58,6 +58,7 @@ public static class InventoryServiceCollectionExtensions
         services.AddOptions<DhcpTrustOptions>();
         services.TryAddSingleton<DhcpServerTrust>();
         services.TryAddSingleton<DiscoveredMachines>();
+        services.AddPower();
         return services;
     }
 
@@ -81,6 +82,7 @@ public static class InventoryServiceCollectionExtensions
         services.TryAddSingleton<AlertCommand>();
         services.AddHostedService<AlertDispatcher>();
         services.AddHostedService<MetricsRecorder>();
+        services.AddPowerPolling();
         return services;
     }
 }

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging.Console;
 using Provisioner.Core;
 using Provisioner.Pxe.Logging;
@@ -28,8 +27,7 @@ internal static class ApplianceHost
         builder.Logging.AddFilter(HostLogCategory, level => Started && level >= LogLevel.Information);
         builder.WebHost.UseUrls(ApplianceSettings.HttpListenUrl(config));
         builder.Services.BindSettings(config);
-        builder.Services.AddDataProtection().SetApplicationName("provisioner");
-        builder.Services.KeepDataProtectionKeys();
+        // Data Protection (sign-in cookies, antiforgery, BMC passwords) comes with the inventory: its keys live beside it (AddPower).
         builder.Services.AddBuildTracking();
         builder.Services.AddTftpBootServer();
         builder.Services.AddPacketCapture();

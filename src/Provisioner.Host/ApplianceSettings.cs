@@ -1,6 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Options;
 using Provisioner.Core.Alerts;
 using Provisioner.Core.Boot;
@@ -53,6 +51,7 @@ internal static class ApplianceSettings
     private const string Alerts = "Alerts";
     private const string Mirror = "Mirror";
     private const string Images = "Images";
+    private const string Power = "Power";
 
     /// <summary>Binds every options type the appliance's services read; <c>serve</c> and the inventory commands alike.</summary>
     public static IServiceCollection BindSettings(this IServiceCollection services, IConfiguration config)
@@ -100,6 +99,11 @@ internal static class ApplianceSettings
             .Rule(o => Setting.AtLeast(Key(Images, nameof(o.Keep)), o.Keep, 1))
             .Rule(o => Setting.Positive(Key(Images, nameof(o.BuildTimeout)), o.BuildTimeout))
             .Rule(o => Setting.HttpUrls(Key(Images, nameof(o.MirrorUrl)), [o.MirrorUrl])));
+        services.AddOptions<Core.Power.PowerOptions>().Bind(config.GetSection(Power));
+        services.CheckAtStart<Core.Power.PowerOptions>(rules => rules
+            .Rule(o => Setting.Positive(Key(Power, nameof(o.RequestTimeout)), o.RequestTimeout))
+            .Rule(o => Setting.Positive(Key(Power, nameof(o.SoftOffTimeout)), o.SoftOffTimeout))
+            .Rule(o => Setting.AtLeast(Key(Power, nameof(o.PollConcurrency)), o.PollConcurrency, 1)));
         services.AddOptions<TftpServerOptions>().Bind(config.GetSection(Tftp))
             .Configure(o => o.Endpoint = ParseEndpoint(config[TftpEndpoint], "TFTP", "0.0.0.0:69)") ?? o.Endpoint);
         services.CheckAtStart<TftpServerOptions>(rules => rules
@@ -133,14 +137,6 @@ internal static class ApplianceSettings
             .Rule(o => Setting.OneOf(Key(ProxyDhcp, nameof(o.NotBuilding)), o.NotBuilding, "ignore", "localboot")));
         services.AddOptions<BootChoiceOptions>().Bind(config.GetSection(ProxyDhcp));
         services.CheckAtStart<BootChoiceOptions>(rules => rules.Rule(o => Setting.OneOf(Key(ProxyDhcp, nameof(o.UefiLoader)), o.UefiLoader, "grub", "syslinux")));
-        return services;
-    }
-
-    /// <summary>Keys for antiforgery and sign-in cookies, kept with the rest of the appliance's state in the data dir.</summary>
-    public static IServiceCollection KeepDataProtectionKeys(this IServiceCollection services)
-    {
-        services.AddOptions<KeyManagementOptions>().Configure<IOptions<StorageOptions>, ILoggerFactory>((o, storage, logs) =>
-            o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(storage.Value.DataDir, "keys")), logs));
         return services;
     }
 

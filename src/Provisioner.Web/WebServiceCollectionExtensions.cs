@@ -75,6 +75,7 @@ public static class WebServiceCollectionExtensions
         api.MapBindingApi();
         api.MapTokenApi();
         api.MapKeyApi();
+        api.MapPowerApi();
         api.MapAuditApi();
         app.MapApiDocument();
         app.MapProvisionerUi();

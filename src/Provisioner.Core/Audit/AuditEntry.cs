@@ -53,10 +53,13 @@ public static class AuditActions
     public const string KeyRemoved = "key.remove";
     public const string ImageBuild = "image.build";
     public const string MirrorPurged = "mirror.purge";
+    public const string BmcSet = "bmc.set";
+    public const string BmcRemoved = "bmc.remove";
+    public const string PowerRequested = "power.request";
 
     public static readonly IReadOnlyList<string> All =
         [HostAdded, HostChanged, HostRemoved, HostsImported, BuildRequested, BuildCancelled, GroupAdded, GroupChanged, GroupRemoved,
-         UserAdded, UserRemoved, UserRole, UserPassword, TokenCreated, TokenRevoked, KeyAdded, KeyRemoved, ImageBuild, MirrorPurged];
+         UserAdded, UserRemoved, UserRole, UserPassword, TokenCreated, TokenRevoked, KeyAdded, KeyRemoved, ImageBuild, MirrorPurged, BmcSet, BmcRemoved, PowerRequested];
 
     /// <summary>What the actions are done to (<c>host</c>, <c>build</c>, …): a filter on a kind takes every action of it.</summary>
     public static readonly IReadOnlyList<string> Kinds = [.. All.Select(a => a[..a.IndexOf('.', StringComparison.Ordinal)]).Distinct(StringComparer.Ordinal)];

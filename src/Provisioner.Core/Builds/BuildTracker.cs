@@ -101,6 +101,13 @@ public sealed class BuildTracker(InventoryDatabase database, TimelineWriter writ
     public async Task<bool> DeployStepAsync(int hostId, string? step, int percent, CancellationToken cancellationToken) =>
         await WriteAsync(hostId, Inventory.EventSources.Callback, new DeployStepReported(Clean(step), Math.Clamp(percent, 0, BuildProgress.Done - 1)), cancellationToken).ConfigureAwait(false) is not null;
 
+    /// <summary>
+    /// A power step on the host's timeline (<see cref="Power.PowerControl"/>), written before this returns;
+    /// with <paramref name="requested"/>, the operator's own step: who asked is recorded and audited.
+    /// </summary>
+    public async Task NotePowerAsync(int hostId, string message, bool requested, CancellationToken cancellationToken) =>
+        await WriteAsync(hostId, Inventory.EventSources.Power, new PowerStepTaken(Clean(message)), cancellationToken, requested ? Audit.AuditContext.Current : null).ConfigureAwait(false);
+
     /// <summary>Fails builds that showed up and then went quiet for longer than <paramref name="timeout"/>.</summary>
     public async Task<int> FailStalledAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {

@@ -139,8 +139,13 @@ public sealed partial class TimelineWriter : IAsyncDisposable
                 hostEvent.Actor = actor.Display;
                 using (Audit.AuditContext.Begin(actor))
                 {
-                    Audit.AuditTrail.Add(db, step.At, step.Fact is BuildCancelled ? Audit.AuditActions.BuildCancelled : Audit.AuditActions.BuildRequested,
-                        host.Hostname, host.Id, $"profile {host.Profile}: {hostEvent.Message}");
+                    (string action, string detail) = step.Fact switch
+                    {
+                        BuildCancelled => (Audit.AuditActions.BuildCancelled, $"profile {host.Profile}: {hostEvent.Message}"),
+                        PowerStepTaken => (Audit.AuditActions.PowerRequested, hostEvent.Message),
+                        _ => (Audit.AuditActions.BuildRequested, $"profile {host.Profile}: {hostEvent.Message}"),
+                    };
+                    Audit.AuditTrail.Add(db, step.At, action, host.Hostname, host.Id, detail);
                 }
             }
             written.Add((step, hostEvent, host.Mac, host.Hostname));

@@ -18,7 +18,9 @@ public static partial class ToolProcess
 
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(30);
 
-    public static async Task<ToolResult> RunAsync(string tool, IEnumerable<string> arguments, Action<string>? line, CancellationToken cancel)
+    /// <param name="environment">More environment variables for the tool (a secret it reads from there rather than from its command line, which every user can see).</param>
+    public static async Task<ToolResult> RunAsync(string tool, IEnumerable<string> arguments, Action<string>? line, CancellationToken cancel,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(tool) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (string argument in arguments)
@@ -27,6 +29,10 @@ public static partial class ToolProcess
         }
         // Debian's tools speak English and plain ASCII to us, whatever the operator's locale.
         start.Environment["LC_ALL"] = "C.UTF-8";
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         var last = new Queue<string>();
         var stdout = new System.Text.StringBuilder();
         using var process = new Process { StartInfo = start };

@@ -35,4 +35,5 @@ public static class EventSources
     public const string Web = "web";
     public const string Watchdog = "watchdog";
     public const string Syslog = "syslog";
+    public const string Power = "power";
 }

@@ -7,7 +7,7 @@ using Provisioner.Web.Api;
 
 namespace Provisioner.Host.Cli;
 
-/// <summary><c>provisioner hosts add|edit|list|show|log|remove|build|cancel|import|export</c>, on the same database as <c>serve</c>.</summary>
+/// <summary><c>provisioner hosts add|edit|list|show|log|remove|build|cancel|bmc|power|import|export</c>, on the same database as <c>serve</c>.</summary>
 internal static class HostsCommand
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
@@ -16,7 +16,7 @@ internal static class HostsCommand
     {
         var command = new Command("hosts", "Register and manage hosts.")
         {
-            Add(), Edit(), List(), Show(), Log(), Remove(), HostsBuildCommand.Build(), HostsBuildCommand.Cancel(), HostsImportCommand.Import(), HostsImportCommand.Export(),
+            Add(), Edit(), List(), Show(), Log(), Remove(), HostsBuildCommand.Build(), HostsBuildCommand.Cancel(), HostsPowerCommand.Bmc(), HostsPowerCommand.Power(), HostsImportCommand.Import(), HostsImportCommand.Export(),
         };
         InventoryCommandContext.AddOptions(command);
         return command;

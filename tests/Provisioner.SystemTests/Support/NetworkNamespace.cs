@@ -31,5 +31,17 @@ public sealed class NetworkNamespace : IAsyncDisposable
     /// <summary>The command line that runs <paramref name="command"/> inside this namespace.</summary>
     public string[] Exec(params string[] command) => ["netns", "exec", Name, .. command];
 
-    public async ValueTask DisposeAsync() => await ProcessRunner.RunAsync("ip", ["netns", "del", Name], TimeSpan.FromSeconds(30));
+    /// <summary>
+    /// Stops what still runs in here by PID (what the test's processes started themselves: a VM a BMC
+    /// simulator powered on, daemonized), then deletes the namespace.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        ProcessResult pids = await ProcessRunner.RunAsync("ip", ["netns", "pids", Name], TimeSpan.FromSeconds(10));
+        foreach (string pid in pids.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            await ProcessRunner.RunAsync("kill", ["-KILL", pid], TimeSpan.FromSeconds(10));
+        }
+        await ProcessRunner.RunAsync("ip", ["netns", "del", Name], TimeSpan.FromSeconds(30));
+    }
 }

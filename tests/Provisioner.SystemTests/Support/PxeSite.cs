@@ -85,7 +85,11 @@ internal sealed class PxeSite
     /// A disk image for a virtio disk: the firmware then tries the network first and the disk next
     /// (bootindex), as a rack's servers are set up, so the appliance decides each boot: a build, or local boot.
     /// </param>
-    public void StartVm(int tap, string mac, bool uefi, string? spareMac = null, int memoryMiB = 1024, string? disk = null)
+    public void StartVm(int tap, string mac, bool uefi, string? spareMac = null, int memoryMiB = 1024, string? disk = null) =>
+        _lab.Start(Site, Dir, VmCommand(tap, mac, uefi, spareMac, memoryMiB, disk));
+
+    /// <summary>The QEMU command line <see cref="StartVm"/> runs, for something else to start (a BMC simulator powering the VM on).</summary>
+    public string[] VmCommand(int tap, string mac, bool uefi, string? spareMac = null, int memoryMiB = 1024, string? disk = null)
     {
         string serial = Path.Join(Dir, $"serial-{tap}.log");
         string[] firmware = [];
@@ -93,7 +97,7 @@ internal sealed class PxeSite
         if (uefi)
         {
             string vars = Path.Join(Dir, $"ovmf-vars-{tap}.fd");
-            File.Copy("/usr/share/OVMF/OVMF_VARS_4M.fd", vars);
+            File.Copy("/usr/share/OVMF/OVMF_VARS_4M.fd", vars, overwrite: true);
             firmware = ["-drive", "if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd", "-drive", $"if=pflash,format=raw,file={vars}"];
             // OVMF's own virtio-net driver and PXE, not an iPXE option ROM: the firmware a UEFI server has.
             nic = $"virtio-net-pci,netdev=n0,mac={mac},romfile=";
@@ -104,14 +108,15 @@ internal sealed class PxeSite
         {
             nic += ",bootindex=1";
         }
-        _lab.Start(Site, Dir, ["qemu-system-x86_64", "-accel", "tcg", "-m", memoryMiB.ToString(System.Globalization.CultureInfo.InvariantCulture), "-display", "none", "-monitor", "none",
-            "-serial", $"file:{serial}", .. QemuMonitor.Arguments(Qmp(tap)), .. firmware, .. Spare(spareMac), "-netdev", $"tap,id=n0,ifname=tap{tap},script=no,downscript=no", "-device", nic, .. boot]);
+        return ["qemu-system-x86_64", "-accel", "tcg", "-m", memoryMiB.ToString(System.Globalization.CultureInfo.InvariantCulture), "-display", "none", "-monitor", "none",
+            "-serial", $"file:{serial}", .. QemuMonitor.Arguments(Qmp(tap)), .. firmware, .. Spare(spareMac), "-netdev", $"tap,id=n0,ifname=tap{tap},script=no,downscript=no", "-device", nic, .. boot];
     }
 
     /// <summary>Presses a button of the VM on <paramref name="tap"/> (<see cref="QemuMonitor"/>): <c>stop</c>, <c>cont</c>, <c>system_reset</c>.</summary>
     public Task VmAsync(int tap, string command) => QemuMonitor.ExecuteAsync(Qmp(tap), command);
 
-    private string Qmp(int tap) => Path.Join(Dir, $"qmp-{tap}.sock");
+    /// <summary>The QMP socket of the VM on <paramref name="tap"/> (<see cref="QemuMonitor"/>).</summary>
+    public string Qmp(int tap) => Path.Join(Dir, $"qmp-{tap}.sock");
 
     /// <summary>A blank disk of <paramref name="bytes"/> for <see cref="StartVm"/>: a sparse file, taking no space until written.</summary>
     public static string BlankDisk(string dir, string name, long bytes)
@@ -132,6 +137,13 @@ internal sealed class PxeSite
         ProcessRunner.RunAsync("ip", Appliance.Exec("curl", "-sSf", "-H", $"Authorization: Bearer {Token}", $"{HttpBase}{path}"), TimeSpan.FromSeconds(10));
 
     public Task<string> ShowAsync(string hostname) => NamespaceLab.CliAsync(Dir, "hosts", "show", hostname);
+
+    /// <summary>
+    /// A <c>provisioner</c> command inside the appliance's namespace, for what must reach the site's
+    /// network (a BMC): from the root namespace 192.0.2.0/24 is this machine's real network.
+    /// </summary>
+    public Task<ProcessResult> ApplianceCliAsync(params string[] arguments) =>
+        ProcessRunner.RunAsync("ip", Appliance.Exec([ApplianceProcess.BinaryPath, .. arguments, "--data-dir", "data", "--templates", InventoryAppliance.Templates]), TimeSpan.FromMinutes(2), Dir);
 
     /// <summary>
     /// Waits for <paramref name="text"/> on the host's timeline; a failure shows where the build got to:

@@ -43,5 +43,8 @@ public sealed record DeployStepReported(string Step, int Percent) : BuildFact;
 /// <summary>The installed system did not report its first boot from disk within <paramref name="Timeout"/> of the install.</summary>
 public sealed record FirstBootMissed(TimeSpan Timeout) : BuildFact;
 
+/// <summary>The appliance asked the host's BMC for something (power on, off, cycle, PXE once), or heard back: <paramref name="Message"/> says what. Changes no state.</summary>
+public sealed record PowerStepTaken(string Message) : BuildFact;
+
 /// <summary>The watchdog found the build without progress for <paramref name="Timeout"/>.</summary>
 public sealed record BuildStalled(TimeSpan Timeout) : BuildFact;

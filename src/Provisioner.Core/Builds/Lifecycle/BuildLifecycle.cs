@@ -72,6 +72,8 @@ public static class BuildLifecycle
                 new(BuildState.Installing, $"deploy: {step.Step}", Progress: Advance(host, $"deploy: {step.Step}", step.Percent)),
             BuildStalled stalled when state is BuildState.Booting or BuildState.Installing => Stalled(state, stalled.Timeout),
             FirstBootMissed missed when state == BuildState.Installed => FirstBootFailed(host, missed.Timeout),
+            // Whatever the build's state: the timeline says what the BMC was asked; the state (and a failure's reason) stand.
+            PowerStepTaken power => new(state, $"power: {power.Message}", Reason: host.Reason),
             _ => null,
         };
     }

@@ -27,6 +27,7 @@ public sealed class BuildLifecycleTests
         ["booted"] = new CallbackReceived(CallbackKind.Booted, ""),
         ["firstboot"] = new FirstBootMissed(TimeSpan.FromMinutes(30)),
         ["deploy"] = new DeployStepReported("writing the image", 70),
+        ["power"] = new PowerStepTaken("powered on (it was off)"),
     };
 
     /// <summary>Columns in the order of <see cref="Facts"/>; "-" is refused: nothing changes, nothing is recorded.</summary>
@@ -35,14 +36,14 @@ public sealed class BuildLifecycleTests
     /// <summary>The state each fact leads to, per starting state, for a host this appliance builds.</summary>
     private static readonly Dictionary<BuildState, string[]> Here = new()
     {
-        //                               request    cancel  dhcp          config        file          missing   preseed       step          stopped   early         late          finished     failed    stalled   booted      firstboot deploy
-        [BuildState.Idle] = [            "pending", "idle", "-",          "-",          "-",          "-",      "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-",      "-",        "-", "-"],
-        [BuildState.Pending] = [         "pending", "idle", "pending",    "booting",    "pending",    "failed", "installing", "installing", "failed", "installing", "installing", "installed", "failed", "-",      "-",        "-", "installing"],
-        [BuildState.Booting] = [         "pending", "idle", "booting",    "booting",    "booting",    "failed", "installing", "installing", "failed", "installing", "installing", "installed", "failed", "failed", "-",        "-", "installing"],
-        [BuildState.Installing] = [      "pending", "idle", "installing", "installing", "installing", "failed", "installing", "installing", "failed", "installing", "installing", "installed", "failed", "failed", "-",        "-", "installing"],
-        [BuildState.Installed] = [       "pending", "idle", "-",          "-",          "-",          "-",      "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-",      "deployed", "failed", "-"],
-        [BuildState.Deployed] = [        "pending", "idle", "-",          "-",          "-",          "-",      "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-",      "-",        "-", "-"],
-        [BuildState.Failed] = [          "pending", "idle", "-",          "-",          "-",          "-",      "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-",      "-",        "-", "-"],
+        //                               request    cancel  dhcp          config        file          missing   preseed       step          stopped   early         late          finished     failed    stalled   booted      firstboot deploy        power
+        [BuildState.Idle] = [            "pending", "idle", "-",          "-",          "-",          "-",      "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-",      "-",        "-", "-", "idle"],
+        [BuildState.Pending] = [         "pending", "idle", "pending",    "booting",    "pending",    "failed", "installing", "installing", "failed", "installing", "installing", "installed", "failed", "-",      "-",        "-", "installing", "pending"],
+        [BuildState.Booting] = [         "pending", "idle", "booting",    "booting",    "booting",    "failed", "installing", "installing", "failed", "installing", "installing", "installed", "failed", "failed", "-",        "-", "installing", "booting"],
+        [BuildState.Installing] = [      "pending", "idle", "installing", "installing", "installing", "failed", "installing", "installing", "failed", "installing", "installing", "installed", "failed", "failed", "-",        "-", "installing", "installing"],
+        [BuildState.Installed] = [       "pending", "idle", "-",          "-",          "-",          "-",      "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-",      "deployed", "failed", "-", "installed"],
+        [BuildState.Deployed] = [        "pending", "idle", "-",          "-",          "-",          "-",      "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-",      "-",        "-", "-", "deployed"],
+        [BuildState.Failed] = [          "pending", "idle", "-",          "-",          "-",          "-",      "-",          "-",          "-",      "-",          "-",          "-",         "-",      "-",      "-",        "-", "-", "failed"],
     };
 
     /// <summary>
@@ -51,14 +52,14 @@ public sealed class BuildLifecycleTests
     /// </summary>
     private static readonly Dictionary<BuildState, string[]> Elsewhere = new()
     {
-        //                               request    cancel  dhcp config file missing preseed       step stopped early         late          finished     failed    stalled   booted      firstboot deploy
-        [BuildState.Idle] = [            "pending", "idle", "-", "-",   "-", "-",    "-",          "-", "-",    "-",          "-",          "-",         "-",      "-",      "-",        "-", "-"],
-        [BuildState.Pending] = [         "pending", "idle", "-", "-",   "-", "-",    "installing", "-", "-",    "installing", "installing", "installed", "failed", "-",      "-",        "-", "installing"],
-        [BuildState.Booting] = [         "pending", "idle", "-", "-",   "-", "-",    "installing", "-", "-",    "installing", "installing", "installed", "failed", "failed", "-",        "-", "installing"],
-        [BuildState.Installing] = [      "pending", "idle", "-", "-",   "-", "-",    "installing", "-", "-",    "installing", "installing", "installed", "failed", "failed", "-",        "-", "installing"],
-        [BuildState.Installed] = [       "pending", "idle", "-", "-",   "-", "-",    "-",          "-", "-",    "-",          "-",          "-",         "-",      "-",      "deployed", "failed", "-"],
-        [BuildState.Deployed] = [        "pending", "idle", "-", "-",   "-", "-",    "-",          "-", "-",    "-",          "-",          "-",         "-",      "-",      "-",        "-", "-"],
-        [BuildState.Failed] = [          "pending", "idle", "-", "-",   "-", "-",    "-",          "-", "-",    "-",          "-",          "-",         "-",      "-",      "-",        "-", "-"],
+        //                               request    cancel  dhcp config file missing preseed       step stopped early         late          finished     failed    stalled   booted      firstboot deploy        power
+        [BuildState.Idle] = [            "pending", "idle", "-", "-",   "-", "-",    "-",          "-", "-",    "-",          "-",          "-",         "-",      "-",      "-",        "-", "-", "idle"],
+        [BuildState.Pending] = [         "pending", "idle", "-", "-",   "-", "-",    "installing", "-", "-",    "installing", "installing", "installed", "failed", "-",      "-",        "-", "installing", "pending"],
+        [BuildState.Booting] = [         "pending", "idle", "-", "-",   "-", "-",    "installing", "-", "-",    "installing", "installing", "installed", "failed", "failed", "-",        "-", "installing", "booting"],
+        [BuildState.Installing] = [      "pending", "idle", "-", "-",   "-", "-",    "installing", "-", "-",    "installing", "installing", "installed", "failed", "failed", "-",        "-", "installing", "installing"],
+        [BuildState.Installed] = [       "pending", "idle", "-", "-",   "-", "-",    "-",          "-", "-",    "-",          "-",          "-",         "-",      "-",      "deployed", "failed", "-", "installed"],
+        [BuildState.Deployed] = [        "pending", "idle", "-", "-",   "-", "-",    "-",          "-", "-",    "-",          "-",          "-",         "-",      "-",      "-",        "-", "-", "deployed"],
+        [BuildState.Failed] = [          "pending", "idle", "-", "-",   "-", "-",    "-",          "-", "-",    "-",          "-",          "-",         "-",      "-",      "-",        "-", "-", "failed"],
     };
 
     public static TheoryData<BuildState, bool, string, string> Table()
@@ -78,6 +79,13 @@ public sealed class BuildLifecycleTests
     }
 
     [Fact]
+    public void PowerStep_ChangesNothingButTheTimeline_AFailuresReasonStands()
+    {
+        Transition transition = BuildLifecycle.Apply(new HostBuild(BuildState.Failed, 40, "debian12", Reason: "partman: no disk"), new PowerStepTaken("power cycled"))!;
+        Assert.Equal(new Transition(BuildState.Failed, "power: power cycled", Reason: "partman: no disk"), transition);
+    }
+
+    [Fact]
     public void Table_CoversEveryStateAndEveryFact()
     {
         Assert.Equal(Enum.GetValues<BuildState>().Order(), Here.Keys.Order());
@@ -89,7 +97,9 @@ public sealed class BuildLifecycleTests
     [MemberData(nameof(Table))]
     public void Apply_StateAndFact_GiveTheTabledState(BuildState state, bool pinnedElsewhere, string fact, string expected)
     {
-        Transition? transition = BuildLifecycle.Apply(new HostBuild(state, Progress: 30, Profile: "debian12", PinnedElsewhere: pinnedElsewhere), Facts[fact]);
+        // A failed host always has its reason; a fact that keeps the state keeps that too.
+        string? reason = state == BuildState.Failed ? "partman: no disk" : null;
+        Transition? transition = BuildLifecycle.Apply(new HostBuild(state, Progress: 30, Profile: "debian12", PinnedElsewhere: pinnedElsewhere, Reason: reason), Facts[fact]);
 
         Assert.Equal(expected, transition?.State.Name() ?? "-");
         if (transition is not null)

@@ -131,6 +131,29 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Npgsql
                     b.ToTable("api_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Provisioner.Core.Inventory.Data.DataProtectionKeyRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("Xml")
+                        .IsRequired()
+                        .HasMaxLength(16384)
+                        .HasColumnType("character varying(16384)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
             modelBuilder.Entity("Provisioner.Core.Inventory.HostEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -454,6 +477,49 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Npgsql
                     b.ToTable("installer_log", (string)null);
                 });
 
+            modelBuilder.Entity("Provisioner.Core.Power.HostBmc", b =>
+                {
+                    b.Property<int>("HostId")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("AcceptAnyCertificate")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(263)
+                        .HasColumnType("character varying(263)");
+
+                    b.Property<string>("CertificateSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("PasswordProtected")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<bool>("UefiBoot")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("User")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("HostId");
+
+                    b.ToTable("host_bmcs", (string)null);
+                });
+
             modelBuilder.Entity("Provisioner.Core.Users.UserAccount", b =>
                 {
                     b.Property<int>("Id")
@@ -516,6 +582,15 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Npgsql
                     b.HasOne("Provisioner.Core.Inventory.HostRecord", null)
                         .WithMany()
                         .HasForeignKey("HostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Provisioner.Core.Power.HostBmc", b =>
+                {
+                    b.HasOne("Provisioner.Core.Inventory.HostRecord", null)
+                        .WithOne()
+                        .HasForeignKey("Provisioner.Core.Power.HostBmc", "HostId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

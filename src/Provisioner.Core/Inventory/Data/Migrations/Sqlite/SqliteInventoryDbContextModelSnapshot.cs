@@ -120,6 +120,27 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Sqlite
                     b.ToTable("api_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Provisioner.Core.Inventory.Data.DataProtectionKeyRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .IsRequired()
+                        .HasMaxLength(16384)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
             modelBuilder.Entity("Provisioner.Core.Inventory.HostEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -435,6 +456,49 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Sqlite
                     b.ToTable("installer_log", (string)null);
                 });
 
+            modelBuilder.Entity("Provisioner.Core.Power.HostBmc", b =>
+                {
+                    b.Property<int>("HostId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("AcceptAnyCertificate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(263)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CertificateSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PasswordProtected")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("UefiBoot")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("User")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("HostId");
+
+                    b.ToTable("host_bmcs", (string)null);
+                });
+
             modelBuilder.Entity("Provisioner.Core.Users.UserAccount", b =>
                 {
                     b.Property<int>("Id")
@@ -495,6 +559,15 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Sqlite
                     b.HasOne("Provisioner.Core.Inventory.HostRecord", null)
                         .WithMany()
                         .HasForeignKey("HostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Provisioner.Core.Power.HostBmc", b =>
+                {
+                    b.HasOne("Provisioner.Core.Inventory.HostRecord", null)
+                        .WithOne()
+                        .HasForeignKey("Provisioner.Core.Power.HostBmc", "HostId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,153 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Provisioner.Core.Builds;
+using Provisioner.Core.Inventory;
+
+namespace Provisioner.Core.Power;
+
+/// <summary>
+/// Power actions on a host through its BMC, the same sequence for every driver, each step on the
+/// host's timeline (source <c>power</c>; the request with who asked). Off is soft first and hard
+/// when the BMC refuses soft or the machine is still on after <see cref="PowerOptions.SoftOffTimeout"/>;
+/// cycle from off is on; a BMC that refuses its own cycle (some do, in some states) gets off, then on.
+/// </summary>
+public sealed partial class PowerControl(BmcService bmcs, PowerDrivers drivers, BuildTracker tracker, PowerReadings readings,
+    IOptions<PowerOptions> options, TimeProvider time, ILogger<PowerControl> logger)
+{
+    private static readonly TimeSpan OffPoll = TimeSpan.FromSeconds(2);
+
+    /// <summary>Reads the host's power state; a BMC that does not answer gives a reading with the reason, not "off".</summary>
+    public async Task<PowerReading> StatusAsync(int hostId, CancellationToken cancellationToken)
+    {
+        BmcConnection bmc = await ConnectionAsync(hostId, cancellationToken).ConfigureAwait(false);
+        PowerReading reading;
+        try
+        {
+            reading = new(await drivers.For(bmc.Type).StatusAsync(bmc, cancellationToken).ConfigureAwait(false), null, time.GetUtcNow());
+        }
+        catch (PowerException ex)
+        {
+            reading = new(null, ex.Message, time.GetUtcNow());
+        }
+        readings.Set(hostId, reading);
+        return reading;
+    }
+
+    /// <summary>Does <paramref name="action"/>; the BMC's refusal is the result's message (and on the timeline), not an exception.</summary>
+    public async Task<PowerResult> RunAsync(int hostId, PowerAction action, CancellationToken cancellationToken)
+    {
+        BmcConnection bmc = await ConnectionAsync(hostId, cancellationToken).ConfigureAwait(false);
+        IPowerDriver driver = drivers.For(bmc.Type);
+        await tracker.NotePowerAsync(hostId, $"{action.Name()} requested ({bmc.Type.Name()} {bmc.Address})", requested: true, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            string done = action switch
+            {
+                PowerAction.On => await OnAsync(driver, bmc, cancellationToken).ConfigureAwait(false),
+                PowerAction.Off => await OffAsync(hostId, driver, bmc, cancellationToken).ConfigureAwait(false),
+                PowerAction.Cycle => await CycleAsync(hostId, driver, bmc, cancellationToken).ConfigureAwait(false),
+                PowerAction.PxeCycle => await PxeCycleAsync(hostId, driver, bmc, cancellationToken).ConfigureAwait(false),
+                _ => throw new ArgumentOutOfRangeException(nameof(action)),
+            };
+            await tracker.NotePowerAsync(hostId, done, requested: false, cancellationToken).ConfigureAwait(false);
+            PowerState expected = action == PowerAction.Off ? PowerState.Off : PowerState.On;
+            readings.Set(hostId, new PowerReading(expected, null, time.GetUtcNow()));
+            return new PowerResult(action, true, done, expected);
+        }
+        catch (PowerException ex)
+        {
+            LogActionFailed(action.Name(), hostId, ex.Message);
+            await tracker.NotePowerAsync(hostId, $"{action.Name()} failed: {ex.Message}", requested: false, CancellationToken.None).ConfigureAwait(false);
+            return new PowerResult(action, false, ex.Message);
+        }
+    }
+
+    private async Task<BmcConnection> ConnectionAsync(int hostId, CancellationToken cancellationToken) =>
+        await bmcs.ConnectionAsync(hostId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InventoryException(InventoryErrorKind.Invalid, [new("bmc", "the host has no BMC: set one first (provisioner hosts bmc NAME --type ipmi --address … --user … --password-stdin)")]);
+
+    private static async Task<string> OnAsync(IPowerDriver driver, BmcConnection bmc, CancellationToken cancellationToken)
+    {
+        if (await driver.StatusAsync(bmc, cancellationToken).ConfigureAwait(false) == PowerState.On)
+        {
+            return "already on";
+        }
+        await driver.PowerAsync(bmc, PowerCommand.On, cancellationToken).ConfigureAwait(false);
+        return "powered on";
+    }
+
+    private async Task<string> OffAsync(int hostId, IPowerDriver driver, BmcConnection bmc, CancellationToken cancellationToken)
+    {
+        if (await driver.StatusAsync(bmc, cancellationToken).ConfigureAwait(false) == PowerState.Off)
+        {
+            return "already off";
+        }
+        try
+        {
+            await driver.PowerAsync(bmc, PowerCommand.SoftOff, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PowerException ex) when (ex.Unsupported)
+        {
+            await tracker.NotePowerAsync(hostId, $"soft off refused ({ex.Message}): cutting the power", requested: false, cancellationToken).ConfigureAwait(false);
+            await driver.PowerAsync(bmc, PowerCommand.HardOff, cancellationToken).ConfigureAwait(false);
+            return "powered off (hard)";
+        }
+        await tracker.NotePowerAsync(hostId, "soft off sent (ACPI): waiting for the system to shut down", requested: false, cancellationToken).ConfigureAwait(false);
+        if (await WaitForOffAsync(driver, bmc, options.Value.SoftOffTimeout, cancellationToken).ConfigureAwait(false))
+        {
+            return "powered off (soft)";
+        }
+        await tracker.NotePowerAsync(hostId, $"still on {options.Value.SoftOffTimeout.TotalSeconds:0} s after the soft off: cutting the power", requested: false, cancellationToken).ConfigureAwait(false);
+        await driver.PowerAsync(bmc, PowerCommand.HardOff, cancellationToken).ConfigureAwait(false);
+        return "powered off (hard)";
+    }
+
+    private async Task<string> CycleAsync(int hostId, IPowerDriver driver, BmcConnection bmc, CancellationToken cancellationToken)
+    {
+        if (await driver.StatusAsync(bmc, cancellationToken).ConfigureAwait(false) == PowerState.Off)
+        {
+            await driver.PowerAsync(bmc, PowerCommand.On, cancellationToken).ConfigureAwait(false);
+            return "powered on (it was off)";
+        }
+        try
+        {
+            await driver.PowerAsync(bmc, PowerCommand.Cycle, cancellationToken).ConfigureAwait(false);
+            return "power cycled";
+        }
+        catch (PowerException ex) when (ex.Unsupported)
+        {
+            await tracker.NotePowerAsync(hostId, $"the BMC refused a cycle ({ex.Message}): off, then on", requested: false, cancellationToken).ConfigureAwait(false);
+        }
+        await driver.PowerAsync(bmc, PowerCommand.HardOff, cancellationToken).ConfigureAwait(false);
+        if (!await WaitForOffAsync(driver, bmc, options.Value.RequestTimeout, cancellationToken).ConfigureAwait(false))
+        {
+            throw new PowerException($"the BMC at {bmc.Address} accepted power off but still reports the machine on");
+        }
+        await driver.PowerAsync(bmc, PowerCommand.On, cancellationToken).ConfigureAwait(false);
+        return "powered off and on again";
+    }
+
+    private async Task<string> PxeCycleAsync(int hostId, IPowerDriver driver, BmcConnection bmc, CancellationToken cancellationToken)
+    {
+        await driver.SetPxeOnceAsync(bmc, cancellationToken).ConfigureAwait(false);
+        await tracker.NotePowerAsync(hostId, $"next boot from the network, once{(bmc.UefiBoot ? " (UEFI)" : string.Empty)}", requested: false, cancellationToken).ConfigureAwait(false);
+        return await CycleAsync(hostId, driver, bmc, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<bool> WaitForOffAsync(IPowerDriver driver, BmcConnection bmc, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        DateTimeOffset until = time.GetUtcNow() + limit;
+        while (time.GetUtcNow() < until)
+        {
+            await Task.Delay(OffPoll, time, cancellationToken).ConfigureAwait(false);
+            if (await driver.StatusAsync(bmc, cancellationToken).ConfigureAwait(false) == PowerState.Off)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Power {Action} of host {HostId} failed: {Reason}")]
+    private partial void LogActionFailed(string action, int hostId, string reason);
+}
