@@ -43,6 +43,7 @@ public static class PowerServiceCollectionExtensions
     public static IServiceCollection AddPowerPolling(this IServiceCollection services)
     {
         services.AddPower();
+        services.TryAddSingleton<PowerJobs>();
         services.AddHostedService<PowerPoller>();
         return services;
     }

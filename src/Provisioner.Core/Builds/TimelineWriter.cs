@@ -142,7 +142,7 @@ public sealed partial class TimelineWriter : IAsyncDisposable
                     (string action, string detail) = step.Fact switch
                     {
                         BuildCancelled => (Audit.AuditActions.BuildCancelled, $"profile {host.Profile}: {hostEvent.Message}"),
-                        PowerStepTaken => (Audit.AuditActions.PowerRequested, hostEvent.Message),
+                        PowerStepTaken power => (Audit.AuditActions.PowerRequested, power.Message),
                         _ => (Audit.AuditActions.BuildRequested, $"profile {host.Profile}: {hostEvent.Message}"),
                     };
                     Audit.AuditTrail.Add(db, step.At, action, host.Hostname, host.Id, detail);

@@ -11,7 +11,7 @@ namespace Provisioner.Core.Inventory;
 /// Adds, changes and removes hosts. Every change is validated whole and saved in one transaction:
 /// a refused change raises <see cref="InventoryException"/> and leaves the database as it was.
 /// </summary>
-public sealed class HostService(InventoryDatabase database, HostValidator validator, HostDirectory directory, TimeProvider time)
+public sealed class HostService(InventoryDatabase database, HostValidator validator, HostDirectory directory, TimeProvider time, Power.BmcSecrets? secrets = null)
 {
     /// <summary>Every matching host, by hostname: for exports and the CLI. Lists for people and API clients go through the paged calls.</summary>
     public async Task<List<HostRecord>> ListAsync(HostQuery query, CancellationToken cancellationToken)
@@ -136,12 +136,14 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
     /// Still all or nothing, added and changed together.
     /// </summary>
     public Task<ImportResult> ImportAsync(ParsedImport parsed, bool update, CancellationToken cancellationToken) =>
-        AddAllAsync(parsed.Given, i => ParsedImport.Label(parsed.Lines[i]), parsed.Errors, update, import: true, cancellationToken, parsed.WithDefaults);
+        AddAllAsync(parsed.Given, i => ParsedImport.Label(parsed.Lines[i]), parsed.Errors, update, import: true, cancellationToken, parsed.WithDefaults, parsed.BmcOf);
 
     /// <param name="entries">Each line's fields as given.</param>
     /// <param name="forNewHost">What a new host gets from its line (the import's defaults added); updates take the line as given.</param>
+    /// <param name="bmcOf">Each line's BMC, if it gives one: checked with the line, saved with the hosts, all or nothing.</param>
     private async Task<ImportResult> AddAllAsync(IReadOnlyList<HostFields> entries, Func<int, string> label,
-        IReadOnlyList<FieldError> priorErrors, bool update, bool import, CancellationToken cancellationToken, Func<HostFields, HostFields>? forNewHost = null)
+        IReadOnlyList<FieldError> priorErrors, bool update, bool import, CancellationToken cancellationToken, Func<HostFields, HostFields>? forNewHost = null,
+        Func<int, Power.BmcSettings?>? bmcOf = null)
     {
         DateTime now = time.GetUtcNow().UtcDateTime;
         var valid = new List<HostRecord>(entries.Count);
@@ -152,6 +154,10 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
         Dictionary<string, HostGroup> groups = await GroupsAsync(db, entries.Select(e => forNewHost?.Invoke(e).Group ?? e.Group).Concat(existing.Values.Select(h => h.GroupName)), cancellationToken).ConfigureAwait(false);
         var changed = new HashSet<HostRecord>(ReferenceEqualityComparer.Instance);
         var before = new Dictionary<HostRecord, HostFields>(ReferenceEqualityComparer.Instance);
+        var bmcs = new List<(HostRecord Host, Power.HostBmc Bmc, bool PasswordGiven)>();
+        int[] knownIds = [.. existing.Values.Select(h => h.Id)];
+        Dictionary<int, Power.HostBmc> storedBmcs = bmcOf is null || knownIds.Length == 0 ? []
+            : await db.Bmcs.AsNoTracking().Where(b => knownIds.Contains(b.HostId)).ToDictionaryAsync(b => b.HostId, cancellationToken).ConfigureAwait(false);
         for (int i = 0; i < entries.Count; i++)
         {
             HostFields fields = entries[i];
@@ -174,7 +180,7 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
                 errors.Add(unknown with { Field = label(i) + unknown.Field });
                 continue;
             }
-            IReadOnlyList<FieldError> problems = validator.Apply(fields, host, group);
+            IReadOnlyList<FieldError> problems = [.. validator.Apply(fields, host, group), .. BmcProblems(bmcOf?.Invoke(i), host, storedBmcs, bmcs)];
             errors.AddRange(problems.Select(e => e with { Field = label(i) + e.Field }));
             if (problems.Count == 0)
             {
@@ -201,7 +207,11 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
             labelOf[valid[i]] = validLabels[i];
         }
         List<HostRecord> saved = [.. updated, .. added];
-        await InsertAsync(db, added, updated, i => labelOf[saved[i]], () => Audit(db, now, import, added, updated, before), cancellationToken).ConfigureAwait(false);
+        await InsertAsync(db, added, updated, i => labelOf[saved[i]], async () =>
+        {
+            Audit(db, now, import, added, updated, before);
+            await SaveBmcsAsync(db, now, bmcs, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
         directory.Created(added);
         foreach (HostRecord host in updated)
         {
@@ -230,6 +240,38 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
         foreach (HostRecord host in updated)
         {
             AuditTrail.Add(db, now, AuditActions.HostChanged, host.Hostname, host.Id, "import: " + (ChangeList.Describe(before[host], HostFields.From(host)) ?? "no change"));
+        }
+    }
+
+    /// <summary>A line's BMC checked on top of the host's stored one (an update); kept in <paramref name="valid"/> when good.</summary>
+    private List<FieldError> BmcProblems(Power.BmcSettings? given, HostRecord host, Dictionary<int, Power.HostBmc> stored, List<(HostRecord, Power.HostBmc, bool)> valid)
+    {
+        if (given is null)
+        {
+            return [];
+        }
+        if (secrets is null)
+        {
+            return [new("bmc", "BMC columns cannot be imported here (no data protection keys to encrypt the password with)")];
+        }
+        (Power.HostBmc? merged, List<FieldError> problems) = Power.BmcValidator.Merge(host.Id != 0 ? stored.GetValueOrDefault(host.Id) : null, given, secrets.Protect);
+        if (merged is not null)
+        {
+            valid.Add((host, merged, given.Password is not null));
+        }
+        return problems;
+    }
+
+    /// <summary>The imported BMCs, once their hosts have ids: each replaces the host's stored one; audited without the password.</summary>
+    private static async Task SaveBmcsAsync(InventoryDbContext db, DateTime now, List<(HostRecord Host, Power.HostBmc Bmc, bool PasswordGiven)> bmcs, CancellationToken cancellationToken)
+    {
+        foreach ((HostRecord host, Power.HostBmc bmc, bool passwordGiven) in bmcs)
+        {
+            await db.Bmcs.Where(b => b.HostId == host.Id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            bmc.HostId = host.Id;
+            bmc.UpdatedAt = now;
+            db.Bmcs.Add(bmc);
+            AuditTrail.Add(db, now, AuditActions.BmcSet, host.Hostname, host.Id, $"import: {Power.BmcValidator.Describe(bmc)}, password {(passwordGiven ? "set" : "kept")}");
         }
     }
 
@@ -404,7 +446,7 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
     /// The <paramref name="updated"/> hosts (tracked, changed in place) are saved first, in the same transaction;
     /// <paramref name="audit"/> adds the audit entries once every host has its id, saved last, in it too.
     /// </remarks>
-    private static Task InsertAsync(InventoryDbContext db, List<HostRecord> hosts, List<HostRecord> updated, Func<int, string> label, Action audit, CancellationToken cancellationToken) =>
+    private static Task InsertAsync(InventoryDbContext db, List<HostRecord> hosts, List<HostRecord> updated, Func<int, string> label, Func<Task> audit, CancellationToken cancellationToken) =>
         SaveAsync(db, [.. updated, .. hosts], label, async () =>
         {
             await using IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -419,7 +461,7 @@ public sealed class HostService(InventoryDatabase database, HostValidator valida
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
                 db.ChangeTracker.Clear();
             }
-            audit();
+            await audit().ConfigureAwait(false);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken);

@@ -77,6 +77,13 @@ public sealed class BmcService(InventoryDatabase database, BmcSecrets secrets, T
         return bmc is null ? null : Connection(bmc);
     }
 
+    /// <summary>Which of <paramref name="hostIds"/> have a BMC, and its type: for a page of the host list.</summary>
+    public async Task<Dictionary<int, BmcType>> TypesAsync(IReadOnlyCollection<int> hostIds, CancellationToken cancellationToken)
+    {
+        await using InventoryDbContext db = database.CreateContext();
+        return await db.Bmcs.AsNoTracking().Where(b => hostIds.Contains(b.HostId)).ToDictionaryAsync(b => b.HostId, b => b.Type, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Every host that has a BMC (id, hostname), for the power poller.</summary>
     internal async Task<List<(int HostId, string Hostname)>> HostsWithBmcAsync(CancellationToken cancellationToken)
     {

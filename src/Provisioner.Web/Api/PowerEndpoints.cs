@@ -21,14 +21,15 @@ public static class PowerEndpoints
 
     public static RouteGroupBuilder MapPowerApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/hosts/{id:int}/bmc", GetBmc);
-        api.MapPut("/hosts/{id:int}/bmc", SetBmc);
-        api.MapDelete("/hosts/{id:int}/bmc", RemoveBmc);
-        api.MapGet("/hosts/{id:int}/power", Status);
-        api.MapPost("/hosts/{id:int}/power", Act);
-        api.MapPost("/hosts/{id:int}/build-and-power-cycle", BuildAndCycle);
+        // 400: refused input or no BMC; 404: no such host (or BMC); 502: the BMC refused or did not answer (its reason in "detail").
+        api.MapGet("/hosts/{id:int}/bmc", GetBmc).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPut("/hosts/{id:int}/bmc", SetBmc).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapDelete("/hosts/{id:int}/bmc", RemoveBmc).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/hosts/{id:int}/power", Status).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status502BadGateway);
+        api.MapPost("/hosts/{id:int}/power", Act).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status502BadGateway);
+        api.MapPost("/hosts/{id:int}/build-and-power-cycle", BuildAndCycle).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status502BadGateway);
         api.MapGet("/power", Readings);
-        api.MapPost("/power", Bulk);
+        api.MapPost("/power", Bulk).ProducesProblem(StatusCodes.Status400BadRequest);
         return api;
     }
 

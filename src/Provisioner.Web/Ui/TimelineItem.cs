@@ -13,7 +13,8 @@ public sealed record TimelineItem(DateTime At, string Source, BuildState? State,
     /// <summary>Both lists merged, newest first.</summary>
     public static List<TimelineItem> Merge(IEnumerable<HostEvent> steps, IEnumerable<AuditEntry> changes) =>
         [.. steps.Select(e => new TimelineItem(e.At, e.Source, e.State, e.Message, e.Appliance, e.Actor))
-            .Concat(changes.Where(c => c.Action is not (AuditActions.BuildRequested or AuditActions.BuildCancelled))
+            // Build and power requests are timeline steps already, with who asked.
+            .Concat(changes.Where(c => c.Action is not (AuditActions.BuildRequested or AuditActions.BuildCancelled or AuditActions.PowerRequested))
                 .Select(c => new TimelineItem(c.At, c.Via, null, Describe(c), null, c.ActorDisplay)))
             .OrderByDescending(i => i.At)];
 
@@ -21,6 +22,8 @@ public sealed record TimelineItem(DateTime At, string Source, BuildState? State,
     {
         AuditActions.HostAdded => "host added" + (change.Detail is null ? "" : $": {change.Detail}"),
         AuditActions.HostChanged => "host changed: " + change.Detail,
+        AuditActions.BmcSet => "BMC set: " + change.Detail,
+        AuditActions.BmcRemoved => "BMC removed: " + change.Detail,
         _ => $"{change.Action}: {change.Detail}",
     };
 }

@@ -30,6 +30,8 @@ public sealed class OpenApiTests : IAsyncLifetime
         "GET /api/groups", "POST /api/groups", "GET /api/groups/{key}", "PUT /api/groups/{id}", "PATCH /api/groups/{id}", "DELETE /api/groups/{id}",
         "GET /api/hosts", "POST /api/hosts", "GET /api/hosts/{key}", "PUT /api/hosts/{id}", "PATCH /api/hosts/{id}", "DELETE /api/hosts/{id}",
         "POST /api/hosts/{id}/build", "POST /api/hosts/{id}/cancel", "GET /api/hosts/{id}/events", "GET /api/hosts/{id}/log", "GET /api/hosts/{id}/transfers",
+        "GET /api/hosts/{id}/bmc", "PUT /api/hosts/{id}/bmc", "DELETE /api/hosts/{id}/bmc", "GET /api/hosts/{id}/power", "POST /api/hosts/{id}/power",
+        "POST /api/hosts/{id}/build-and-power-cycle", "GET /api/power", "POST /api/power",
         "GET /api/keys", "POST /api/keys", "DELETE /api/keys/{id}",
         "GET /api/tokens", "DELETE /api/tokens/{id}",
     ];

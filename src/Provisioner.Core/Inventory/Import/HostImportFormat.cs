@@ -22,6 +22,11 @@ public sealed record ParsedImport(IReadOnlyList<int> Lines, IReadOnlyList<HostFi
 
     public int? DefaultPrefix { get; init; }
 
+    /// <summary>Each line's BMC (CSV <c>bmc.*</c> columns), by the same index as <see cref="Given"/>; null where a line gives none.</summary>
+    public IReadOnlyList<Power.BmcSettings?> Bmcs { get; init; } = [];
+
+    public Power.BmcSettings? BmcOf(int index) => index < Bmcs.Count ? Bmcs[index] : null;
+
     public IReadOnlyList<HostFields> Entries => [.. Given.Select(WithDefaults)];
 
     public HostFields WithDefaults(HostFields given) =>

@@ -11,6 +11,12 @@ public static class HostImportParser
 {
     private static readonly string[] ExportOnlyColumns = ["id", "state"];
 
+    /// <summary>
+    /// A host's BMC, import only: an export never has them, since it would carry the password (a BMC
+    /// given for a registered host with update keeps its stored password when <c>bmc.password</c> is empty).
+    /// </summary>
+    public static readonly string[] BmcColumns = ["bmc.type", "bmc.address", "bmc.user", "bmc.password", "bmc.certificateSha256", "bmc.acceptAnyCertificate", "bmc.uefiBoot"];
+
     /// <param name="text">The file's contents.</param>
     /// <param name="format">Which format it is in.</param>
     /// <param name="defaults">Fields for every line that does not set them.</param>
@@ -53,6 +59,7 @@ public static class HostImportParser
     {
         var lines = new List<int>();
         var entries = new List<HostFields>();
+        var bmcs = new List<Power.BmcSettings?>();
         var errors = new List<FieldError>();
         if (!Csv.TryRead(text, out List<Csv.Row> rows, out int badLine))
         {
@@ -64,9 +71,10 @@ public static class HostImportParser
         }
         Csv.Row header = rows[0];
         string[] columns = header.Fields.Select(f => f.Trim()).ToArray();
-        foreach (string unknown in columns.Where(c => !HostValidator.FieldNames.Contains(c, StringComparer.OrdinalIgnoreCase) && !ExportOnlyColumns.Contains(c, StringComparer.OrdinalIgnoreCase)))
+        foreach (string unknown in columns.Where(c => !HostValidator.FieldNames.Contains(c, StringComparer.OrdinalIgnoreCase) && !ExportOnlyColumns.Contains(c, StringComparer.OrdinalIgnoreCase)
+            && !BmcColumns.Contains(c, StringComparer.OrdinalIgnoreCase)))
         {
-            errors.Add(new($"line {header.Line}", $"unknown column '{unknown}' (known: {string.Join(", ", HostValidator.FieldNames)})"));
+            errors.Add(new($"line {header.Line}", $"unknown column '{unknown}' (known: {string.Join(", ", HostValidator.FieldNames.Concat(BmcColumns))})"));
         }
         if (errors.Count > 0)
         {
@@ -84,7 +92,9 @@ public static class HostImportParser
             {
                 values[columns[c]] = Csv.Unneutralise(row.Fields[c].Trim());
             }
-            if (!TryReadFlag(values, HostValidator.SettingsPrefix + "wipeDisks", out bool? wipeDisks, out string? flagError))
+            if (!TryReadFlag(values, HostValidator.SettingsPrefix + "wipeDisks", out bool? wipeDisks, out string? flagError)
+                || !TryReadFlag(values, "bmc.acceptAnyCertificate", out bool? acceptAny, out flagError)
+                || !TryReadFlag(values, "bmc.uefiBoot", out bool? uefi, out flagError))
             {
                 errors.Add(new($"line {row.Line}", flagError));
                 continue;
@@ -92,8 +102,9 @@ public static class HostImportParser
             lines.Add(row.Line);
             HostFields entry = FromColumns(values);
             entries.Add(entry with { Settings = entry.Settings! with { WipeDisks = wipeDisks } });
+            bmcs.Add(BmcFromColumns(values, acceptAny, uefi));
         }
-        return new ParsedImport(lines, entries, errors);
+        return new ParsedImport(lines, entries, errors) { Bmcs = bmcs };
     }
 
     private static HostFields FromColumns(Dictionary<string, string> values)
@@ -123,6 +134,14 @@ public static class HostImportParser
                 Keyboard = Get("settings.keyboard"), Disk = Get("settings.disk"), Packages = Get("settings.packages"),
             },
         };
+    }
+
+    /// <summary>The line's BMC, or null when its <c>bmc.*</c> cells are all empty.</summary>
+    private static Power.BmcSettings? BmcFromColumns(Dictionary<string, string> values, bool? acceptAny, bool? uefi)
+    {
+        string? Get(string name) => values.TryGetValue(name, out string? value) && value.Length > 0 ? value : null;
+        var bmc = new Power.BmcSettings(Get("bmc.type"), Get("bmc.address"), Get("bmc.user"), Get("bmc.password"), Get("bmc.certificateSha256"), acceptAny, uefi);
+        return bmc == new Power.BmcSettings() ? null : bmc;
     }
 
     /// <summary>A yes/no column: empty is unset; true/false, yes/no, 1/0.</summary>

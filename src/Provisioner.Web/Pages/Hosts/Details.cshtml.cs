@@ -9,9 +9,9 @@ using Provisioner.Web.Ui;
 
 namespace Provisioner.Web.Pages.Hosts;
 
-/// <summary>One host: fields (edited in place), live build status and timeline, rendered config and preseed, build/cancel/delete.</summary>
+/// <summary>One host: fields (edited in place), live build status and timeline, power and BMC (posted to <see cref="PowerModel"/>), rendered config and preseed, build/cancel/delete.</summary>
 public sealed class DetailsModel(HostService hosts, BuildTracker tracker, IProfileCatalog templates, TemplatePreview preview, TransfersInFlight transfers, InstallerLogs logs,
-    Core.Boot.ProfileBootFiles bootFiles, HostGroupService groups, AuditTrail audit) : PageModel
+    Core.Boot.ProfileBootFiles bootFiles, HostGroupService groups, AuditTrail audit, Core.Power.BmcService bmcs, Core.Power.PowerReadings readings) : PageModel
 {
     /// <summary>Installer log lines shown (and live-tailed) on the page; the download has them all.</summary>
     public const int LogTail = 200;
@@ -27,6 +27,9 @@ public sealed class DetailsModel(HostService hosts, BuildTracker tracker, IProfi
     public List<TimelineItem> Timeline { get; private set; } = [];
 
     public IReadOnlyList<TransferProgress> Transfers { get; private set; } = [];
+
+    /// <summary>The host's BMC and last power reading, for the power card.</summary>
+    public (Core.Power.BmcInfo? Bmc, Core.Power.PowerReading? Reading) Power { get; private set; }
 
     public IReadOnlyList<string> Profiles => templates.List();
 
@@ -130,6 +133,7 @@ public sealed class DetailsModel(HostService hosts, BuildTracker tracker, IProfi
         Groups = await NewModel.GroupNamesAsync(groups, cancellationToken);
         Timeline = TimelineItem.Merge(await tracker.TimelineAsync(id, cancellationToken), await audit.ForHostAsync(id, cancellationToken));
         Transfers = transfers.List(id);
+        Power = (await bmcs.GetAsync(id, cancellationToken), readings.Of(id));
         Log = await logs.ReadAsync(id, LogTail, cancellationToken);
         string baseUrl = RequestClient.BaseUrl(HttpContext);
         // An image profile has one boot config for every image and no preseed (cloud-init's data is made per build).

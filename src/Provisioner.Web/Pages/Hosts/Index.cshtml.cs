@@ -6,8 +6,9 @@ using Provisioner.Core.Templates;
 
 namespace Provisioner.Web.Pages.Hosts;
 
-/// <summary>The host table: search, filter, sort, a page of <see cref="PageSize"/> at a time; select several and request a build for all.</summary>
-public sealed class IndexModel(HostService hosts, BuildTracker tracker, IProfileCatalog templates, Core.Boot.ProfileBootFiles bootFiles) : PageModel
+/// <summary>The host table: search, filter, sort, a page of <see cref="PageSize"/> at a time, power state; select several and request a build, or a power action through their BMCs, for all.</summary>
+public sealed class IndexModel(HostService hosts, BuildTracker tracker, IProfileCatalog templates, Core.Boot.ProfileBootFiles bootFiles,
+    Core.Power.BmcService bmcs, Core.Power.PowerReadings readings, Core.Power.PowerJobs jobs) : PageModel
 {
     public static readonly string[] SortKeys = ["hostname", "ip", "mac", "state", "profile", "updated"];
 
@@ -67,6 +68,50 @@ public sealed class IndexModel(HostService hosts, BuildTracker tracker, IProfile
             page = await hosts.PageAsync(query, sort, Desc, (PageNumber - 1) * PageSize, PageSize, cancellationToken);
         }
         (Hosts, Total) = (page.Hosts, page.Total);
+        Dictionary<int, Core.Power.BmcType> withBmc = await bmcs.TypesAsync([.. Hosts.Select(h => h.Id)], cancellationToken);
+        Power = withBmc.ToDictionary(b => b.Key, b => readings.Of(b.Key));
+    }
+
+    /// <summary>The hosts of this page that have a BMC, and their last power reading (null: not read yet).</summary>
+    public IReadOnlyDictionary<int, Core.Power.PowerReading?> Power { get; private set; } = new Dictionary<int, Core.Power.PowerReading?>();
+
+    /// <summary>
+    /// A power action for every selected host (<c>on</c>, <c>off</c>, <c>cycle</c>, <c>pxe</c>; <c>build</c>: a build,
+    /// then <c>pxe</c>), started in the background; a host without a BMC is named and skipped.
+    /// </summary>
+    public async Task<IActionResult> OnPostPowerAsync(int[] ids, string? action, CancellationToken cancellationToken)
+    {
+        bool build = action == "build";
+        if (ids.Length == 0 || !Core.Power.PowerActions.TryParse(build ? "pxe" : action, out Core.Power.PowerAction power))
+        {
+            Message = ids.Length == 0 ? "Select at least one host." : $"'{action}' is not a power action.";
+            return Redirect(Request.Path + Request.QueryString);
+        }
+        int[] selected = [.. ids.Distinct()];
+        Dictionary<int, Core.Power.BmcType> withBmc = await bmcs.TypesAsync(selected, cancellationToken);
+        var started = new List<string>();
+        var without = new List<string>();
+        foreach (int id in selected)
+        {
+            if (await hosts.FindAsync(id.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken) is not { } host)
+            {
+                continue;
+            }
+            if (!withBmc.ContainsKey(id))
+            {
+                without.Add(host.Hostname);
+                continue;
+            }
+            if (build)
+            {
+                await tracker.RequestBuildAsync(id, EventSources.Web, cancellationToken);
+            }
+            jobs.Start(id, power);
+            started.Add(host.Hostname);
+        }
+        Message = $"{(build ? "Build and power-cycle" : $"Power {Core.Power.PowerActions.Name(power)}")} asked of {started.Count} host(s)' BMCs: {string.Join(", ", started)}; each host's timeline shows how it goes.";
+        Warning = without.Count > 0 ? $"No BMC, so nothing asked: {string.Join(", ", without)}." : null;
+        return Redirect(Request.Path + Request.QueryString);
     }
 
     /// <summary>Requests a build of every selected host; one that is gone is reported, the others still built.</summary>
