@@ -127,9 +127,13 @@ static async Task InstallerAsync(PxeSite site, string hostname, DateTime powerOn
             seen = events.Count;
             quiet.Restart();
         }
-        if (events.Any(e => e.Message.StartsWith("first boot from disk reported", StringComparison.Ordinal) || e.Message.Contains("failed", StringComparison.OrdinalIgnoreCase)))
+        // Ended: deployed, or failed (the host's state, not a word in a message: OVMF's size probe is a "transfer failed" on the way).
+        using (JsonDocument shown = JsonDocument.Parse(await NamespaceLab.CliAsync(site.Dir, "hosts", "show", hostname, "--json")))
         {
-            break;
+            if (shown.RootElement.GetProperty("host").GetProperty("state").GetString() is "failed" or "deployed")
+            {
+                break;
+            }
         }
         await Task.Delay(TimeSpan.FromSeconds(2));
     }

@@ -100,7 +100,6 @@ class Deploy:
         self.plan = None
         self.uefi = os.path.isdir("/sys/firmware/efi")
         self.mounts = []
-        self.downloaded = False
 
     def step(self, name, percent):
         log(f"[{percent:3d}%] {name}")
@@ -207,11 +206,9 @@ class Deploy:
         if os.path.isfile(booted) and os.path.getsize(booted) == int(image["size"]):
             self.step(f"checking image {name} (the copy this environment booted from)", 60)
             if self.sha256(booted) == image["sha256"]:
-                self.downloaded = False
                 return booted
             log(f"{booted} is not the plan's image (sha256 differs): downloading it")
         self.step(f"downloading image {name}", 62)
-        self.downloaded = True
         return self.download()
 
     @staticmethod
@@ -243,7 +240,8 @@ class Deploy:
 
     def write(self, image):
         run("unsquashfs", "-no-progress", "-force", "-dest", TARGET, image)
-        if self.downloaded:
+        # A download lies on the target disk (the booted copy is the environment's own): it goes.
+        if os.path.dirname(os.path.abspath(image)) == os.path.abspath(TARGET):
             os.remove(image)
         kernels = [f for f in os.listdir(os.path.join(TARGET, "boot")) if f.startswith("vmlinuz-")]
         if not os.path.exists(os.path.join(TARGET, "etc/os-release")) or not kernels:

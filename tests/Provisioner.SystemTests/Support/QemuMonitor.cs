@@ -9,7 +9,7 @@ namespace Provisioner.SystemTests.Support;
 /// directory (reachable from the root namespace: a path socket belongs to no network namespace).
 /// <c>stop</c>/<c>cont</c> freeze and thaw the guest's CPUs, so a test can act at a point of the guest's
 /// progress however fast or slow this machine is; <c>system_reset</c> is the reset button; <c>quit</c>
-/// pulls the plug. Until power control (IPMI/Redfish) drives them, this is how tests press them.
+/// pulls the plug. The power tests' Redfish service presses them for its BMC.
 /// </summary>
 internal static class QemuMonitor
 {
@@ -25,20 +25,16 @@ internal static class QemuMonitor
         await using var stream = new NetworkStream(client, ownsSocket: false);
         using var reader = new StreamReader(stream, Encoding.UTF8);
         await ReadAnswerAsync(reader, "QMP", timeout.Token);
-        foreach (string execute in new[] { "qmp_capabilities", command })
-        {
-            await stream.WriteAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { execute }) + "\n"), timeout.Token);
-            JsonElement answer = await ReadAnswerAsync(reader, "return", timeout.Token, "error");
-            if (answer.TryGetProperty("error", out JsonElement error))
-            {
-                throw new InvalidOperationException($"QMP {execute} on {socket}: {error}");
-            }
-            if (execute == command)
-            {
-                return answer;
-            }
-        }
-        throw new InvalidOperationException("unreachable");
+        await SendAsync(stream, reader, socket, "qmp_capabilities", timeout.Token);
+        return await SendAsync(stream, reader, socket, command, timeout.Token);
+    }
+
+    /// <summary>One command and its answer; an error answer throws.</summary>
+    private static async Task<JsonElement> SendAsync(NetworkStream stream, StreamReader reader, string socket, string execute, CancellationToken cancel)
+    {
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { execute }) + "\n"), cancel);
+        JsonElement answer = await ReadAnswerAsync(reader, "return", cancel, "error");
+        return answer.TryGetProperty("error", out JsonElement error) ? throw new InvalidOperationException($"QMP {execute} on {socket}: {error}") : answer;
     }
 
     /// <summary>The next message that has one of <paramref name="keys"/>; events (<c>{"event": …}</c>) in between are skipped.</summary>
