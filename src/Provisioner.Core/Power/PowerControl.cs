@@ -15,6 +15,7 @@ public sealed partial class PowerControl(BmcService bmcs, PowerDrivers drivers, 
     IOptions<PowerOptions> options, TimeProvider time, ILogger<PowerControl> logger)
 {
     private static readonly TimeSpan OffPoll = TimeSpan.FromSeconds(2);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, PowerAction> _running = new();
 
     /// <summary>Reads the host's power state; a BMC that does not answer gives a reading with the reason, not "off".</summary>
     public async Task<PowerReading> StatusAsync(int hostId, CancellationToken cancellationToken)
@@ -38,6 +39,26 @@ public sealed partial class PowerControl(BmcService bmcs, PowerDrivers drivers, 
     {
         BmcConnection bmc = await ConnectionAsync(hostId, cancellationToken).ConfigureAwait(false);
         IPowerDriver driver = drivers.For(bmc.Type);
+        // One action per host at a time (a second click, a bulk action over a single one): interleaved, an
+        // off and an on would leave the machine in whichever state came last.
+        if (!_running.TryAdd(hostId, action))
+        {
+            string busy = $"{action.Name()} refused: {_running.GetValueOrDefault(hostId).Name()} is still running for this host";
+            await tracker.NotePowerAsync(hostId, busy, requested: true, cancellationToken).ConfigureAwait(false);
+            return new PowerResult(action, false, busy);
+        }
+        try
+        {
+            return await RunAloneAsync(hostId, action, bmc, driver, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _running.TryRemove(hostId, out _);
+        }
+    }
+
+    private async Task<PowerResult> RunAloneAsync(int hostId, PowerAction action, BmcConnection bmc, IPowerDriver driver, CancellationToken cancellationToken)
+    {
         await tracker.NotePowerAsync(hostId, $"{action.Name()} requested ({bmc.Type.Name()} {bmc.Address})", requested: true, cancellationToken).ConfigureAwait(false);
         try
         {

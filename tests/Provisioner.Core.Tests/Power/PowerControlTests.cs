@@ -104,6 +104,22 @@ public sealed class PowerControlTests : IAsyncLifetime
         Assert.Empty(_bmc.Calls);
     }
 
+    [Fact]
+    public async Task SecondActionForTheSameHost_WhileOneRuns_IsRefusedOnTheTimeline()
+    {
+        _bmc.On = true;
+        _bmc.Gate = new TaskCompletionSource();
+        Task<PowerResult> first = _control.RunAsync(_host, PowerAction.Off, default);
+        await _bmc.Waiting.Task;
+        PowerResult second = await _control.RunAsync(_host, PowerAction.On, default);
+        Assert.False(second.Done);
+        Assert.Equal("on refused: off is still running for this host", second.Message);
+        _bmc.Gate.SetResult();
+        Assert.True((await first).Done);
+        Assert.Contains("power: on refused: off is still running for this host", await TimelineAsync(), StringComparison.Ordinal);
+        Assert.True((await _control.RunAsync(_host, PowerAction.On, default)).Done);
+    }
+
     /// <summary>A BMC as a script: its power flag, the commands it refuses as unsupported, a failure for everything.</summary>
     private sealed class ScriptedBmc : IPowerDriver
     {
@@ -119,10 +135,20 @@ public sealed class PowerControlTests : IAsyncLifetime
 
         public string? PasswordSeen { get; private set; }
 
-        public Task<PowerState> StatusAsync(BmcConnection bmc, CancellationToken cancellationToken)
+        /// <summary>When set, a status request waits for it (and says so through <see cref="Waiting"/>): a BMC that is slow to answer.</summary>
+        public TaskCompletionSource? Gate { get; set; }
+
+        public TaskCompletionSource Waiting { get; } = new();
+
+        public async Task<PowerState> StatusAsync(BmcConnection bmc, CancellationToken cancellationToken)
         {
             Act(bmc, "status");
-            return Task.FromResult(On ? PowerState.On : PowerState.Off);
+            if (Gate is { } gate)
+            {
+                Waiting.TrySetResult();
+                await gate.Task;
+            }
+            return On ? PowerState.On : PowerState.Off;
         }
 
         public Task PowerAsync(BmcConnection bmc, PowerCommand command, CancellationToken cancellationToken)
