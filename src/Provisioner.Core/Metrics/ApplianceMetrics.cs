@@ -36,8 +36,14 @@ public sealed class ApplianceMetrics
         MirrorBytesFetched = factory.CreateCounter("provisioner_mirror_fetched_bytes_total", "Bytes the package mirror downloaded from its upstream archives.");
         MirrorUpstreamErrors = factory.CreateCounter("provisioner_mirror_upstream_errors_total", "Upstream requests and downloads of the package mirror that failed, by archive.", ["upstream"]);
         MirrorCacheBytes = factory.CreateGauge("provisioner_mirror_cache_bytes", "Bytes in the package mirror's cache.");
+        PowerActions = factory.CreateCounter("provisioner_power_actions_total", "Power actions through BMCs, by action (on, off, cycle, pxe) and result (done, failed: the BMC refused or did not answer, refused: another action for the host was running).", ["action", "result"]);
+        PowerReadings = factory.CreateGauge("provisioner_power_hosts", "Hosts with a BMC by their last power reading (on, off, unknown: the BMC did not answer or refused).", ["state"]);
         Factory = factory;
     }
+
+    public Counter PowerActions { get; }
+
+    public Gauge PowerReadings { get; }
 
     public CollectorRegistry Registry { get; }
 

@@ -12,7 +12,7 @@ namespace Provisioner.Core.Power;
 /// cycle from off is on; a BMC that refuses its own cycle (some do, in some states) gets off, then on.
 /// </summary>
 public sealed partial class PowerControl(BmcService bmcs, PowerDrivers drivers, BuildTracker tracker, PowerReadings readings,
-    IOptions<PowerOptions> options, TimeProvider time, ILogger<PowerControl> logger)
+    IOptions<PowerOptions> options, TimeProvider time, ILogger<PowerControl> logger, Metrics.ApplianceMetrics? metrics = null)
 {
     private static readonly TimeSpan OffPoll = TimeSpan.FromSeconds(2);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, PowerAction> _running = new();
@@ -45,11 +45,14 @@ public sealed partial class PowerControl(BmcService bmcs, PowerDrivers drivers, 
         {
             string busy = $"{action.Name()} refused: {_running.GetValueOrDefault(hostId).Name()} is still running for this host";
             await tracker.NotePowerAsync(hostId, busy, requested: true, cancellationToken).ConfigureAwait(false);
+            metrics?.PowerActions.WithLabels(Label(action), "refused").Inc();
             return new PowerResult(action, false, busy);
         }
         try
         {
-            return await RunAloneAsync(hostId, action, bmc, driver, cancellationToken).ConfigureAwait(false);
+            PowerResult result = await RunAloneAsync(hostId, action, bmc, driver, cancellationToken).ConfigureAwait(false);
+            metrics?.PowerActions.WithLabels(Label(action), result.Done ? "done" : "failed").Inc();
+            return result;
         }
         finally
         {
@@ -82,6 +85,9 @@ public sealed partial class PowerControl(BmcService bmcs, PowerDrivers drivers, 
             return new PowerResult(action, false, ex.Message);
         }
     }
+
+    /// <summary>The action as a metric label: one word.</summary>
+    private static string Label(PowerAction action) => action == PowerAction.PxeCycle ? "pxe" : action.Name();
 
     private async Task<BmcConnection> ConnectionAsync(int hostId, CancellationToken cancellationToken) =>
         await bmcs.ConnectionAsync(hostId, cancellationToken).ConfigureAwait(false)

@@ -11,7 +11,7 @@ namespace Provisioner.Core.Power;
 /// (doubling, up to <see cref="PowerOptions.PollMaxBackoff"/>), never delaying the others.
 /// </summary>
 internal sealed partial class PowerPoller(BmcService bmcs, PowerControl control, PowerReadings readings, IOptions<PowerOptions> options,
-    TimeProvider time, ILogger<PowerPoller> logger) : BackgroundService
+    TimeProvider time, ILogger<PowerPoller> logger, Metrics.ApplianceMetrics? metrics = null) : BackgroundService
 {
     private readonly Dictionary<int, (DateTimeOffset Next, int Failures)> _due = [];
 
@@ -72,6 +72,15 @@ internal sealed partial class PowerPoller(BmcService bmcs, PowerControl control,
         {
             int failures = ok ? 0 : (_due.TryGetValue(id, out var d) ? d.Failures : 0) + 1;
             _due[id] = (after + Backoff(options.Value.PollInterval, options.Value.PollMaxBackoff, failures), failures);
+        }
+        if (metrics is not null)
+        {
+            // Hosts with a BMC not read yet count as unknown, as the host list shows them.
+            var byState = ids.Select(id => readings.Of(id)?.Text ?? "unknown").GroupBy(t => t).ToDictionary(g => g.Key, g => g.Count());
+            foreach (string state in new[] { "on", "off", "unknown" })
+            {
+                metrics.PowerReadings.WithLabels(state).Set(byState.GetValueOrDefault(state));
+            }
         }
     }
 

@@ -56,6 +56,20 @@ public sealed class IpmiRackTests : NamespaceTest
         using JsonDocument parsed = JsonDocument.Parse(readings);
         JsonElement silent = parsed.RootElement.EnumerateArray().Single(r => r.GetProperty("error").ValueKind == JsonValueKind.String);
         Assert.Equal("unknown", silent.GetProperty("state").GetString());
+
+        // The same through the API's bulk action: a result per host, in the order given; and /metrics counts them.
+        int[] ids = [.. parsed.RootElement.EnumerateArray().Select(r => r.GetProperty("hostId").GetInt32()).Order()];
+        ProcessResult bulk = await ProcessRunner.RunAsync("ip", ns.Exec("curl", "-sS", "-H", $"Authorization: Bearer {token}", "-H", "Content-Type: application/json",
+            "--data", JsonSerializer.Serialize(new { hosts = ids, action = "on" }), "http://127.0.0.1:8080/api/power"), TimeSpan.FromSeconds(90));
+        using JsonDocument results = JsonDocument.Parse(bulk.StandardOutput);
+        Assert.Equal([true, false, true], results.RootElement.EnumerateArray().Select(r => r.GetProperty("done").GetBoolean()));
+        Assert.Equal("already on", results.RootElement[0].GetProperty("message").GetString());
+        Assert.Contains("did not answer", results.RootElement[1].GetProperty("message").GetString(), StringComparison.Ordinal);
+        IReadOnlyList<PrometheusSample> metrics = await PrometheusText.ParseAsync((await ProcessRunner.RunAsync("ip", ns.Exec("curl", "-sSf", "http://127.0.0.1:8080/metrics"), TimeSpan.FromSeconds(10))).StandardOutput);
+        Assert.Equal(2, metrics.Value("provisioner_power_actions_total", ("action", "on"), ("result", "done")));
+        Assert.Equal(1, metrics.Value("provisioner_power_actions_total", ("action", "on"), ("result", "failed")));
+        Assert.Equal(2, metrics.Value("provisioner_power_hosts", ("state", "on")));
+        Assert.Equal(1, metrics.Value("provisioner_power_hosts", ("state", "unknown")));
     }
 
     private void StartAppliance(NetworkNamespace ns, string dir, string config) =>
