@@ -17,13 +17,13 @@ public sealed partial class PowerControl(BmcService bmcs, PowerDrivers drivers, 
     private static readonly TimeSpan OffPoll = TimeSpan.FromSeconds(2);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, PowerAction> _running = new();
 
-    /// <summary>Reads the host's power state; a BMC that does not answer gives a reading with the reason, not "off".</summary>
+    /// <summary>Reads the host's power state; a BMC that does not answer (or a password that cannot be decrypted) gives a reading with the reason, not "off".</summary>
     public async Task<PowerReading> StatusAsync(int hostId, CancellationToken cancellationToken)
     {
-        BmcConnection bmc = await ConnectionAsync(hostId, cancellationToken).ConfigureAwait(false);
         PowerReading reading;
         try
         {
+            BmcConnection bmc = await ConnectionAsync(hostId, cancellationToken).ConfigureAwait(false);
             reading = new(await drivers.For(bmc.Type).StatusAsync(bmc, cancellationToken).ConfigureAwait(false), null, time.GetUtcNow());
         }
         catch (PowerException ex)
@@ -37,7 +37,18 @@ public sealed partial class PowerControl(BmcService bmcs, PowerDrivers drivers, 
     /// <summary>Does <paramref name="action"/>; the BMC's refusal is the result's message (and on the timeline), not an exception.</summary>
     public async Task<PowerResult> RunAsync(int hostId, PowerAction action, CancellationToken cancellationToken)
     {
-        BmcConnection bmc = await ConnectionAsync(hostId, cancellationToken).ConfigureAwait(false);
+        BmcConnection bmc;
+        try
+        {
+            bmc = await ConnectionAsync(hostId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PowerException unusable)
+        {
+            // The stored password cannot be decrypted: nothing was asked of the BMC; the host page says why.
+            await tracker.NotePowerAsync(hostId, $"{action.Name()} failed: {unusable.Message}", requested: true, cancellationToken).ConfigureAwait(false);
+            metrics?.PowerActions.WithLabels(Label(action), "failed").Inc();
+            return new PowerResult(action, false, unusable.Message);
+        }
         IPowerDriver driver = drivers.For(bmc.Type);
         // One action per host at a time (a second click, a bulk action over a single one): interleaved, an
         // off and an on would leave the machine in whichever state came last.

@@ -23,15 +23,20 @@ internal static class HostsBuildCommand
         command.SetAction((parse, ct) => InventoryCommandContext.RunAsync(parse, async services =>
         {
             var building = new List<HostRecord>();
+            int refused = 0;
             foreach (HostRecord host in await ResolveAllAsync(services, parse.GetValue(keys)!, ct).ConfigureAwait(false))
             {
                 if (await Refusals(host, () => RequestAsync(services, host, ct)).ConfigureAwait(false))
                 {
                     building.Add(host);
                 }
+                else
+                {
+                    refused++;
+                }
             }
             bool powered = !parse.GetValue(powerCycle) || await HostsPowerCommand.RunAllAsync(services, building, Core.Power.PowerAction.PxeCycle, ct).ConfigureAwait(false);
-            return building.Count == parse.GetValue(keys)!.Distinct(StringComparer.Ordinal).Count() && powered ? 0 : InventoryCommandContext.Refused;
+            return refused == 0 && powered ? 0 : InventoryCommandContext.Refused;
         }, ct));
         return command;
     }

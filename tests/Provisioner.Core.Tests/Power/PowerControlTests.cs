@@ -96,6 +96,21 @@ public sealed class PowerControlTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PasswordThatCannotBeDecrypted_IsAFailureInWords_NotACrash_AndNothingIsAsked()
+    {
+        var otherKeys = new BmcSecrets(DataProtectionProvider.Create(new DirectoryInfo(Directory.CreateTempSubdirectory("other-keys-").FullName)));
+        var elsewhere = new PowerControl(new BmcService(_inventory.Database, otherKeys, _inventory.Time), new PowerDrivers(new Dictionary<BmcType, IPowerDriver> { [BmcType.Ipmi] = _bmc }),
+            _inventory.Tracker, new PowerReadings(), Options.Create(new PowerOptions()), TimeProvider.System, NullLogger<PowerControl>.Instance);
+
+        PowerResult result = await elsewhere.RunAsync(_host, PowerAction.Cycle, default);
+        Assert.False(result.Done);
+        Assert.Contains("cannot be decrypted", result.Message, StringComparison.Ordinal);
+        Assert.Contains("cannot be decrypted", (await elsewhere.StatusAsync(_host, default)).Error, StringComparison.Ordinal);
+        Assert.Contains("power: cycle failed: the stored BMC password cannot be decrypted", await TimelineAsync(), StringComparison.Ordinal);
+        Assert.Empty(_bmc.Calls);
+    }
+
+    [Fact]
     public async Task NoBmc_IsRefusedBeforeAnythingIsAsked()
     {
         Assert.True(await _bmcs.RemoveAsync(_host, default));
