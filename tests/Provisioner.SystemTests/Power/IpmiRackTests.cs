@@ -19,7 +19,7 @@ public sealed class IpmiRackTests : NamespaceTest
     {
         string dir = Files.Dir("rack");
         NetworkNamespace ns = await Lab.CreateNamespaceAsync();
-        string config = await IpmiPowerTests.ConfigAsync(dir, new { Power = new { RequestTimeout = "00:00:20", PollInterval = "00:00:02" } });
+        string config = await IpmiPowerTests.ConfigAsync(dir, new { Power = new { RequestTimeout = "00:00:10", PollInterval = "00:00:02" } });
         IpmiSimulator first = await IpmiSimulator.StartAsync(Lab, ns, Files.Dir("bmc-a"), "127.0.0.1", 6231, Password, vm: null);
         IpmiSimulator third = await IpmiSimulator.StartAsync(Lab, ns, Files.Dir("bmc-c"), "127.0.0.1", 6233, Password, vm: null);
         // The silent one: takes every datagram, answers none (no ICMP "port unreachable" either).
@@ -65,6 +65,11 @@ public sealed class IpmiRackTests : NamespaceTest
         Assert.Equal([true, false, true], results.RootElement.EnumerateArray().Select(r => r.GetProperty("done").GetBoolean()));
         Assert.Equal("already on", results.RootElement[0].GetProperty("message").GetString());
         Assert.Contains("did not answer", results.RootElement[1].GetProperty("message").GetString(), StringComparison.Ordinal);
+        // One host's BMC that does not answer: 502, its reason in the problem's detail.
+        ProcessResult one = await ProcessRunner.RunAsync("ip", ns.Exec("curl", "-sS", "-w", "\n%{http_code}", "-H", $"Authorization: Bearer {token}",
+            $"http://127.0.0.1:8080/api/hosts/{ids[1]}/power"), TimeSpan.FromSeconds(60));
+        Assert.EndsWith("\n502", one.StandardOutput.TrimEnd(), StringComparison.Ordinal);
+        Assert.Contains("the BMC at 127.0.0.1:6232 did not answer", one.StandardOutput, StringComparison.Ordinal);
         IReadOnlyList<PrometheusSample> metrics = await PrometheusText.ParseAsync((await ProcessRunner.RunAsync("ip", ns.Exec("curl", "-sSf", "http://127.0.0.1:8080/metrics"), TimeSpan.FromSeconds(10))).StandardOutput);
         Assert.Equal(2, metrics.Value("provisioner_power_actions_total", ("action", "on"), ("result", "done")));
         Assert.Equal(1, metrics.Value("provisioner_power_actions_total", ("action", "on"), ("result", "failed")));

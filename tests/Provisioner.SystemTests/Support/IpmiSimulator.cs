@@ -66,7 +66,7 @@ internal sealed class IpmiSimulator
 
             """);
         Func<string> output = lab.Start(ns, dir, "ipmi_sim", "-c", Path.Join(dir, "lan.conf"), "-f", Path.Join(dir, "sim.emu"), "-s", Path.Join(dir, "state"), "-n");
-        // Up when it answers an unauthenticated RMCP ping... ipmitool needs a session: ask for the power state.
+        // Up when a whole RMCP+ session works: ipmitool reads the power state.
         await NamespaceLab.WaitForAsync(async () =>
             (await ProcessRunner.RunAsync("ip", ns.Exec("ipmitool", "-I", "lanplus", "-C", "3", "-H", ip, "-p", $"{port}", "-U", User, "-P", password, "-N", "1", "-R", "1",
                 "chassis", "power", "status"), TimeSpan.FromSeconds(10))).ExitCode == 0,
