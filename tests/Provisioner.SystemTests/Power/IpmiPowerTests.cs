@@ -57,6 +57,9 @@ public sealed class IpmiPowerTests : NamespaceTest
         Assert.Contains("host ipmivm: powered on (it was off)", build.StandardOutput, StringComparison.Ordinal);
         PxeSite.AssertInOrder(bmc.Requests, "set boot pxe", "set power 1");
         Assert.NotNull(bmc.VmPid);
+        // The VM's own BMC device (KCS) is connected to the simulator.
+        await NamespaceLab.WaitForAsync(async () => (await ProcessRunner.RunAsync("ip", site.Site.Exec("ss", "-tnH", "state", "established", $"( dport = :{IpmiSimulator.VmPort(623)} )"),
+            TimeSpan.FromSeconds(10))).StandardOutput.Trim().Length > 0, TimeSpan.FromSeconds(30), "QEMU's ipmi-bmc-extern connected to ipmi_sim");
 
         await site.WaitForTimelineAsync("ipmivm", "boot config", TimeSpan.FromMinutes(4));
         ProcessResult on = await Cli("hosts", "power", "ipmivm", "status");

@@ -9,10 +9,11 @@ namespace Provisioner.SystemTests.Support;
 /// its <c>chassis_control</c> program, written here: "power on" starts the QEMU command it was given
 /// (daemonized, so its PID is in <c>vm.pid</c>), "off" kills it, "soft" asks QEMU for an ACPI power-button
 /// press (QMP <c>system_powerdown</c>), "reset" resets it, and the boot device is kept in a file. Every
-/// request ipmi_sim passes on is appended to <see cref="Requests"/>. (ipmi_sim sends power requests to that
-/// program whenever one is set, and knows no other way to take a boot device, so the program starts the
-/// VM rather than ipmi_sim's own <c>startcmd</c>.) Stopped with the <see cref="NamespaceLab"/>; the VM by
-/// the namespace's deletion, which kills what is left in it.
+/// request ipmi_sim passes on is appended to <see cref="Requests"/>. The VM has the BMC as a server does:
+/// QEMU's <c>ipmi-bmc-extern</c> on <c>isa-ipmi-kcs</c>, connected to ipmi_sim's system interface. (ipmi_sim
+/// sends power requests to the chassis program whenever one is set, and knows no other way to take a boot
+/// device, so the program starts the VM rather than ipmi_sim's own <c>startcmd</c>.) Stopped with the
+/// <see cref="NamespaceLab"/>; the VM by the namespace's deletion, which kills what is left in it.
 /// </summary>
 internal sealed class IpmiSimulator
 {
@@ -38,8 +39,13 @@ internal sealed class IpmiSimulator
         Directory.CreateDirectory(dir);
         Directory.CreateDirectory(Path.Join(dir, "state"));
         var sim = new IpmiSimulator(dir, $"{ip}:{port}");
+        // The VM's side of the BMC: QEMU's external BMC device on a KCS interface, connected to ipmi_sim's
+        // system interface (channel 15, the "VM" codec), so the guest has this BMC as a server has its own.
+        int vmPort = VmPort(port);
+        string[]? machine = vm is null ? null : [.. vm, "-chardev", $"socket,id=ipmi0,host=127.0.0.1,port={vmPort},reconnect=10",
+            "-device", "ipmi-bmc-extern,chardev=ipmi0,id=bmc0", "-device", "isa-ipmi-kcs,bmc=bmc0"];
         string chassis = Path.Join(dir, "chassis.sh");
-        await File.WriteAllTextAsync(chassis, ChassisProgram(dir, vm));
+        await File.WriteAllTextAsync(chassis, ChassisProgram(dir, machine));
         File.SetUnixFileMode(chassis, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         await File.WriteAllTextAsync(Path.Join(dir, "lan.conf"), $"""
             name "bmc{port}"
@@ -53,6 +59,7 @@ internal sealed class IpmiSimulator
                 allowed_auths_admin none md2 md5 straight
                 guid a123456789abcdefa123456789abcdef
               endlan
+              {(vm is null ? string.Empty : $"serial 15 127.0.0.1 {vmPort} codec VM")}
               chassis_control "{chassis}"
               user 2 true "{User}" "{password}" admin 10 none md2 md5 straight
 
@@ -73,6 +80,9 @@ internal sealed class IpmiSimulator
             TimeSpan.FromSeconds(30), $"ipmi_sim on {ip}:{port} ({output()})");
         return sim;
     }
+
+    /// <summary>The TCP port on the namespace's loopback where ipmi_sim takes the VM's connection (<c>ipmi-bmc-extern</c>).</summary>
+    public static int VmPort(int lanPort) => lanPort + 9000;
 
     private static string ChassisProgram(string dir, string[]? vm)
     {
