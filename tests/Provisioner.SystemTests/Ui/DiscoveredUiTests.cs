@@ -11,22 +11,11 @@ namespace Provisioner.SystemTests.Ui;
 /// launcher enters it first), so it reaches the appliance at 192.0.2.1 and nothing else.
 /// </summary>
 [Trait("Category", "System")]
-public sealed class DiscoveredUiTests : NamespaceTest
+public sealed class DiscoveredUiTests : NamespaceUiTest
 {
     private const string ClientMac = "02:00:00:00:00:43";
     private const string HttpBase = "http://192.0.2.1:8080";
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
-    private UiBrowser? _browser;
-
-    public override async Task DisposeAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-        await base.DisposeAsync();
-    }
-
     [Fact]
     public async Task UnknownMachinePxeBoots_AppearsLive_RegisteredFromPrefilledForm()
     {
@@ -38,9 +27,7 @@ public sealed class DiscoveredUiTests : NamespaceTest
             "--tftp", "192.0.2.1:69", "--http", HttpBase, "--interface", "veth0"]);
         await NamespaceLab.WaitHealthyAsync(server, HttpBase);
         await Lab.StartDhcpServerAsync(server, site);
-        _browser = await UiBrowser.LaunchInNamespaceAsync(server, site);
-        IPage page = await _browser.NewPageAsync(HttpBase);
-        await UiBrowser.SignInAsync(page, "admin", (await File.ReadAllTextAsync(Path.Join(site, "data", "initial-admin-password"))).Trim());
+        IPage page = await AdminPageAsync(server, site, HttpBase);
         await page.GotoAsync("/discovered");
         Assert.Contains("No unknown machine has PXE-booted", await page.InnerTextAsync("#discovered"), StringComparison.Ordinal);
         await page.EvaluateAsync("() => window.notReloaded = true");

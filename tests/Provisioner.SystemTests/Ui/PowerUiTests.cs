@@ -11,21 +11,10 @@ namespace Provisioner.SystemTests.Ui;
 /// appliance, two <c>ipmi_sim</c> BMCs and a silent one, and Chromium all run in one namespace, on its loopback.
 /// </summary>
 [Trait("Category", "System")]
-public sealed class PowerUiTests : NamespaceTest
+public sealed class PowerUiTests : NamespaceUiTest
 {
     private const string HttpBase = "http://127.0.0.1:8080";
     private const string Password = "ui-Bmc-Secret-5";
-    private UiBrowser? _browser;
-
-    public override async Task DisposeAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-        await base.DisposeAsync();
-    }
-
     [Fact]
     public async Task BmcSetOnHostPage_BuildAndPowerCycle_PowerColumn_BulkOff_PasswordNeverInThePage()
     {
@@ -45,9 +34,7 @@ public sealed class PowerUiTests : NamespaceTest
         Lab.Start(ns, dir, [ApplianceProcess.BinaryPath, "serve", "--data-dir", "data", "--boot-dir", Files.Dir("boot"), "--templates", InventoryAppliance.Templates,
             "--tftp", "127.0.0.1:6969", "--http", HttpBase, "--syslog", "off", "--config", config]);
         await NamespaceLab.WaitHealthyAsync(ns, HttpBase);
-        _browser = await UiBrowser.LaunchInNamespaceAsync(ns, dir);
-        IPage page = await _browser.NewPageAsync(HttpBase);
-        await UiBrowser.SignInAsync(page, "admin", (await File.ReadAllTextAsync(Path.Join(dir, "data", "initial-admin-password"))).Trim());
+        IPage page = await AdminPageAsync(ns, dir, HttpBase);
 
         await page.GotoAsync($"/hosts/{ids["node-a"]}");
         Assert.Contains("No BMC", await page.InnerTextAsync("#power"), StringComparison.Ordinal);
