@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,14 +7,21 @@ namespace Provisioner.Core.Power;
 
 /// <summary>
 /// Reads the power state of every host with a BMC every <see cref="PowerOptions.PollInterval"/>, at
-/// most <see cref="PowerOptions.PollConcurrency"/> at a time; each read is bounded by the driver, so
-/// a BMC that does not answer holds one slot for one timeout and is read less often after each failure
-/// (doubling, up to <see cref="PowerOptions.PollMaxBackoff"/>), never delaying the others.
+/// most <see cref="PowerOptions.PollConcurrency"/> at a time. Each host is read on its own schedule:
+/// a BMC that does not answer holds one slot for one timeout (the driver's bound) while the others
+/// are read as they fall due, and it is read less often after each failure (doubling, up to
+/// <see cref="PowerOptions.PollMaxBackoff"/>).
 /// </summary>
 internal sealed partial class PowerPoller(BmcService bmcs, PowerControl control, PowerReadings readings, IOptions<PowerOptions> options,
     TimeProvider time, ILogger<PowerPoller> logger, Metrics.ApplianceMetrics? metrics = null) : BackgroundService
 {
-    private readonly Dictionary<int, (DateTimeOffset Next, int Failures)> _due = [];
+    /// <summary>How often the poller looks for hosts that fall due (at most; less when the interval is shorter).</summary>
+    private static readonly TimeSpan Tick = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<int, (DateTimeOffset Next, int Failures)> _due = new();
+    private readonly ConcurrentDictionary<int, Task> _reading = new();
+    // Never disposed: a read still ending at shutdown releases its slot (SemaphoreSlim holds no handle unless asked for one).
+    private readonly SemaphoreSlim _slots = new(Math.Max(1, options.Value.PollConcurrency));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -22,12 +30,12 @@ internal sealed partial class PowerPoller(BmcService bmcs, PowerControl control,
         {
             return;
         }
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Min(5, interval.TotalSeconds)), time);
+        using var timer = new PeriodicTimer(interval < Tick ? interval : Tick, time);
         do
         {
             try
             {
-                await PollDueAsync(stoppingToken).ConfigureAwait(false);
+                await StartDueAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -35,52 +43,86 @@ internal sealed partial class PowerPoller(BmcService bmcs, PowerControl control,
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        await Task.WhenAll(_reading.Values).ConfigureAwait(false);
     }
 
-    internal async Task PollDueAsync(CancellationToken cancellationToken)
+    /// <summary>Starts a read of every host that is due and not being read already; returns without waiting for them.</summary>
+    internal async Task StartDueAsync(CancellationToken cancellationToken)
     {
         List<(int HostId, string Hostname)> hosts = await bmcs.HostsWithBmcAsync(cancellationToken).ConfigureAwait(false);
         var ids = hosts.Select(h => h.HostId).ToHashSet();
         readings.KeepOnly(ids);
-        foreach (int gone in _due.Keys.Where(id => !ids.Contains(id)).ToList())
+        foreach (int gone in _due.Keys.Where(id => !ids.Contains(id)))
         {
-            _due.Remove(gone);
+            _due.TryRemove(gone, out _);
         }
         DateTimeOffset now = time.GetUtcNow();
-        var due = hosts.Where(h => !_due.TryGetValue(h.HostId, out var d) || d.Next <= now).ToList();
-        var results = new System.Collections.Concurrent.ConcurrentDictionary<int, bool>();
-        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.PollConcurrency), CancellationToken = cancellationToken },
-            async (host, ct) =>
+        foreach ((int id, string hostname) in hosts)
+        {
+            if ((!_due.TryGetValue(id, out var due) || due.Next <= now) && !_reading.ContainsKey(id))
             {
-                PowerReading reading;
-                try
-                {
-                    reading = await control.StatusAsync(host.HostId, ct).ConfigureAwait(false);
-                }
-                catch (Inventory.InventoryException)
-                {
-                    return; // the BMC was removed meanwhile
-                }
+                _reading[id] = ReadAsync(id, hostname, cancellationToken);
+            }
+        }
+        Count(ids);
+    }
+
+    /// <summary>Waits for the reads under way (tests).</summary>
+    internal Task ReadsAsync() => Task.WhenAll(_reading.Values);
+
+    /// <summary>Whether the host's read is under way (tests): once not, its next read is scheduled.</summary>
+    internal bool IsReading(int hostId) => _reading.ContainsKey(hostId);
+
+    private async Task ReadAsync(int hostId, string hostname, CancellationToken cancellationToken)
+    {
+        // Yield first, so the caller has recorded this read before it can end.
+        await Task.Yield();
+        try
+        {
+            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                PowerReading reading = await control.StatusAsync(hostId, cancellationToken).ConfigureAwait(false);
                 if (reading.Error is not null)
                 {
-                    LogReadFailed(host.Hostname, reading.Error);
+                    LogReadFailed(hostname, reading.Error);
                 }
-                results[host.HostId] = reading.Error is null;
-            }).ConfigureAwait(false);
-        DateTimeOffset after = time.GetUtcNow();
-        foreach ((int id, bool ok) in results)
-        {
-            int failures = ok ? 0 : (_due.TryGetValue(id, out var d) ? d.Failures : 0) + 1;
-            _due[id] = (after + Backoff(options.Value.PollInterval, options.Value.PollMaxBackoff, failures), failures);
-        }
-        if (metrics is not null)
-        {
-            // Hosts with a BMC not read yet count as unknown, as the host list shows them.
-            var byState = ids.Select(id => readings.Of(id)?.Text ?? "unknown").GroupBy(t => t).ToDictionary(g => g.Key, g => g.Count());
-            foreach (string state in new[] { "on", "off", "unknown" })
-            {
-                metrics.PowerReadings.WithLabels(state).Set(byState.GetValueOrDefault(state));
+                int failures = reading.Error is null ? 0 : (_due.TryGetValue(hostId, out var d) ? d.Failures : 0) + 1;
+                _due[hostId] = (time.GetUtcNow() + Backoff(options.Value.PollInterval, options.Value.PollMaxBackoff, failures), failures);
             }
+            finally
+            {
+                _slots.Release();
+            }
+        }
+        catch (Inventory.InventoryException)
+        {
+            // The BMC was removed meanwhile.
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            LogPollFailed(ex);
+        }
+        finally
+        {
+            _reading.TryRemove(hostId, out _);
+        }
+    }
+
+    private void Count(IReadOnlySet<int> ids)
+    {
+        if (metrics is null)
+        {
+            return;
+        }
+        // Hosts with a BMC not read yet count as unknown, as the host list shows them.
+        var byState = ids.Select(id => readings.Of(id)?.Text ?? "unknown").GroupBy(t => t).ToDictionary(g => g.Key, g => g.Count());
+        foreach (string state in new[] { "on", "off", "unknown" })
+        {
+            metrics.PowerReadings.WithLabels(state).Set(byState.GetValueOrDefault(state));
         }
     }
 
