@@ -24,7 +24,19 @@ internal static class HostsBuildCommand
         {
             var building = new List<HostRecord>();
             int refused = 0;
-            foreach (HostRecord host in await ResolveAllAsync(services, parse.GetValue(keys)!, ct).ConfigureAwait(false))
+            List<HostRecord> hosts = await ResolveAllAsync(services, parse.GetValue(keys)!, ct).ConfigureAwait(false);
+            if (parse.GetValue(powerCycle))
+            {
+                // As with an unknown name: a host without a BMC changes nothing, rather than a build nobody starts.
+                Dictionary<int, Core.Power.BmcType> withBmc = await services.GetRequiredService<Core.Power.BmcService>().TypesAsync([.. hosts.Select(h => h.Id)], ct).ConfigureAwait(false);
+                string[] without = [.. hosts.Where(h => !withBmc.ContainsKey(h.Id)).Select(h => h.Hostname)];
+                if (without.Length > 0)
+                {
+                    throw new InventoryException(InventoryErrorKind.Invalid,
+                        [.. without.Select(name => new FieldError("host", $"{name} has no BMC to power-cycle it (set one with hosts bmc; nothing was changed)"))]);
+                }
+            }
+            foreach (HostRecord host in hosts)
             {
                 if (await Refusals(host, () => RequestAsync(services, host, ct)).ConfigureAwait(false))
                 {

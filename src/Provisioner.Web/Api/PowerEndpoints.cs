@@ -84,8 +84,13 @@ public static class PowerEndpoints
     }
 
     /// <summary>A build, then the BMC boots the host from the network once and cycles it: the build starts now.</summary>
-    private static async Task<Results<Ok<PowerResultDto>, ProblemHttpResult>> BuildAndCycle(int id, BuildTracker tracker, PowerControl control, CancellationToken ct)
+    private static async Task<Results<Ok<PowerResultDto>, ProblemHttpResult>> BuildAndCycle(int id, BuildTracker tracker, PowerControl control, BmcService bmcs, CancellationToken ct)
     {
+        // No BMC: nothing is requested (a build nobody starts would wait for a button press).
+        if (await bmcs.GetAsync(id, ct).ConfigureAwait(false) is null)
+        {
+            return TypedResults.Problem($"host {id} has no BMC (or there is no such host): set one with PUT /api/hosts/{id}/bmc; no build was requested", statusCode: 400, title: "No BMC");
+        }
         await tracker.RequestBuildAsync(id, EventSources.Api, ct).ConfigureAwait(false);
         return Answer(id, await control.RunAsync(id, PowerAction.PxeCycle, ct).ConfigureAwait(false));
     }

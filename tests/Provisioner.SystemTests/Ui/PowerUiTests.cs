@@ -31,9 +31,21 @@ public sealed class PowerUiTests : NamespaceUiTest
             ids[name] = int.Parse(added.Split(' ')[2].TrimEnd(':'), System.Globalization.CultureInfo.InvariantCulture);
         }
         await NamespaceLab.CliAsync(dir, "hosts", "bmc", "node-b", "--type", "ipmi", "--address", "127.0.0.1:6232", "--user", "admin", "--password-file", secret);
+        // Build and power-cycle a host without a BMC: refused before anything changes (CLI, then API below).
+        ProcessResult noBmc = await ProcessRunner.RunAsync(ApplianceProcess.BinaryPath, ["hosts", "build", "node-a", "node-c", "--power-cycle", "--data-dir", "data", "--templates", InventoryAppliance.Templates],
+            TimeSpan.FromMinutes(1), dir);
+        Assert.Equal(1, noBmc.ExitCode);
+        Assert.Contains("node-a has no BMC to power-cycle it", noBmc.StandardError, StringComparison.Ordinal);
+        // Every host still idle: a header line and three hosts.
+        Assert.Equal(4, (await NamespaceLab.CliAsync(dir, "hosts", "list", "--state", "idle")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        string token = (await NamespaceLab.CliAsync(dir, "token", "create")).Trim();
         Lab.Start(ns, dir, [ApplianceProcess.BinaryPath, "serve", "--data-dir", "data", "--boot-dir", Files.Dir("boot"), "--templates", InventoryAppliance.Templates,
             "--tftp", "127.0.0.1:6969", "--http", HttpBase, "--syslog", "off", "--config", config]);
         await NamespaceLab.WaitHealthyAsync(ns, HttpBase);
+        ProcessResult apiNoBmc = await ProcessRunner.RunAsync("ip", ns.Exec("curl", "-sS", "-w", "\n%{http_code}", "-X", "POST", "-H", $"Authorization: Bearer {token}",
+            $"{HttpBase}/api/hosts/{ids["node-c"]}/build-and-power-cycle"), TimeSpan.FromSeconds(30));
+        Assert.EndsWith("\n400", apiNoBmc.StandardOutput.TrimEnd(), StringComparison.Ordinal);
+        Assert.Contains("no build was requested", apiNoBmc.StandardOutput, StringComparison.Ordinal);
         IPage page = await AdminPageAsync(ns, dir, HttpBase);
 
         await page.GotoAsync($"/hosts/{ids["node-a"]}");
