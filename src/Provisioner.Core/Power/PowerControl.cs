@@ -15,6 +15,9 @@ public sealed partial class PowerControl(BmcService bmcs, PowerDrivers drivers, 
     IOptions<PowerOptions> options, TimeProvider time, ILogger<PowerControl> logger, Metrics.ApplianceMetrics? metrics = null)
 {
     private static readonly TimeSpan OffPoll = TimeSpan.FromSeconds(2);
+
+    /// <summary>BMCs asked at the same time by <see cref="RunManyAsync"/>.</summary>
+    public const int ManyAtOnce = 8;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, PowerAction> _running = new();
 
     /// <summary>Reads the host's power state; a BMC that does not answer (or a password that cannot be decrypted) gives a reading with the reason, not "off".</summary>
@@ -69,6 +72,27 @@ public sealed partial class PowerControl(BmcService bmcs, PowerDrivers drivers, 
         {
             _running.TryRemove(hostId, out _);
         }
+    }
+
+    /// <summary>
+    /// <paramref name="action"/> for every host at once, at most <see cref="ManyAtOnce"/> BMCs asked together, so a
+    /// slow one delays none of the others; a result per host, in the order given (a host without a BMC: refused, in words).
+    /// </summary>
+    public async Task<PowerResult[]> RunManyAsync(IReadOnlyList<int> hostIds, PowerAction action, CancellationToken cancellationToken)
+    {
+        var results = new PowerResult[hostIds.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, hostIds.Count), new ParallelOptions { MaxDegreeOfParallelism = ManyAtOnce, CancellationToken = cancellationToken }, async (i, token) =>
+        {
+            try
+            {
+                results[i] = await RunAsync(hostIds[i], action, token).ConfigureAwait(false);
+            }
+            catch (InventoryException refused)
+            {
+                results[i] = new PowerResult(action, false, string.Join("; ", refused.Errors.Select(e => e.Message)));
+            }
+        }).ConfigureAwait(false);
+        return results;
     }
 
     private async Task<PowerResult> RunAloneAsync(int hostId, PowerAction action, BmcConnection bmc, IPowerDriver driver, CancellationToken cancellationToken)

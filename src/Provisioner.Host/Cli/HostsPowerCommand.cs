@@ -12,8 +12,6 @@ namespace Provisioner.Host.Cli;
 /// </summary>
 internal static class HostsPowerCommand
 {
-    /// <summary>BMCs asked at the same time by one command: a slow one delays none of the others.</summary>
-    private const int Concurrency = 8;
 
     public static Command Bmc()
     {
@@ -89,16 +87,12 @@ internal static class HostsPowerCommand
         return command;
     }
 
-    /// <summary>Runs <paramref name="action"/> on every host at once (at most <see cref="Concurrency"/>), one line each in the order given; true when every one was done.</summary>
+    /// <summary>Runs <paramref name="action"/> on every host at once (<see cref="PowerControl.RunManyAsync"/>), one line each in the order given; true when every one was done.</summary>
     internal static async Task<bool> RunAllAsync(IServiceProvider services, IReadOnlyList<HostRecord> hosts, PowerAction action, CancellationToken ct)
     {
-        PowerControl control = services.GetRequiredService<PowerControl>();
-        string[] lines = await EachAsync(hosts, async host =>
-        {
-            PowerResult result = await control.RunAsync(host.Id, action, ct).ConfigureAwait(false);
-            return result.Done ? $"host {host.Hostname}: {result.Message}" : $"!host {host.Hostname}: power {action.Name()} failed: {result.Message}";
-        }, ct).ConfigureAwait(false);
-        return await PrintAsync(lines).ConfigureAwait(false);
+        PowerResult[] results = await services.GetRequiredService<PowerControl>().RunManyAsync([.. hosts.Select(h => h.Id)], action, ct).ConfigureAwait(false);
+        return await PrintAsync([.. hosts.Zip(results, (host, result) =>
+            result.Done ? $"host {host.Hostname}: {result.Message}" : $"!host {host.Hostname}: power {action.Name()} failed: {result.Message}")]).ConfigureAwait(false);
     }
 
     private static async Task<bool> StatusAllAsync(IServiceProvider services, IReadOnlyList<HostRecord> hosts, CancellationToken ct)
@@ -116,7 +110,7 @@ internal static class HostsPowerCommand
     private static async Task<string[]> EachAsync(IReadOnlyList<HostRecord> hosts, Func<HostRecord, Task<string>> act, CancellationToken ct)
     {
         var lines = new string[hosts.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, hosts.Count), new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct }, async (i, _) =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, hosts.Count), new ParallelOptions { MaxDegreeOfParallelism = PowerControl.ManyAtOnce, CancellationToken = ct }, async (i, _) =>
         {
             try
             {

@@ -16,9 +16,6 @@ namespace Provisioner.Web.Api;
 /// </summary>
 public static class PowerEndpoints
 {
-    /// <summary>BMCs asked at the same time by one bulk request.</summary>
-    private const int BulkConcurrency = 8;
-
     public static RouteGroupBuilder MapPowerApi(this RouteGroupBuilder api)
     {
         // 400: refused input or no BMC; 404: no such host (or BMC); 502: the BMC refused or did not answer (its reason in "detail").
@@ -98,7 +95,7 @@ public static class PowerEndpoints
     private static Ok<PowerReadingDto[]> Readings(PowerReadings readings) =>
         TypedResults.Ok(readings.All().Select(r => PowerReadingDto.Of(r.HostId, r.Reading)).ToArray());
 
-    /// <summary>Every host's action at once (at most <see cref="BulkConcurrency"/>): one slow BMC delays none of the others; a result per host, in the order given.</summary>
+    /// <summary>Every host's action at once (<see cref="PowerControl.RunManyAsync"/>): one slow BMC delays none of the others; a result per host, in the order given.</summary>
     private static async Task<Results<Ok<PowerResultDto[]>, ProblemHttpResult>> Bulk(BulkPowerRequest request, PowerControl control, CancellationToken ct)
     {
         if (!PowerActions.TryParse(request.Action, out PowerAction action))
@@ -110,20 +107,8 @@ public static class PowerEndpoints
         {
             return TypedResults.Problem("give the hosts' ids: {\"hosts\":[1,2],\"action\":\"cycle\"}", statusCode: 400, title: "No hosts");
         }
-        var results = new PowerResultDto[ids.Length];
-        await Parallel.ForEachAsync(Enumerable.Range(0, ids.Length), new ParallelOptions { MaxDegreeOfParallelism = BulkConcurrency, CancellationToken = ct }, async (i, token) =>
-        {
-            try
-            {
-                PowerResult result = await control.RunAsync(ids[i], action, token).ConfigureAwait(false);
-                results[i] = Dto(ids[i], result);
-            }
-            catch (InventoryException refused)
-            {
-                results[i] = new PowerResultDto(ids[i], action.Name(), false, string.Join("; ", refused.Errors.Select(e => e.Message)), null);
-            }
-        }).ConfigureAwait(false);
-        return TypedResults.Ok(results);
+        PowerResult[] results = await control.RunManyAsync(ids, action, ct).ConfigureAwait(false);
+        return TypedResults.Ok(ids.Zip(results, Dto).ToArray());
     }
 
     private static Results<Ok<PowerResultDto>, ProblemHttpResult> Answer(int id, PowerResult result) =>
