@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Provisioner.Core;
 using Provisioner.Core.Boot;
 using Provisioner.Core.Hosting;
@@ -42,6 +43,7 @@ public static class BootServiceCollectionExtensions
         services.AddInventory();
         services.AddApplianceUrls();
         services.AddBootFiles();
+        services.TryAddSingleton<PxeBootDecision>();
         services.AddSingleton<IProxyDhcpHandler, ProxyDhcpBootHandler>();
         services.AddSingleton<ProxyDhcpServer>();
         services.AddHostedService<ProxyDhcpHostedService>();

@@ -59,6 +59,7 @@ public static class InventoryServiceCollectionExtensions
         services.TryAddSingleton<DhcpServerTrust>();
         services.TryAddSingleton<DiscoveredMachines>();
         services.AddPower();
+        services.TryAddSingleton<Dhcp.DhcpLeaseList>();
         return services;
     }
 

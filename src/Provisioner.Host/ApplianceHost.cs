@@ -33,6 +33,7 @@ internal static class ApplianceHost
         builder.Services.AddPacketCapture();
         builder.Services.AddInstallerSyslog();
         builder.Services.AddProxyDhcp();
+        builder.Services.AddDhcpServer();
         builder.Services.AddProvisionerWeb();
 
         WebApplication app = builder.Build();

@@ -73,6 +73,7 @@ internal static partial class ApplianceRunner
         DatabaseUnavailableException database => database.Message,
         DataDirInUseException inUse => inUse.Message,
         CaptureException capture => capture.Message,
+        Core.Dhcp.DhcpSetupException dhcp => dhcp.Message,
         FormatException format => format.Message,
         InvalidDataException data => data.Message,
         FileNotFoundException missing => $"configuration file not found: {missing.FileName}",

@@ -38,12 +38,15 @@ internal static class ApplianceSettings
     public const string CaptureInterfaces = "Capture:Interfaces";
     public const string SyslogEndpoint = "Syslog:Endpoint";
     public const string ProxyDhcpEnabled = "ProxyDhcp:Enabled";
+    public const string DhcpEnabled = "Dhcp:Enabled";
+    public const string DhcpForce = "Dhcp:Force";
     public const string ApplianceName = "Appliance:Name";
     public const string LogFormat = "LogFormat";
 
     private const string Tftp = "Tftp";
     private const string Syslog = "Syslog";
     private const string ProxyDhcp = "ProxyDhcp";
+    private const string Dhcp = "Dhcp";
     private const string Capture = "Capture";
     private const string Builds = "Builds";
     private const string Preseed = "Preseed";
@@ -131,6 +134,24 @@ internal static class ApplianceSettings
                 o.Interfaces.Add(name);
             }
         });
+        services.AddOptions<DhcpServerOptions>().Bind(config.GetSection(Dhcp)).Configure(o =>
+        {
+            o.Interfaces.Clear();
+            foreach (string name in config.GetSection(CaptureInterfaces).Get<string[]>() ?? [])
+            {
+                o.Interfaces.Add(name);
+            }
+        });
+        services.CheckAtStart<DhcpServerOptions>(rules => rules
+            .Rule(o => Setting.AtLeast(Key(Dhcp, nameof(o.MaxMessagesPerClientPerSecond)), o.MaxMessagesPerClientPerSecond, 1))
+            .Rule(o => Setting.AtLeast(Key(Dhcp, nameof(o.MaxConcurrentRequests)), o.MaxConcurrentRequests, 1)));
+        services.AddOptions<Core.Dhcp.DhcpServiceOptions>().Bind(config.GetSection(Dhcp));
+        services.CheckAtStart<Core.Dhcp.DhcpServiceOptions>(rules => rules
+            .Rules(o => config.GetValue<bool>(DhcpEnabled) ? Core.Dhcp.DhcpSubnets.Problems(o) : [])
+            .Rule(o => Setting.Positive(Key(Dhcp, nameof(o.OfferHold)), o.OfferHold))
+            .Rule(o => Setting.Positive(Key(Dhcp, nameof(o.Quarantine)), o.Quarantine))
+            .Rule(o => Setting.NotNegative(Key(Dhcp, nameof(o.ProbeTimeout)), o.ProbeTimeout))
+            .Rule(o => Setting.NotNegative(Key(Dhcp, nameof(o.OtherServerListen)), o.OtherServerListen)));
         services.AddOptions<ProxyDhcpPolicyOptions>().Bind(config.GetSection(ProxyDhcp));
         services.CheckAtStart<ProxyDhcpPolicyOptions>(rules => rules
             .Rule(o => Setting.OneOf(Key(ProxyDhcp, nameof(o.Unknown)), o.Unknown, "ignore", "localboot"))

@@ -77,6 +77,7 @@ public static class WebServiceCollectionExtensions
         api.MapKeyApi();
         api.MapPowerApi();
         api.MapAuditApi();
+        api.MapDhcpLeaseApi();
         app.MapApiDocument();
         app.MapProvisionerUi();
         return app;

@@ -18,7 +18,8 @@ public sealed class BootChoiceOptions
 /// <summary>
 /// The boot file for a PXE client's DHCP request. The client architecture (option 93, else the
 /// vendor class's <c>Arch:</c>) picks the loader; a client that says it is iPXE (user class
-/// <c>iPXE</c>) is already past the loader stage and gets its script's HTTP URL.
+/// <c>iPXE</c>) is already past the loader stage and gets its script's HTTP URL; a UEFI HTTP Boot
+/// client gets its loader's URL.
 /// </summary>
 public static class BootFileChoice
 {
@@ -46,6 +47,10 @@ public static class BootFileChoice
         DhcpClientArchitecture arch = DhcpClientArchitectures.Resolve(request) ?? DhcpClientArchitecture.X86Bios;
         string? file = arch switch
         {
+            // UEFI HTTP Boot (vendor class HTTPClient, types 16/19): the firmware downloads an EFI
+            // program from a URL, no TFTP. iPXE (snponly.efi, on the firmware's own network driver)
+            // then asks DHCP again as iPXE and gets its script over HTTP, as after a TFTP chainload.
+            DhcpClientArchitecture.X64UefiHttp => IpxeEfi,
             DhcpClientArchitecture.X86Bios => options.ChainloadIpxe ? IpxeBios : Pxelinux,
             DhcpClientArchitecture.X64Uefi or DhcpClientArchitecture.EfiBc =>
                 options.ChainloadIpxe || viaProxyDhcp ? IpxeEfi : options.UefiLoader.Equals("syslinux", StringComparison.OrdinalIgnoreCase) ? SyslinuxEfi : Grub64,
@@ -62,7 +67,7 @@ public static class BootFileChoice
             reason = $"{file} is not installed (Debian package {Package(file)})";
             return null;
         }
-        return file;
+        return request.IsHttpBoot ? $"{httpBase}/boot/{file}" : file;
     }
 
     private static string Package(string file) => file switch

@@ -33,6 +33,17 @@ public sealed partial class HostDirectory(InventoryDatabase database, TimeProvid
     private volatile bool _feedConnected;
     private readonly TaskCompletionSource _feedFirstConnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>
+    /// Misses remembered at most (about 100 bytes each): beyond it they are forgotten all at once. A
+    /// flood of made-up MACs (DHCP, TFTP config names) must not grow memory without end.
+    /// </summary>
+    public const int MaxRememberedMisses = 65_536;
+
+    private long _missesRemembered;
+
+    /// <summary><see cref="MaxRememberedMisses"/>; settable for tests.</summary>
+    internal int MissLimit { get; init; } = MaxRememberedMisses;
+
     /// <summary>Raised by every drop: a look-up that read the database before a drop does not cache what it read.</summary>
     private long _generation;
 
@@ -79,6 +90,11 @@ public sealed partial class HostDirectory(InventoryDatabase database, TimeProvid
     {
         if (host is null)
         {
+            if (Interlocked.Increment(ref _missesRemembered) > MissLimit)
+            {
+                ForgetMisses(map);
+                Interlocked.Increment(ref _missesRemembered); // this one, added below
+            }
             if (Volatile.Read(ref _generation) == generation && map.TryAdd(key, null) && Volatile.Read(ref _generation) != generation)
             {
                 // A change that landed between the check and the add: take the add back.
@@ -179,6 +195,22 @@ public sealed partial class HostDirectory(InventoryDatabase database, TimeProvid
         }
         Announce(id);
     }
+
+    /// <summary>Forgets every remembered miss (a host added since is read again; hosts found stay).</summary>
+    private void ForgetMisses(ConcurrentDictionary<string, HostRecord?> map)
+    {
+        Interlocked.Exchange(ref _missesRemembered, 0);
+        foreach (KeyValuePair<string, HostRecord?> entry in map)
+        {
+            if (entry.Value is null)
+            {
+                map.TryRemove(entry);
+            }
+        }
+    }
+
+    /// <summary>How many misses are remembered now (for tests).</summary>
+    internal int RememberedMisses => _byMac.Count(e => e.Value is null);
 
     /// <summary>Drops the host cached under this id, with its MAC and token entries.</summary>
     private void ForgetId(int id)

@@ -128,14 +128,15 @@ public readonly record struct Ipv4Interface(IPAddress Address, int PrefixLength)
 
     public override string ToString() => $"{Address}/{PrefixLength}";
 
-    private static uint ToUInt32(IPAddress address)
+    /// <summary>The address as a number in network order (192.0.2.1 is 0xC0000201).</summary>
+    public static uint ToUInt32(IPAddress address)
     {
         Span<byte> bytes = stackalloc byte[4];
         address.TryWriteBytes(bytes, out _);
         return BinaryPrimitives.ReadUInt32BigEndian(bytes);
     }
 
-    private static IPAddress FromUInt32(uint value)
+    public static IPAddress FromUInt32(uint value)
     {
         Span<byte> bytes = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32BigEndian(bytes, value);

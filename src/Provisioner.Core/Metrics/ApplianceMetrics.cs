@@ -38,8 +38,23 @@ public sealed class ApplianceMetrics
         MirrorCacheBytes = factory.CreateGauge("provisioner_mirror_cache_bytes", "Bytes in the package mirror's cache.");
         PowerActions = factory.CreateCounter("provisioner_power_actions_total", "Power actions through BMCs, by action (on, off, cycle, pxe) and result (done, failed: the BMC refused or did not answer, refused: another action for the host was running).", ["action", "result"]);
         PowerReadings = factory.CreateGauge("provisioner_power_hosts", "Hosts with a BMC by their last power reading (on, off, unknown: the BMC did not answer or refused).", ["state"]);
+        DhcpMessages = factory.CreateCounter("provisioner_dhcp_messages_total", "Datagrams the DHCP server read, by what became of them: answered, silent (nothing to give, or not ours to answer), malformed, ignored (not a client's request), rate_limited (over Dhcp:MaxMessagesPerClientPerSecond), failed.", ["result"]);
+        DhcpReplies = factory.CreateCounter("provisioner_dhcp_replies_total", "Replies the DHCP server sent, by type (offer, ack, nak).", ["type"]);
+        DhcpLeases = factory.CreateGauge("provisioner_dhcp_leases", "DHCP leases held now, by state (offered, bound, quarantined).", ["state"]);
+        DhcpPoolFree = factory.CreateGauge("provisioner_dhcp_pool_free_addresses", "Pool addresses nobody holds, by subnet.", ["subnet"]);
+        DhcpPoolSize = factory.CreateGauge("provisioner_dhcp_pool_addresses", "Addresses in the pool ranges, by subnet.", ["subnet"]);
         Factory = factory;
     }
+
+    public Counter DhcpMessages { get; }
+
+    public Counter DhcpReplies { get; }
+
+    public Gauge DhcpLeases { get; }
+
+    public Gauge DhcpPoolFree { get; }
+
+    public Gauge DhcpPoolSize { get; }
 
     public Counter PowerActions { get; }
 

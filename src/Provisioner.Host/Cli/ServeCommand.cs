@@ -40,12 +40,23 @@ internal static class ServeCommand
         Description = "Answer PXE clients' DHCP with boot information (ProxyDHCP, UDP 67 and 4011) on the --interface interfaces; never hands out addresses. Default off",
     };
 
+    private static readonly Option<bool> Dhcp = new("--dhcp")
+    {
+        Description = "Be the DHCP server on the --interface interfaces: addresses from Dhcp:Subnets (registered hosts get their own), boot information for PXE clients. Default off",
+    };
+
+    private static readonly Option<bool> DhcpForce = new("--dhcp-force")
+    {
+        Description = "With --dhcp: serve even where start-up hears another DHCP server. Default off (start-up stops)",
+    };
+
     /// <summary>The option that moves a listener which could not bind (for the operator's line).</summary>
     public static string OptionFor(string listener) => listener switch
     {
         TftpServer.ListenerName => "--tftp",
         SyslogServer.ListenerName => "--syslog ADDR:PORT (or --syslog off)",
         ProxyDhcpServer.ListenerName => "--interface (or leave out --proxy-dhcp)",
+        DhcpServer.ListenerName => "--interface (or leave out --dhcp)",
         _ => "its setting",
     };
 
@@ -53,6 +64,8 @@ internal static class ServeCommand
     {
         var command = new Command("serve", "Serve TFTP and HTTP until stopped (Ctrl+C or SIGTERM).");
         command.Options.Add(ProxyDhcp);
+        command.Options.Add(Dhcp);
+        command.Options.Add(DhcpForce);
         foreach ((Option<string> option, _) in Settings)
         {
             command.Options.Add(option);
@@ -68,6 +81,14 @@ internal static class ServeCommand
             if (parse.GetValue(ProxyDhcp))
             {
                 overrides[ApplianceSettings.ProxyDhcpEnabled] = "true";
+            }
+            if (parse.GetValue(Dhcp))
+            {
+                overrides[ApplianceSettings.DhcpEnabled] = "true";
+            }
+            if (parse.GetValue(DhcpForce))
+            {
+                overrides[ApplianceSettings.DhcpForce] = "true";
             }
             string[] interfaces = parse.GetValue(Interfaces) ?? [];
             for (int i = 0; i < interfaces.Length; i++)

@@ -7,6 +7,12 @@ public sealed record DhcpReply(uint TransactionId, byte[] ClientHardwareAddress,
 {
     public IPAddress ClientAddress { get; init; } = IPAddress.Any;
 
+    /// <summary>yiaddr: the address given to the client; 0.0.0.0 from ProxyDHCP, in a NAK and an INFORM's ACK.</summary>
+    public IPAddress YourAddress { get; init; } = IPAddress.Any;
+
+    /// <summary>hops, copied from the request (RFC 1542 §4.1.2).</summary>
+    public byte Hops { get; init; }
+
     /// <summary>siaddr: the next server (TFTP).</summary>
     public IPAddress ServerAddress { get; init; } = IPAddress.Any;
 

@@ -32,6 +32,8 @@ public static class DhcpWire
         {
             Op = op,
             TransactionId = BinaryPrimitives.ReadUInt32BigEndian(payload[4..]),
+            Hops = payload[3],
+            Broadcast = (payload[10] & 0x80) != 0,
             ClientAddress = new IPAddress(payload.Slice(12, 4)),
             YourAddress = new IPAddress(payload.Slice(16, 4)),
             RelayAddress = new IPAddress(payload.Slice(24, 4)),
@@ -86,13 +88,18 @@ public static class DhcpWire
         93 when value.Length >= 2 => message with { Architecture = (DhcpClientArchitecture)BinaryPrimitives.ReadUInt16BigEndian(value) },
         // RFC 4578 §2.3: type 0, then 16 bytes of UUID.
         97 when value.Length == 17 && value[0] == 0 => message with { ClientUuid = new Guid(value[1..], bigEndian: true) },
+        // RFC 2132 §9.14: a type and at least one byte.
+        61 when value.Length >= 2 => message with { ClientIdentifier = value.ToArray() },
+        // RFC 2132 §9.10: at least 576.
+        57 when value.Length == 2 && BinaryPrimitives.ReadUInt16BigEndian(value) >= 576 => message with { MaxMessageSize = BinaryPrimitives.ReadUInt16BigEndian(value) },
+        82 when value.Length > 0 => message with { RelayAgentInformation = value.ToArray() },
         _ => message,
     };
 
     /// <summary>
     /// Writes a BOOTREPLY (RFC 2131 §2, §4.3.1) into <paramref name="buffer"/>, padded to the
     /// 300 bytes BOOTP relays and old clients expect (RFC 1542 §2.1); false when it does not fit
-    /// or a field is too long. yiaddr is always 0.0.0.0: the appliance never hands out addresses.
+    /// or a field is too long.
     /// </summary>
     public static bool TryWriteReply(Span<byte> buffer, DhcpReply reply, out int written)
     {
@@ -114,7 +121,9 @@ public static class DhcpWire
         BinaryPrimitives.WriteUInt32BigEndian(packet[4..], reply.TransactionId);
         // RFC 2131 §4.1: the broadcast bit, for clients that cannot take unicast before they have an address.
         BinaryPrimitives.WriteUInt16BigEndian(packet[10..], reply.Broadcast ? (ushort)0x8000 : (ushort)0);
+        packet[3] = reply.Hops;
         reply.ClientAddress.TryWriteBytes(packet.Slice(12, 4), out _);
+        reply.YourAddress.TryWriteBytes(packet.Slice(16, 4), out _);
         reply.ServerAddress.TryWriteBytes(packet.Slice(20, 4), out _);
         reply.RelayAddress.TryWriteBytes(packet.Slice(24, 4), out _);
         reply.ClientHardwareAddress.CopyTo(packet[28..]);

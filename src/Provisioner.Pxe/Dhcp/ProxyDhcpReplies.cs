@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 
 namespace Provisioner.Pxe.Dhcp;
 
@@ -9,9 +8,6 @@ namespace Provisioner.Pxe.Dhcp;
 /// </summary>
 public static class ProxyDhcpReplies
 {
-    private const byte DiscoveryControl = 6;
-    private const byte End = 255;
-
     /// <summary>An OFFER to a DISCOVER on port 67, or an ACK to a REQUEST on port 4011.</summary>
     public static DhcpReply For(DhcpMessage request, DhcpMessageType type, IPAddress server, string bootFile)
     {
@@ -19,22 +15,8 @@ public static class ProxyDhcpReplies
         {
             (53, [(byte)type]),
             (54, server.GetAddressBytes()),
-            // PXE 2.1 §2.2: the server identifies itself as a PXEClient vendor class too.
-            (60, Encoding.ASCII.GetBytes("PXEClient")),
         };
-        if (request.UserClass != "iPXE")
-        {
-            // Sub-option 6, discovery control, bit 3: skip boot server discovery, use the file given
-            // here. Without it, some ROMs go looking for boot servers and never boot.
-            options.Add((43, [DiscoveryControl, 1, 8, End]));
-        }
-        if (request.ClientUuid is { } uuid)
-        {
-            // PXE 2.1 §2.2: the client's machine identifier (option 97) is echoed back.
-            byte[] value = new byte[17];
-            uuid.TryWriteBytes(value.AsSpan(1), bigEndian: true, out _);
-            options.Add((97, value));
-        }
+        PxeReplyOptions.Add(options, request);
         return new DhcpReply(request.TransactionId, request.ClientHardwareAddress, options)
         {
             ClientAddress = request.ClientAddress,

@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.NetworkInformation;
 using System.Net.Sockets;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Provisioner.Pxe.Logging;
@@ -24,10 +22,6 @@ public sealed partial class ProxyDhcpServer(IOptions<ProxyDhcpOptions> options, 
     public const int DhcpClientPort = 68;
     public const int PxePort = 4011;
 
-    // SOL_SOCKET / SO_BINDTODEVICE (Linux): the socket sees and sends only on that interface.
-    private const int SolSocket = 1;
-    private const int SoBindToDevice = 25;
-
     private readonly CancellationTokenSource _stopping = new();
     private int _disposed;
     private readonly List<(Socket Socket, Task Loop)> _listeners = [];
@@ -43,37 +37,13 @@ public sealed partial class ProxyDhcpServer(IOptions<ProxyDhcpOptions> options, 
         }
         foreach (string name in options.Value.Interfaces)
         {
-            IPAddress server = AddressOf(name);
+            IPAddress server = InterfaceSocket.AddressOf(ListenerName, name, "name the provisioning interface with --interface").Address;
             foreach (int port in new[] { DhcpServerPort, PxePort })
             {
-                Socket socket = Bind(name, port);
+                Socket socket = InterfaceSocket.Bind(ListenerName, name, port);
                 _listeners.Add((socket, Task.Run(() => ReceiveLoopAsync(socket, name, server, port, _stopping.Token))));
             }
             LogListening(name, server);
-        }
-    }
-
-    private static IPAddress AddressOf(string name)
-    {
-        NetworkInterface? nic = NetworkInterface.GetAllNetworkInterfaces().FirstOrDefault(n => n.Name == name);
-        return nic?.GetIPProperties().UnicastAddresses.Select(a => a.Address).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
-            ?? throw new PortBindException($"ProxyDHCP cannot listen on {name}: {(nic is null ? "no such interface" : "it has no IPv4 address")}; name the provisioning interface with --interface");
-    }
-
-    private static Socket Bind(string name, int port)
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { EnableBroadcast = true };
-        try
-        {
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            socket.SetRawSocketOption(SolSocket, SoBindToDevice, Encoding.ASCII.GetBytes(name + "\0"));
-            socket.Bind(new IPEndPoint(IPAddress.Any, port));
-            return socket;
-        }
-        catch (SocketException ex)
-        {
-            socket.Dispose();
-            throw PortBindException.For(ListenerName, $"udp {name}:{port}", ex);
         }
     }
 
@@ -81,23 +51,8 @@ public sealed partial class ProxyDhcpServer(IOptions<ProxyDhcpOptions> options, 
     {
         byte[] buffer = new byte[1500];
         byte[] reply = new byte[1500];
-        EndPoint any = new IPEndPoint(IPAddress.Any, 0);
-        while (!stopping.IsCancellationRequested)
+        while (await ReceiveLoop.NextAsync(socket, buffer, stopping).ConfigureAwait(false) is { } received)
         {
-            SocketReceiveFromResult received;
-            try
-            {
-                received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, stopping).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ReceiveLoop.Stopped(ex, stopping))
-            {
-                return;
-            }
-            catch (SocketException)
-            {
-                // An ICMP error for an earlier send can surface here; the listener keeps going.
-                continue;
-            }
             try
             {
                 await AnswerAsync(socket, name, server, port, buffer.AsMemory(0, received.ReceivedBytes), (IPEndPoint)received.RemoteEndPoint, reply, stopping).ConfigureAwait(false);

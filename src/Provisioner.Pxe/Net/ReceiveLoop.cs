@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 
 namespace Provisioner.Pxe.Net;
@@ -15,4 +16,29 @@ internal static class ReceiveLoop
     /// </summary>
     public static bool Stopped(Exception ex, CancellationToken stopping) =>
         ex is OperationCanceledException || (stopping.IsCancellationRequested && ex is SocketException or ObjectDisposedException);
+
+    /// <summary>
+    /// The next IPv4 datagram into <paramref name="buffer"/>; null once the loop is stopping. An
+    /// ICMP error for an earlier send surfaces as a failed receive: skipped, the listener goes on.
+    /// </summary>
+    public static async ValueTask<SocketReceiveFromResult?> NextAsync(Socket socket, Memory<byte> buffer, CancellationToken stopping)
+    {
+        EndPoint any = new IPEndPoint(IPAddress.Any, 0);
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                return await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, stopping).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (Stopped(ex, stopping))
+            {
+                return null;
+            }
+            catch (SocketException)
+            {
+                // Nothing to do with the next datagram.
+            }
+        }
+        return null;
+    }
 }

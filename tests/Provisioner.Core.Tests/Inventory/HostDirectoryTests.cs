@@ -137,4 +137,22 @@ public sealed class HostDirectoryTests
         Assert.Equal(row.GetInt64(3), row.GetInt64(1));
         Assert.True(row.GetInt64(1) >= 2, "the build and the edit each raised web01's revision");
     }
+
+    /// <summary>A flood of made-up MACs (a DHCP fuzz, TFTP config names) is remembered only up to the limit; the hosts found stay.</summary>
+    [Fact]
+    public async Task FindByMacAsync_ManyUnknownMacs_RemembersAtMostTheLimit_AndKeepsHostsFound()
+    {
+        await using TestInventory inventory = await TestInventory.CreateAsync();
+        await inventory.Hosts.CreateAsync(TestInventory.Sample(1), default);
+        var directory = new HostDirectory(inventory.Database, inventory.Time) { MissLimit = 100 };
+        Assert.True(MacAddress.TryParse("aa:bb:cc:dd:ee:01", out MacAddress known));
+        Assert.Equal("web01", (await directory.FindByMacAsync(known, default))?.Hostname);
+        for (int n = 0; n < 250; n++)
+        {
+            Assert.True(MacAddress.TryParse($"02:00:00:00:{n / 256:x2}:{n % 256:x2}", out MacAddress unknown));
+            Assert.Null(await directory.FindByMacAsync(unknown, default));
+            Assert.InRange(directory.RememberedMisses, 1, 100);
+        }
+        Assert.Equal("web01", (await directory.FindByMacAsync(known, default))?.Hostname);
+    }
 }

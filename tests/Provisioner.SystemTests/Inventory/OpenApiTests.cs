@@ -25,6 +25,7 @@ public sealed class OpenApiTests : IAsyncLifetime
     [
         "GET /api/audit",
         "GET /api/bindings",
+        "GET /api/dhcp/leases",
         "GET /api/discovered", "POST /api/discovered/{mac}/register", "POST /api/discovered/{mac}/dismiss",
         "GET /api/export", "POST /api/import",
         "GET /api/groups", "POST /api/groups", "GET /api/groups/{key}", "PUT /api/groups/{id}", "PATCH /api/groups/{id}", "DELETE /api/groups/{id}",

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Provisioner.Core.Inventory.Data;
 
 /// <summary>
-/// The inventory: hosts, their timelines and installer logs, API tokens, UI users, site SSH keys, the audit trail, hosts' BMCs and (shared PostgreSQL) the Data Protection keys. One subclass per database provider holds
+/// The inventory: hosts, their timelines and installer logs, API tokens, UI users, site SSH keys, the audit trail, hosts' BMCs, DHCP leases and (shared PostgreSQL) the Data Protection keys. One subclass per database provider holds
 /// that provider's migrations (EF migrations are provider-specific); the model is the same.
 /// </summary>
 public abstract class InventoryDbContext(DbContextOptions options) : DbContext(options)
@@ -25,6 +25,8 @@ public abstract class InventoryDbContext(DbContextOptions options) : DbContext(o
     public DbSet<Audit.AuditEntry> Audit => Set<Audit.AuditEntry>();
 
     public DbSet<Power.HostBmc> Bmcs => Set<Power.HostBmc>();
+
+    public DbSet<Dhcp.DhcpLease> DhcpLeases => Set<Dhcp.DhcpLease>();
 
     public DbSet<DataProtectionKeyRow> DataProtectionKeys => Set<DataProtectionKeyRow>();
 

@@ -102,6 +102,47 @@ namespace Provisioner.Core.Inventory.Data.Migrations.Npgsql
                     b.ToTable("audit", (string)null);
                 });
 
+            modelBuilder.Entity("Provisioner.Core.Dhcp.DhcpLease", b =>
+                {
+                    b.Property<string>("Address")
+                        .HasMaxLength(15)
+                        .HasColumnType("character varying(15)");
+
+                    b.Property<string>("Appliance")
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Hostname")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("Mac")
+                        .IsRequired()
+                        .HasMaxLength(17)
+                        .HasColumnType("character varying(17)");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Address");
+
+                    b.HasIndex("Mac");
+
+                    b.ToTable("dhcp_leases", (string)null);
+                });
+
             modelBuilder.Entity("Provisioner.Core.Inventory.ApiToken", b =>
                 {
                     b.Property<int>("Id")
