@@ -27,6 +27,8 @@ apt_ensure socat
 # UEFI: OVMF firmware, GRUB's and syslinux's EFI network loaders, iPXE to chainload; ISC dhclient
 # as the plain DHCP client ProxyDHCP must never answer.
 apt_ensure ovmf grub-efi-amd64-bin syslinux-efi ipxe isc-dhcp-client
+# The DHCP server tests: systemd-networkd as a DHCP client (run in a namespace, not as a service)
+apt_ensure systemd
 # Power control: the appliance's IPMI driver is ipmitool; OpenIPMI's ipmi_sim is the BMC it talks to.
 apt_ensure ipmitool openipmi
 # The user-data of deployed hosts is checked against cloud-init's own schema (a copy from Debian 12's cloud-init).

@@ -48,6 +48,46 @@ public sealed class DhcpClientTests : NamespaceTest
     }
 
     /// <summary>
+    /// systemd-networkd (systemd 252's DHCP client, as an installed Debian runs it), started in the
+    /// client's namespace with mounts of its own: it gets an address, renews it at T1 (half the
+    /// 1-minute lease) and releases it when stopped.
+    /// </summary>
+    [Fact]
+    public async Task SystemdNetworkd_GetsAnAddress_RenewsAtT1_AndReleasesWhenStopped()
+    {
+        object dhcp = new
+        {
+            OtherServerListen = "00:00:01",
+            Subnets = new[] { new { Subnet = "192.0.2.0/24", Ranges = new[] { "192.0.2.100-192.0.2.109" }, Router = "192.0.2.1", LeaseTime = "00:01:00" } },
+        };
+        DhcpSite site = await DhcpSite.CreateAsync(Lab, Files.Dir("site"), dhcp);
+        NetworkNamespace client = await site.AddClientAsync(ClientMac);
+        string token = (await NamespaceLab.CliAsync(site.Dir, "token", "create")).Trim();
+        await site.StartAsync();
+
+        string network = Directory.CreateDirectory(Path.Join(site.Dir, "networkd")).FullName;
+        await File.WriteAllTextAsync(Path.Join(network, "10-eth0.network"), "[Match]\nName=eth0\n\n[Network]\nDHCP=ipv4\nLinkLocalAddressing=no\nIPv6AcceptRA=no\n");
+        string start = Path.Join(site.Dir, "networkd.sh");
+        // Inside a mount namespace of its own (unshare -m): its state dir, its .network file, and a
+        // read-only /sys, from which networkd knows no udev will initialise the link (it waits for udev otherwise).
+        await File.WriteAllTextAsync(start, $"#!/bin/sh\nset -e\nmount -t tmpfs tmpfs /run/systemd\nmount -o remount,ro /sys\n"
+            + "mkdir -p /run/systemd/netif/links /run/systemd/netif/leases /run/systemd/netif/lldp\nchown -R systemd-network:systemd-network /run/systemd/netif\n"
+            + $"mount --bind {network} /etc/systemd/network\nexec /lib/systemd/systemd-networkd\n");
+        File.SetUnixFileMode(start, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        (System.Diagnostics.Process networkd, Func<string> output) = Lab.StartProcess(client, site.Dir, "unshare", "-m", "--propagation", "private", start);
+
+        await NamespaceLab.WaitForAsync(async () => (await DhcpSite.AddressesAsync(client)).Contains("inet 192.0.2.100/24", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "networkd's address");
+        Assert.Equal(("02:00:00:00:23:01", "bound"), DhcpSite.Lease(await site.LeasesAsync(token), "192.0.2.100"));
+        // T1 is 30 s: a second ACK is the renewal.
+        await NamespaceLab.WaitForAsync(() => Task.FromResult(Count(site.Log(), "DHCP ack 192.0.2.100 to mac 02:00:00:00:23:01") >= 2), TimeSpan.FromSeconds(90), "networkd's renewal");
+        Assert.Contains("eth0: DHCPv4 address 192.0.2.100/24", output(), StringComparison.Ordinal);
+
+        await ProcessRunner.RunCheckedAsync("kill", "-TERM", $"{networkd.Id}");
+        Assert.True(networkd.WaitForExit(TimeSpan.FromSeconds(30)), "networkd did not stop");
+        await NamespaceLab.WaitForAsync(async () => DhcpSite.Lease(await site.LeasesAsync(token), "192.0.2.100").State == "released", TimeSpan.FromSeconds(10), "the lease released");
+    }
+
+    /// <summary>
     /// A machine configured by hand on 192.0.2.100 that ignores pings but answers ARP: the probe finds
     /// nothing, udhcpc's ARP check does and DECLINEs; the address is quarantined and the client gets
     /// the next one; then it renews (SIGUSR1: a unicast REQUEST from its address) and releases (SIGUSR2).

@@ -44,12 +44,13 @@ internal sealed class PxeSite
         StartAsync(lab, dir, taps, hosts, [], dhcpBoot);
 
     /// <param name="applianceArguments">More <c>serve</c> arguments, such as <c>--proxy-dhcp</c>.</param>
+    /// <param name="dhcpBoot">dnsmasq's boot options; null: no dnsmasq (the appliance is the DHCP server, <see cref="StartServingDhcpAsync"/>).</param>
     /// <param name="hostArguments">
     /// What <c>hosts add</c> gets besides MAC, name, address, DNS and console; default: the debian12
     /// installer profile with the kernel arguments a network without a router needs.
     /// </param>
     public static async Task<PxeSite> StartAsync(NamespaceLab lab, string dir, int taps, IEnumerable<(string Hostname, string Mac, string Ip)> hosts,
-        string[] applianceArguments, string[] dhcpBoot, string[]? hostArguments = null)
+        string[] applianceArguments, string[]? dhcpBoot, string[]? hostArguments = null)
     {
         // No installer files in the boot dir: the appliance serves debian12/linux and initrd.gz from the netboot package itself.
         Assert.True(File.Exists(Path.Join(Installer, "initrd.gz")), $"{Installer} is missing: test.sh installs debian-installer-12-netboot-amd64");
@@ -69,10 +70,31 @@ internal sealed class PxeSite
             "--templates", InventoryAppliance.Templates, "--tftp", $"{ApplianceIp}:69", "--http", HttpBase, "--interface", "eth0", .. applianceArguments]);
         var pxe = new PxeSite(lab, dir, site, appliance, token, log);
         await NamespaceLab.WaitHealthyAsync(appliance, HttpBase);
+        if (dhcpBoot is null)
+        {
+            return pxe;
+        }
         lab.Start(site, dir, ["dnsmasq", "--keep-in-foreground", "--port=0", "--interface=br0", "--bind-interfaces",
             "--dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,10m", "--dhcp-option=3", "--dhcp-option=6,192.0.2.1",
             $"--dhcp-leasefile={Path.Join(dir, "leases")}", $"--pid-file={Path.Join(dir, "dnsmasq.pid")}", .. dhcpBoot]);
         return pxe;
+    }
+
+    /// <summary>
+    /// As <see cref="StartAsync(NamespaceLab, string, int, IEnumerable{ValueTuple{string, string, string}}, string[], string[], string[])"/>
+    /// with the appliance as the network's only DHCP server (<c>--dhcp</c>, pool 192.0.2.100–150, DNS 192.0.2.1, no router): no dnsmasq.
+    /// </summary>
+    public static async Task<PxeSite> StartServingDhcpAsync(NamespaceLab lab, string dir, int taps, IEnumerable<(string Hostname, string Mac, string Ip)> hosts, params string[] applianceArguments)
+    {
+        await File.WriteAllTextAsync(Path.Join(dir, "appsettings.json"), System.Text.Json.JsonSerializer.Serialize(new
+        {
+            Dhcp = new
+            {
+                OtherServerListen = "00:00:01",
+                Subnets = new[] { new { Subnet = "192.0.2.0/24", Ranges = new[] { "192.0.2.100-192.0.2.150" }, Dns = new[] { "192.0.2.1" }, LeaseTime = "00:10:00" } },
+            },
+        }));
+        return await StartAsync(lab, dir, taps, hosts, ["--dhcp", .. applianceArguments], null);
     }
 
     /// <summary>A TCG VM PXE-booting on tap <paramref name="tap"/>: SeaBIOS with its iPXE ROM (e1000), or OVMF with its own PXE (virtio-net).</summary>
@@ -85,8 +107,9 @@ internal sealed class PxeSite
     /// A disk image for a virtio disk: the firmware then tries the network first and the disk next
     /// (bootindex), as a rack's servers are set up, so the appliance decides each boot: a build, or local boot.
     /// </param>
-    public void StartVm(int tap, string mac, bool uefi, string? spareMac = null, int memoryMiB = 1024, string? disk = null) =>
-        _lab.Start(Site, Dir, VmCommand(tap, mac, uefi, spareMac, memoryMiB, disk));
+    /// <param name="extra">More QEMU arguments (firmware settings through <c>-fw_cfg</c>, say).</param>
+    public void StartVm(int tap, string mac, bool uefi, string? spareMac = null, int memoryMiB = 1024, string? disk = null, params string[] extra) =>
+        _lab.Start(Site, Dir, [.. VmCommand(tap, mac, uefi, spareMac, memoryMiB, disk), .. extra]);
 
     /// <summary>The QEMU command line <see cref="StartVm"/> runs, for something else to start (a BMC simulator powering the VM on).</summary>
     public string[] VmCommand(int tap, string mac, bool uefi, string? spareMac = null, int memoryMiB = 1024, string? disk = null)
