@@ -259,7 +259,7 @@ public sealed class DhcpAnswersTests : IAsyncLifetime
         Assert.Null((await AskAsync(Message(DhcpMessageType.Discover, 1)))!.BootFile);
     }
 
-    private async Task<List<DhcpLease>> LeasesAsync() => await new DhcpLeaseList(_inventory.Database, _inventory.Time).ListAsync(activeOnly: false, default);
+    private async Task<List<DhcpLease>> LeasesAsync() => await new DhcpLeaseList(_inventory.Database, Options.Create(new DhcpServerOptions()), Options.Create(new DhcpServiceOptions()), _inventory.Time).ListAsync(activeOnly: false, default);
 
     private sealed class ScriptedProbe : AddressProbe
     {

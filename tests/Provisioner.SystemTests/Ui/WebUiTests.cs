@@ -399,7 +399,7 @@ public sealed partial class WebUiTests : IAsyncLifetime
         await UiBrowser.SignInAsync(viewer, "watcher", "watching only 1");
         string group = await CreateGroupAsync("rack-view");
         // Viewers read values, and no page gives them a form that changes anything (search forms are GET).
-        foreach (string path in new[] { "/", "/hosts", $"/hosts/{id}", "/groups", $"/groups/{group}", "/discovered", "/keys", "/audit", "/templates", "/mirror" })
+        foreach (string path in new[] { "/", "/hosts", $"/hosts/{id}", "/groups", $"/groups/{group}", "/discovered", "/dhcp", "/keys", "/audit", "/templates", "/mirror" })
         {
             foreach (int width in new[] { 1280, 390 })
             {
@@ -625,7 +625,7 @@ public sealed partial class WebUiTests : IAsyncLifetime
     {
         int id = await CreateHostAsync();
         int group = (await (await _appliance.Api.PostAsJsonAsync("/api/groups", new { name = "rack-a", gateway = "192.0.2.1" })).Content.ReadFromJsonAsync<HostJson>())!.Id;
-        string[] pages = ["/", "/hosts", $"/hosts/{id}", "/hosts/new", "/hosts/import", "/groups", $"/groups/{group}", "/discovered", "/templates", "/keys", "/account", "/users", "/rack", $"/rack?group=rack-a", "/audit", "/mirror"];
+        string[] pages = ["/", "/hosts", $"/hosts/{id}", "/hosts/new", "/hosts/import", "/groups", $"/groups/{group}", "/discovered", "/dhcp", "/templates", "/keys", "/account", "/users", "/rack", $"/rack?group=rack-a", "/audit", "/mirror"];
         foreach ((int width, string label) in new[] { (1280, "desktop"), (390, "phone") })
         {
             IPage page = await AdminPageAsync(width);
