@@ -17,6 +17,7 @@ public static class DhcpServiceCollectionExtensions
         services.AddBootFiles();
         services.TryAddSingleton<PxeBootDecision>();
         services.TryAddSingleton<LeaseBook>();
+        services.TryAddSingleton<ReservedAddresses>();
         services.TryAddSingleton(sp => DhcpSubnets.From(sp.GetRequiredService<IOptions<DhcpServiceOptions>>().Value));
         services.TryAddSingleton<AddressProbe>();
         services.TryAddSingleton<IDhcpHandler, DhcpAnswers>();

@@ -1,10 +1,8 @@
 using System.Net;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Provisioner.Core.Boot;
 using Provisioner.Core.Inventory;
-using Provisioner.Core.Inventory.Data;
 using Provisioner.Pxe.Dhcp;
 using Provisioner.Pxe.Net;
 
@@ -18,10 +16,10 @@ namespace Provisioner.Core.Dhcp;
 /// <see cref="PxeBootDecision"/>, as from ProxyDHCP. Every change of a lease is in the database
 /// before the reply is sent.
 /// </summary>
-internal sealed partial class DhcpAnswers(LeaseBook book, DhcpSubnets subnets, HostDirectory hosts, InventoryDatabase database,
+internal sealed partial class DhcpAnswers(LeaseBook book, DhcpSubnets subnets, HostDirectory hosts, ReservedAddresses reservations,
     PxeBootDecision boot, AddressProbe probe, IOptions<DhcpServiceOptions> options, TimeProvider time, ILogger<DhcpAnswers> logger) : IDhcpHandler
 {
-    /// <summary>Addresses tried for one DISCOVER when probes find them taken.</summary>
+    /// <summary>Addresses tried for one DISCOVER when probes find them taken (or another appliance took them).</summary>
     private const int MaxProbedCandidates = 4;
 
     /// <summary>The client as this server sees it: who, where, and (registered hosts) its address.</summary>
@@ -100,6 +98,9 @@ internal sealed partial class DhcpAnswers(LeaseBook book, DhcpSubnets subnets, H
     private async Task<(IPAddress? Address, bool Unprobed)> OfferAsync(DhcpMessage request, Client client, CancellationToken cancellationToken)
     {
         DateTime now = time.GetUtcNow().UtcDateTime;
+        IPAddress address;
+        bool unprobed = false;
+        Task<bool> written;
         await book.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -111,9 +112,9 @@ internal sealed partial class DhcpAnswers(LeaseBook book, DhcpSubnets subnets, H
                     LogReservedHeld(client.Key, client.Host!.Hostname, reserved, held.Mac, held.State, held.ExpiresAt);
                     return (null, false);
                 }
-                return (await HoldAsync(reserved, client, request.Hostname, held, now, cancellationToken).ConfigureAwait(false) ? reserved : null, false);
+                address = reserved;
             }
-            for (int tries = 0; tries < 8; tries++)
+            else
             {
                 (uint candidate, bool wasMine) = await PoolCandidateAsync(request, client, now, cancellationToken).ConfigureAwait(false);
                 if (candidate == 0)
@@ -121,18 +122,17 @@ internal sealed partial class DhcpAnswers(LeaseBook book, DhcpSubnets subnets, H
                     LogPoolExhausted(client.Key, client.Subnet.Name);
                     return (null, false);
                 }
-                IPAddress address = Ipv4Interface.FromUInt32(candidate);
-                if (await HoldAsync(address, client, request.Hostname, book.At(candidate), now, cancellationToken).ConfigureAwait(false))
-                {
-                    return (address, !wasMine);
-                }
+                address = Ipv4Interface.FromUInt32(candidate);
+                unprobed = !wasMine;
             }
-            return (null, false);
+            written = Hold(address, client, request.Hostname, book.At(Ipv4Interface.ToUInt32(address)), now);
         }
         finally
         {
             book.Gate.Release();
         }
+        // Another appliance took the address meanwhile: no offer; the client asks again.
+        return await written.ConfigureAwait(false) ? (address, unprobed) : (null, false);
     }
 
     /// <summary>
@@ -175,27 +175,25 @@ internal sealed partial class DhcpAnswers(LeaseBook book, DhcpSubnets subnets, H
     private async Task<bool> FreeAsync(uint address, Client client, DateTime now, CancellationToken cancellationToken) =>
         book.At(address)?.IsActive(now) != true && !await ReservedForOtherAsync(address, client, cancellationToken).ConfigureAwait(false);
 
-    private async Task<bool> ReservedForOtherAsync(uint address, Client client, CancellationToken cancellationToken)
-    {
-        string text = Ipv4Interface.FromUInt32(address).ToString();
-        string mac = client.Key;
-        await using InventoryDbContext db = database.CreateContext();
-        return await db.Hosts.AnyAsync(h => h.Ip == text && h.Mac != mac, cancellationToken).ConfigureAwait(false);
-    }
+    private async Task<bool> ReservedForOtherAsync(uint address, Client client, CancellationToken cancellationToken) =>
+        await reservations.HolderAsync(address, cancellationToken).ConfigureAwait(false) is { } mac && mac != client.Key;
 
-    /// <summary>Writes the offer; an address the client holds bound stays bound (a client that reboots asks again).</summary>
-    private async Task<bool> HoldAsync(IPAddress address, Client client, string? hostname, DhcpLease? held, DateTime now, CancellationToken cancellationToken)
+    /// <summary>Records the offer; an address the client holds bound stays bound (a client that reboots asks again), and then nothing is written.</summary>
+    private Task<bool> Hold(IPAddress address, Client client, string? hostname, DhcpLease? held, DateTime now)
     {
-        bool bound = held is { State: DhcpLeaseState.Bound } && held.Mac == client.Key && held.IsActive(now);
-        return await book.SaveAsync(new DhcpLease
+        if (held is { State: DhcpLeaseState.Bound } && held.Mac == client.Key && held.IsActive(now))
+        {
+            return Task.FromResult(true);
+        }
+        return book.Record(new DhcpLease
         {
             Address = address.ToString(),
             Mac = client.Key,
             Hostname = client.Host?.Hostname ?? hostname,
-            State = bound ? DhcpLeaseState.Bound : DhcpLeaseState.Offered,
-            ExpiresAt = bound ? held!.ExpiresAt : now + options.Value.OfferHold,
+            State = DhcpLeaseState.Offered,
+            ExpiresAt = now + options.Value.OfferHold,
             UpdatedAt = now,
-        }, cancellationToken).ConfigureAwait(false);
+        });
     }
 
     /// <summary>
@@ -231,20 +229,29 @@ internal sealed partial class DhcpAnswers(LeaseBook book, DhcpSubnets subnets, H
 
     private async Task<DhcpReply> BindOrNakAsync(DhcpMessage request, Client client, IPAddress server, IPAddress address, CancellationToken cancellationToken)
     {
-        string? refusal = await BindAsync(client, address, request.Hostname, cancellationToken).ConfigureAwait(false);
+        (string? refusal, bool renewed) = await BindAsync(client, address, request.Hostname, cancellationToken).ConfigureAwait(false);
         if (refusal is not null)
         {
             return Nak(request, client, server, address, refusal);
         }
-        LogBound(client.Key, address, client.Who, client.Subnet.LeaseTime);
+        if (renewed)
+        {
+            LogRenewed(client.Key, address, client.Who, client.Subnet.LeaseTime);
+        }
+        else
+        {
+            LogBound(client.Key, address, client.Who, client.Subnet.LeaseTime);
+        }
         return Reply(request, client, server, DhcpMessageType.Ack, address);
     }
 
-    /// <summary>Binds <paramref name="address"/> to the client for a lease time; null when done, else why not.</summary>
-    private async Task<string?> BindAsync(Client client, IPAddress address, string? hostname, CancellationToken cancellationToken)
+    /// <summary>Binds <paramref name="address"/> to the client for a lease time; the refusal is null when done, else why not; <c>Renewed</c>: the client held it bound already.</summary>
+    private async Task<(string? Refusal, bool Renewed)> BindAsync(Client client, IPAddress address, string? hostname, CancellationToken cancellationToken)
     {
         DateTime now = time.GetUtcNow().UtcDateTime;
         uint key = Ipv4Interface.ToUInt32(address);
+        Task<bool> written;
+        bool renewed;
         await book.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -253,19 +260,20 @@ internal sealed partial class DhcpAnswers(LeaseBook book, DhcpSubnets subnets, H
             {
                 if (!reserved.Equals(address))
                 {
-                    return $"{client.Host!.Hostname}'s address is {reserved}";
+                    return ($"{client.Host!.Hostname}'s address is {reserved}", false);
                 }
                 if (held is not null && held.IsActive(now) && (held.Mac != client.Key || held.State == DhcpLeaseState.Quarantined))
                 {
-                    return $"{address} is held by {held.Mac}";
+                    return ($"{address} is held by {held.Mac}", false);
                 }
             }
             else if (held is null || held.Mac != client.Key || held.State == DhcpLeaseState.Quarantined || !client.Subnet.InPool(key)
                 || await ReservedForOtherAsync(key, client, cancellationToken).ConfigureAwait(false))
             {
-                return $"{address} is not {client.Key}'s";
+                return ($"{address} is not {client.Key}'s", false);
             }
-            bool saved = await book.SaveAsync(new DhcpLease
+            renewed = held is { State: DhcpLeaseState.Bound } && held.Mac == client.Key && held.IsActive(now);
+            written = book.Record(new DhcpLease
             {
                 Address = address.ToString(),
                 Mac = client.Key,
@@ -273,18 +281,19 @@ internal sealed partial class DhcpAnswers(LeaseBook book, DhcpSubnets subnets, H
                 State = DhcpLeaseState.Bound,
                 ExpiresAt = now + client.Subnet.LeaseTime,
                 UpdatedAt = now,
-            }, cancellationToken).ConfigureAwait(false);
-            return saved ? null : $"{address} is held by another appliance";
+            });
         }
         finally
         {
             book.Gate.Release();
         }
+        return await written.ConfigureAwait(false) ? (null, renewed) : ($"{address} is held by another appliance", false);
     }
 
     /// <summary>The client chose another server's offer (RFC 2131 §4.3.2): the address held for it is free again.</summary>
     private async Task ForgetOfferAsync(Client client, CancellationToken cancellationToken)
     {
+        List<Task<bool>> written = [];
         await book.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -292,13 +301,14 @@ internal sealed partial class DhcpAnswers(LeaseBook book, DhcpSubnets subnets, H
             {
                 offered.State = DhcpLeaseState.Released;
                 offered.ExpiresAt = offered.UpdatedAt = time.GetUtcNow().UtcDateTime;
-                await book.SaveAsync(offered, cancellationToken).ConfigureAwait(false);
+                written.Add(book.Record(offered));
             }
         }
         finally
         {
             book.Gate.Release();
         }
+        await Task.WhenAll(written).ConfigureAwait(false);
     }
 
     /// <summary>RFC 2131 §4.3.3: the client found another machine on the address (its ARP check); nobody gets it for a while.</summary>
@@ -316,10 +326,11 @@ internal sealed partial class DhcpAnswers(LeaseBook book, DhcpSubnets subnets, H
     private async Task QuarantineAsync(IPAddress address, string mac, string reason, CancellationToken cancellationToken)
     {
         DateTime now = time.GetUtcNow().UtcDateTime;
+        Task<bool> written;
         await book.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await book.SaveAsync(new DhcpLease
+            written = book.Record(new DhcpLease
             {
                 Address = address.ToString(),
                 Mac = mac,
@@ -327,18 +338,20 @@ internal sealed partial class DhcpAnswers(LeaseBook book, DhcpSubnets subnets, H
                 ExpiresAt = now + options.Value.Quarantine,
                 UpdatedAt = now,
                 Reason = reason,
-            }, cancellationToken).ConfigureAwait(false);
+            });
         }
         finally
         {
             book.Gate.Release();
         }
+        await written.ConfigureAwait(false);
     }
 
     /// <summary>RFC 2131 §4.3.4: the client gives its address back (ciaddr); it is kept for the client should it ask again.</summary>
     private async Task<DhcpReply?> ReleaseAsync(DhcpMessage request, Client client, CancellationToken cancellationToken)
     {
         DateTime now = time.GetUtcNow().UtcDateTime;
+        Task<bool>? written = null;
         await book.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -347,13 +360,16 @@ internal sealed partial class DhcpAnswers(LeaseBook book, DhcpSubnets subnets, H
                 DhcpLease released = lease.Copy();
                 released.State = DhcpLeaseState.Released;
                 released.ExpiresAt = released.UpdatedAt = now;
-                await book.SaveAsync(released, cancellationToken).ConfigureAwait(false);
-                LogReleased(client.Key, request.ClientAddress);
+                written = book.Record(released);
             }
         }
         finally
         {
             book.Gate.Release();
+        }
+        if (written is not null && await written.ConfigureAwait(false))
+        {
+            LogReleased(client.Key, request.ClientAddress);
         }
         return null;
     }

@@ -51,8 +51,10 @@ public sealed partial class DhcpServer(IOptions<DhcpServerOptions> options, IDhc
         foreach (DhcpListenerInterface on in Interfaces)
         {
             Socket socket = InterfaceSocket.Bind(ListenerName, on.Name, DhcpDestination.ServerPort);
-            // Room for a burst (a rack powered on at once): the kernel caps it at net.core.rmem_max.
-            socket.ReceiveBufferSize = 4 << 20;
+            // Room for a burst (a rack powered on at once sends a few hundred messages), and no more:
+            // beyond what the server answers in a fraction of a second, a queue only makes every
+            // answer late (clients give up on an exchange after a second or so), so the kernel drops the excess.
+            socket.ReceiveBufferSize = 256 << 10;
             _listeners.Add((socket, Task.Run(() => ReceiveLoopAsync(socket, on, _stopping.Token))));
             LogListening(on.Name, on.Address, on.PrefixLength);
         }

@@ -48,7 +48,7 @@ public sealed class DhcpAnswersTests : IAsyncLifetime
         await _book.LoadAsync(default);
         var boot = new PxeBootDecision(new BootFiles(Options.Create(new BootFileOptions { BootDir = _bootDir })), new ApplianceUrls(Options.Create(new ApplianceUrlOptions())),
             Options.Create(new ProxyDhcpPolicyOptions()), Options.Create(new BootChoiceOptions()), identity, NullLogger<PxeBootDecision>.Instance);
-        return new DhcpAnswers(_book, DhcpSubnets.From(options), _inventory.Lookup, _inventory.Database, boot, _probe, Options.Create(options), _inventory.Time, NullLogger<DhcpAnswers>.Instance);
+        return new DhcpAnswers(_book, DhcpSubnets.From(options), _inventory.Lookup, new ReservedAddresses(_inventory.Database, _inventory.Time), boot, _probe, Options.Create(options), _inventory.Time, NullLogger<DhcpAnswers>.Instance);
     }
 
     private static DhcpMessage Message(DhcpMessageType type, int client, IPAddress? requested = null, IPAddress? serverId = null, IPAddress? ciaddr = null, string? vendor = null) => new()
@@ -214,7 +214,9 @@ public sealed class DhcpAnswersTests : IAsyncLifetime
         Assert.Equal("192.0.2.100", (await LeaseAsync(7)).ToString());
         await _inventory.Hosts.CreateAsync(TestInventory.Sample(1) with { Mac = "02:00:00:00:23:01", Ip = "192.0.2.100/24" }, default);
         Assert.Null(await AskAsync(Message(DhcpMessageType.Discover, 1)));
-        // The other machine's renewal is refused now (the address is registered to a host), and once its lease ends the host gets it.
+        // The other machine's renewal is refused (the address is registered to a host: seen once the pool's look-up is older than its reuse time),
+        // and once its lease ends the host gets it.
+        _inventory.Time.Advance(ReservedAddresses.Reuse);
         Assert.Equal(DhcpMessageType.Nak, TypeOf(await AskAsync(Message(DhcpMessageType.Request, 7, ciaddr: IPAddress.Parse("192.0.2.100")))));
         _inventory.Time.Advance(TimeSpan.FromMinutes(11));
         Assert.Equal("192.0.2.100", (await AskAsync(Message(DhcpMessageType.Discover, 1)))!.YourAddress.ToString());
@@ -230,7 +232,7 @@ public sealed class DhcpAnswersTests : IAsyncLifetime
         var identity = new ApplianceIdentity(Options.Create(new ApplianceOptions { Name = "rack1" }));
         var boot = new PxeBootDecision(new BootFiles(Options.Create(new BootFileOptions { BootDir = _bootDir })), new ApplianceUrls(Options.Create(new ApplianceUrlOptions())),
             Options.Create(new ProxyDhcpPolicyOptions()), Options.Create(new BootChoiceOptions()), identity, NullLogger<PxeBootDecision>.Instance);
-        var answers = new DhcpAnswers(new LeaseBook(_inventory.Database, identity), DhcpSubnets.From(options), _inventory.Lookup, _inventory.Database, boot, _probe,
+        var answers = new DhcpAnswers(new LeaseBook(_inventory.Database, identity), DhcpSubnets.From(options), _inventory.Lookup, new ReservedAddresses(_inventory.Database, _inventory.Time), boot, _probe,
             Options.Create(options), _inventory.Time, NullLogger<DhcpAnswers>.Instance);
         Assert.Null(await answers.AnswerAsync(Message(DhcpMessageType.Discover, 1), Br0, default));
         DhcpReply? pxe = await answers.AnswerAsync(Message(DhcpMessageType.Discover, 2, vendor: "PXEClient:Arch:00000:UNDI:002001"), Br0, default);

@@ -75,7 +75,7 @@ public sealed class DhcpBootTests : NamespaceTest
             "preseed fetched",
             "installer started (early_command)");
         Assert.DoesNotContain("tftp", timeline, StringComparison.Ordinal);
-        Assert.Contains("DHCP offer 192.0.2.23 to mac 52:54:00:23:00:03", site.ApplianceLog(), StringComparison.Ordinal);
+        Assert.Contains("DHCP ack 192.0.2.23 to mac 52:54:00:23:00:03", site.ApplianceLog(), StringComparison.Ordinal);
         // Not one TFTP request reached the server (each would log "TFTP <peer> <file>: ...").
         Assert.DoesNotContain("TFTP 192.0.2.", site.ApplianceLog(), StringComparison.Ordinal);
         Assert.Contains("TFTP listening", site.ApplianceLog(), StringComparison.Ordinal);
