@@ -77,7 +77,11 @@ internal sealed partial class DhcpAnswers(LeaseBook book, DhcpSubnets subnets, H
     {
         for (int attempt = 0; attempt < MaxProbedCandidates; attempt++)
         {
-            (IPAddress? offered, bool unprobed) = await OfferAsync(request, client, cancellationToken).ConfigureAwait(false);
+            (IPAddress? offered, bool unprobed, bool takenElsewhere) = await OfferAsync(request, client, cancellationToken).ConfigureAwait(false);
+            if (takenElsewhere)
+            {
+                continue; // the book has the other appliance's row now: the next choice knows it
+            }
             if (offered is null)
             {
                 return null;
@@ -94,8 +98,11 @@ internal sealed partial class DhcpAnswers(LeaseBook book, DhcpSubnets subnets, H
         return null;
     }
 
-    /// <summary>The address to offer, held for the client in the database; <c>Unprobed</c>: it was not the client's a moment ago.</summary>
-    private async Task<(IPAddress? Address, bool Unprobed)> OfferAsync(DhcpMessage request, Client client, CancellationToken cancellationToken)
+    /// <summary>
+    /// The address to offer, held for the client in the database; <c>Unprobed</c>: it was not the
+    /// client's a moment ago; <c>TakenElsewhere</c>: another appliance wrote that address first.
+    /// </summary>
+    private async Task<(IPAddress? Address, bool Unprobed, bool TakenElsewhere)> OfferAsync(DhcpMessage request, Client client, CancellationToken cancellationToken)
     {
         DateTime now = time.GetUtcNow().UtcDateTime;
         IPAddress address;
@@ -110,7 +117,7 @@ internal sealed partial class DhcpAnswers(LeaseBook book, DhcpSubnets subnets, H
                 if (held is not null && held.IsActive(now) && (held.Mac != client.Key || held.State == DhcpLeaseState.Quarantined))
                 {
                     LogReservedHeld(client.Key, client.Host!.Hostname, reserved, held.Mac, held.State, held.ExpiresAt);
-                    return (null, false);
+                    return (null, false, false);
                 }
                 address = reserved;
             }
@@ -120,7 +127,7 @@ internal sealed partial class DhcpAnswers(LeaseBook book, DhcpSubnets subnets, H
                 if (candidate == 0)
                 {
                     LogPoolExhausted(client.Key, client.Subnet.Name);
-                    return (null, false);
+                    return (null, false, false);
                 }
                 address = Ipv4Interface.FromUInt32(candidate);
                 unprobed = !wasMine;
@@ -131,8 +138,7 @@ internal sealed partial class DhcpAnswers(LeaseBook book, DhcpSubnets subnets, H
         {
             book.Gate.Release();
         }
-        // Another appliance took the address meanwhile: no offer; the client asks again.
-        return await written.ConfigureAwait(false) ? (address, unprobed) : (null, false);
+        return await written.ConfigureAwait(false) ? (address, unprobed, false) : (null, false, true);
     }
 
     /// <summary>

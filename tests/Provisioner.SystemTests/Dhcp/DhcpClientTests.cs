@@ -231,6 +231,24 @@ public sealed class DhcpClientTests : NamespaceTest
         Assert.Equal("provisioner: 192.0.2.1, br0's own address, is inside the range 192.0.2.1-192.0.2.20 of 192.0.2.0/24: move the range", refused.StandardError.Trim());
     }
 
+    /// <summary>A host registered on a pool address that another machine's lease holds: start-up stops with one line naming both.</summary>
+    [Fact]
+    public async Task ARegisteredAddressInThePool_HeldByAnotherMachinesLease_StopsStartUp()
+    {
+        DhcpSite site = await DhcpSite.CreateAsync(Lab, Files.Dir("site"));
+        NetworkNamespace stranger = await site.AddClientAsync("02:00:00:00:23:40");
+        await site.StartAsync();
+        await DhclientAsync(stranger, site.Dir, Path.Join(site.Dir, "stranger.leases"));
+        await site.StopAsync();
+        await NamespaceLab.CliAsync(site.Dir, "hosts", "add", "--mac", "02:00:00:00:23:41", "--hostname", "db-02", "--ip", "192.0.2.100/24");
+
+        ProcessResult refused = await ProcessRunner.RunAsync("ip", site.Server.Exec(DhcpSite.ServeCommand()), TimeSpan.FromSeconds(60), site.Dir);
+        Assert.Equal(78, refused.ExitCode);
+        Assert.StartsWith("provisioner: host db-02 (02:00:00:00:23:41) has address 192.0.2.100, inside the range of 192.0.2.0/24, and the lease of 02:00:00:00:23:40 holds it until ",
+            refused.StandardError.Trim(), StringComparison.Ordinal);
+        Assert.EndsWith(": give the host another address or move the range", refused.StandardError.Trim(), StringComparison.Ordinal);
+    }
+
     internal static async Task<ProcessResult> DhclientAsync(NetworkNamespace client, string dir, string leases)
     {
         ProcessResult result = await ProcessRunner.RunAsync("ip", client.Exec("timeout", "30", "dhclient", "-1", "-v", "-sf", Script(dir), "-lf", leases, "-pf", Path.Join(dir, "dhclient.pid"), "eth0"), TimeSpan.FromSeconds(60));
