@@ -117,8 +117,9 @@ public sealed partial class DhcpServer(IOptions<DhcpServerOptions> options, IDhc
                 Counters.Silent();
                 return;
             }
-            byte[] packet = new byte[Math.Max(576, (int)(request.MaxMessageSize ?? 576))];
-            if (!DhcpWire.TryWriteReply(packet, reply, out int written))
+            byte[] packet = new byte[1500];
+            // RFC 2131 §2: a client takes 576-byte messages unless it says more (option 57).
+            if (!DhcpWire.TryWriteReply(packet, reply, out int written) || written > (request.MaxMessageSize ?? 576))
             {
                 LogTooLong(mac, request.TransactionId);
                 Counters.Silent();

@@ -10,7 +10,7 @@ namespace Provisioner.SystemTests.Dhcp;
 /// or answered, none makes an error, memory stays bounded, and a real client still gets its lease.
 /// </summary>
 [Trait("Category", "System")]
-public sealed class DhcpFuzzTests : NamespaceTest
+public sealed class DhcpFuzzTests(Xunit.Abstractions.ITestOutputHelper output) : NamespaceTest
 {
     private const int Messages = 100_000;
     /// <summary>Sent before waiting for the server to account for them: what its 256 KiB socket buffer holds.</summary>
@@ -49,6 +49,7 @@ public sealed class DhcpFuzzTests : NamespaceTest
         Assert.DoesNotContain("could not answer", site.Log(), StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", site.Log(), StringComparison.Ordinal);
         long rssAfter = ResidentBytes(site.Appliance.Id);
+        output.WriteLine($"resident memory {rssBefore >> 20} MiB before, {rssAfter >> 20} MiB after; {counts}");
         Assert.True(rssAfter - rssBefore < 128L << 20, $"resident memory grew from {rssBefore >> 20} MiB to {rssAfter >> 20} MiB");
 
         // Still serving: a real client gets an address (the fuzz's offers held the pool for 5 s each).
