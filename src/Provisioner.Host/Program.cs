@@ -11,6 +11,7 @@ root.Subcommands.Add(GroupsCommand.Create());
 root.Subcommands.Add(UsersCommand.Create());
 root.Subcommands.Add(MirrorCommand.Create());
 root.Subcommands.Add(ImagesCommand.Create());
+root.Subcommands.Add(DhcpCommand.Create());
 root.Subcommands.Add(BackupCommand.CreateBackup());
 root.Subcommands.Add(BackupCommand.CreateRestore());
 // SIGTERM and Ctrl+C belong to serve's host, which drains transfers for as long as its settings say;

@@ -35,6 +35,7 @@ public sealed class DhcpClientTests : NamespaceTest
         Assert.Contains("option dhcp-lease-time 120;", lease, StringComparison.Ordinal);
         Assert.Contains("option dhcp-renewal-time 60;", lease, StringComparison.Ordinal);
         Assert.Equal(("02:00:00:00:23:01", "bound"), DhcpSite.Lease(await site.LeasesAsync(token), "192.0.2.100"));
+        Assert.Contains("192.0.2.100     02:00:00:00:23:01 bound ", await NamespaceLab.CliAsync(site.Dir, "dhcp", "leases"), StringComparison.Ordinal);
 
         // Again with its lease file: INIT-REBOOT (a REQUEST for the address it had, no DISCOVER), acknowledged.
         ProcessResult again = await DhclientAsync(client, site.Dir, leases);
@@ -45,6 +46,8 @@ public sealed class DhcpClientTests : NamespaceTest
         Assert.Contains("DHCPRELEASE of 192.0.2.100", release.Output, StringComparison.Ordinal);
         await NamespaceLab.WaitForAsync(async () => DhcpSite.Lease(await site.LeasesAsync(token), "192.0.2.100").State == "released", TimeSpan.FromSeconds(10), "the lease released");
         Assert.DoesNotContain("192.0.2.100", await DhcpSite.AddressesAsync(client), StringComparison.Ordinal);
+        Assert.DoesNotContain("192.0.2.100", await NamespaceLab.CliAsync(site.Dir, "dhcp", "leases"), StringComparison.Ordinal);
+        Assert.Contains("192.0.2.100     02:00:00:00:23:01 released, ended ", await NamespaceLab.CliAsync(site.Dir, "dhcp", "leases", "--all"), StringComparison.Ordinal);
     }
 
     /// <summary>
