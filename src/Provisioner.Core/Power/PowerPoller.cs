@@ -61,7 +61,11 @@ internal sealed partial class PowerPoller(BmcService bmcs, PowerControl control,
         {
             if ((!_due.TryGetValue(id, out var due) || due.Next <= now) && !_reading.ContainsKey(id))
             {
-                _reading[id] = ReadAsync(id, hostname, cancellationToken);
+                // Recorded before it starts: a read that ended before its task was recorded would
+                // stay "under way" for ever (a CI run saw it), and the host would never be read again.
+                var read = new Task<Task>(() => ReadAsync(id, hostname, cancellationToken));
+                _reading[id] = read.Unwrap();
+                read.Start(TaskScheduler.Default);
             }
         }
         Count(ids);
@@ -75,8 +79,6 @@ internal sealed partial class PowerPoller(BmcService bmcs, PowerControl control,
 
     private async Task ReadAsync(int hostId, string hostname, CancellationToken cancellationToken)
     {
-        // Yield first, so the caller has recorded this read before it can end.
-        await Task.Yield();
         try
         {
             await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
